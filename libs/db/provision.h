@@ -1,0 +1,27 @@
+// Creates the database side of a service: one login role and one schema it
+// owns, and nothing else it can touch. Used by deploy/local/up.sh (through
+// the hpedu command) and by the test fixture, so both provision alike.
+#ifndef HPEDU_LIBS_DB_PROVISION_H_
+#define HPEDU_LIBS_DB_PROVISION_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace hpedu::db {
+
+// Connected as a superuser to the target database: creates (if missing) a
+// login role and a schema both named `service` ([a-z][a-z0-9_]*), the schema
+// owned by the role, the role's search_path set to it; revokes the role's
+// (and PUBLIC's) rights on the public schema and other schemas. Idempotent:
+// re-running it sets the password again and changes nothing else.
+// Returns the libpq conninfo for the role: `base_conninfo` with user and
+// password replaced.
+absl::StatusOr<std::string> ProvisionServiceSchema(
+    const std::string& superuser_conninfo, std::string_view service,
+    std::string_view password);
+
+}  // namespace hpedu::db
+
+#endif  // HPEDU_LIBS_DB_PROVISION_H_

@@ -1,0 +1,80 @@
+// The per-call context every handler receives: who is calling, the trace the
+// call belongs to, its request id and its effective deadline. Handlers pass
+// it to the repository (for the deadline) and to outgoing calls (for
+// deadline, cancellation and trace propagation).
+//
+// Identity and tracing are filled by the call-context builder (see
+// ServerOptions::caller_resolver); today the caller is the TLS peer identity
+// or "anonymous", and the trace comes from W3C `traceparent`.
+#ifndef HPEDU_LIBS_SERVER_CALL_CONTEXT_H_
+#define HPEDU_LIBS_SERVER_CALL_CONTEXT_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/time/time.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/server_context.h"
+
+namespace hpedu::server {
+
+// Who made the call.
+struct Caller {
+  // A stable identifier: a certificate subject, a person's id, "anonymous".
+  std::string id;
+  bool authenticated = false;
+};
+
+// W3C trace context of the call (https://www.w3.org/TR/trace-context/).
+struct TraceContext {
+  std::string trace_id;  // 32 lowercase hex digits; empty if none
+  std::string span_id;   // 16 lowercase hex digits; empty if none
+  bool sampled = false;
+
+  // Parses a `traceparent` header value; an empty context if malformed.
+  static TraceContext Parse(std::string_view traceparent);
+  // Formats as a `traceparent` header value; empty if trace_id is empty.
+  std::string ToTraceparent() const;
+};
+
+// Immutable after construction; safe to read from any thread while the call
+// is alive.
+class CallContext {
+ public:
+  CallContext(grpc::CallbackServerContext* server_context, Caller caller,
+              TraceContext trace, std::string request_id, absl::Time deadline)
+      : server_context_(server_context),
+        caller_(std::move(caller)),
+        trace_(std::move(trace)),
+        request_id_(std::move(request_id)),
+        deadline_(deadline) {}
+
+  // A context for tests and background work, with no server call behind it.
+  static CallContext ForTesting(absl::Duration timeout = absl::Seconds(10));
+
+  const Caller& caller() const { return caller_; }
+  const TraceContext& trace() const { return trace_; }
+  // The caller's `x-request-id`, or one generated for this call.
+  const std::string& request_id() const { return request_id_; }
+  // The caller's deadline, capped by the server's default deadline.
+  absl::Time deadline() const { return deadline_; }
+  bool expired() const { return absl::Now() >= deadline_; }
+  // True once the caller cancelled or the deadline passed.
+  bool cancelled() const;
+
+  // A client context for an outgoing call made on behalf of this one: it
+  // inherits the deadline and cancellation and carries traceparent and
+  // x-request-id.
+  std::unique_ptr<grpc::ClientContext> NewClientContext() const;
+
+ private:
+  grpc::CallbackServerContext* server_context_;  // null in tests
+  Caller caller_;
+  TraceContext trace_;
+  std::string request_id_;
+  absl::Time deadline_;
+};
+
+}  // namespace hpedu::server
+
+#endif  // HPEDU_LIBS_SERVER_CALL_CONTEXT_H_

@@ -1,0 +1,41 @@
+// A service's configuration, from flags and environment. Every option has a
+// flag `--name=value` and a variable HPEDU_<NAME> (upper case); a flag wins
+// over the environment, which wins over the default. A service-specific
+// variable HPEDU_<SERVICE>_<NAME> wins over the generic one, so one
+// environment can configure several services.
+#ifndef HPEDU_LIBS_SERVER_CONFIG_H_
+#define HPEDU_LIBS_SERVER_CONFIG_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace hpedu::server {
+
+struct ServerConfig {
+  std::string service;                            // "registry"
+  std::string listen_address = "127.0.0.1:0";     // --listen
+  std::string db;                                 // --db: libpq conninfo
+  int db_pool_size = 8;                           // --db_pool_size
+  int workers = 8;                                // --workers: executor threads
+  int max_queue = 1024;                           // --max_queue
+  absl::Duration default_deadline = absl::Seconds(10);  // --default_deadline
+  absl::Duration shutdown_grace = absl::Seconds(10);    // --shutdown_grace
+  absl::Duration health_interval = absl::Seconds(2);    // --health_interval
+  int max_message_bytes = 16 << 20;               // --max_message_bytes
+  bool log_requests = true;                       // --log_requests
+};
+
+// Parses argv (after argv[0]) and the environment for `service`.
+// INVALID_ARGUMENT naming the flag for an unknown flag or a bad value.
+absl::StatusOr<ServerConfig> LoadServerConfig(std::string_view service,
+                                              int argc, char** argv);
+
+// The usage text listing every option.
+std::string ServerConfigUsage(std::string_view service);
+
+}  // namespace hpedu::server
+
+#endif  // HPEDU_LIBS_SERVER_CONFIG_H_

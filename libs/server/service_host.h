@@ -1,0 +1,82 @@
+// The bootstrap every hpedu service process uses: configuration, database
+// migrations and pool, a gRPC server with health (backed by a real database
+// probe), reflection, keepalive, message-size limits and the interceptor
+// chain, and graceful shutdown.
+//
+//   int main(int argc, char** argv) {
+//     return hpedu::server::ServiceMain(argc, argv, registry::Definition());
+//   }
+//
+// Tests start the same host in-process on port 0 with ServiceHost::Start.
+#ifndef HPEDU_LIBS_SERVER_SERVICE_HOST_H_
+#define HPEDU_LIBS_SERVER_SERVICE_HOST_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/grpcpp.h"
+#include "libs/db/migrations.h"
+#include "libs/db/pool.h"
+#include "libs/server/config.h"
+#include "libs/server/executor.h"
+#include "libs/server/unary.h"
+
+namespace hpedu::server {
+
+// What a service's handlers get to build themselves.
+struct ServiceEnv {
+  const ServerConfig& config;
+  db::Pool& pool;
+  UnaryCalls& calls;
+};
+
+// What makes one service: its name, schema and gRPC services.
+struct ServiceDefinition {
+  // Short name: "registry". Also the schema and the role.
+  std::string name;
+  // Applied to the schema at start.
+  const std::vector<db::Migration>* migrations = nullptr;
+  // Prepared on every pooled connection.
+  std::vector<db::PreparedStatement> statements;
+  // Builds the gRPC services once pool and executor exist. The full service
+  // names they register are reported SERVING by health when the database is.
+  std::function<absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>>(
+      ServiceEnv&)>
+      make_services;
+};
+
+// A running service. Thread-safe.
+class ServiceHost {
+ public:
+  virtual ~ServiceHost() = default;
+
+  // Applies migrations (FAILED_PRECONDITION on a tampered one), creates the
+  // pool and the services, and starts listening on config.listen_address.
+  // UNAVAILABLE if the address cannot be bound or the database is
+  // unreachable for migrations.
+  static absl::StatusOr<std::unique_ptr<ServiceHost>> Start(
+      ServerConfig config, ServiceDefinition definition);
+
+  // The port actually bound (useful with port 0).
+  virtual int port() const = 0;
+
+  // Health NOT_SERVING, stop accepting calls, wait up to `grace` for calls
+  // in flight (then cancel them), stop workers, close the pool. Idempotent.
+  virtual void Shutdown(absl::Duration grace) = 0;
+
+  // Blocks until Shutdown has completed.
+  virtual void Wait() = 0;
+};
+
+// Loads the configuration from flags and environment, starts the service,
+// runs until SIGTERM or SIGINT, then shuts down gracefully. Returns the exit
+// code: 0 after a clean shutdown, 1 if it could not start (with a message).
+int ServiceMain(int argc, char** argv, ServiceDefinition definition);
+
+}  // namespace hpedu::server
+
+#endif  // HPEDU_LIBS_SERVER_SERVICE_HOST_H_
