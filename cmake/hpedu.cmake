@@ -55,11 +55,15 @@ function(hpedu_cc_binary)
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS})
 endfunction()
 
-# hpedu_proto_library(NAME n PROTOS ... DEPS ... [GRPC])
-# Compiles .proto files (paths relative to proto/) once into hpedu::<n>.
+# hpedu_proto_library(NAME n PROTOS ... DEPS ... [GRPC] [ROOT dir])
+# Compiles .proto files (paths relative to ROOT, default proto/) once into
+# hpedu::<n>.
 # Generated code is built without our warning flags: it is not our code.
 function(hpedu_proto_library)
-  cmake_parse_arguments(ARG "GRPC" "NAME" "PROTOS;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "GRPC" "NAME;ROOT" "PROTOS;DEPS" ${ARGN})
+  if(NOT ARG_ROOT)
+    set(ARG_ROOT ${PROJECT_SOURCE_DIR}/proto)
+  endif()
   set(out_dir ${PROJECT_BINARY_DIR}/proto)
   set(srcs)
   set(hdrs)
@@ -72,7 +76,7 @@ function(hpedu_proto_library)
       list(APPEND srcs ${out_dir}/${stem}.grpc.pb.cc)
       list(APPEND hdrs ${out_dir}/${stem}.grpc.pb.h)
     endif()
-    list(APPEND abs_protos ${PROJECT_SOURCE_DIR}/proto/${proto})
+    list(APPEND abs_protos ${ARG_ROOT}/${proto})
   endforeach()
   set(plugin_args)
   if(ARG_GRPC)
@@ -85,7 +89,7 @@ function(hpedu_proto_library)
     COMMAND protobuf::protoc
       -I${PROJECT_SOURCE_DIR}/proto -I/usr/include -I/usr/share/grpc-proto
       --cpp_out=${out_dir} ${plugin_args} ${ARG_PROTOS}
-    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}/proto
+    WORKING_DIRECTORY ${ARG_ROOT}
     DEPENDS ${abs_protos} protobuf::protoc
     COMMENT "protoc ${ARG_NAME}"
     VERBATIM)

@@ -42,8 +42,10 @@ struct ServiceDefinition {
   const std::vector<db::Migration>* migrations = nullptr;
   // Prepared on every pooled connection.
   std::vector<db::PreparedStatement> statements;
-  // Builds the gRPC services once pool and executor exist. The full service
-  // names they register are reported SERVING by health when the database is.
+  // Full names of the gRPC services, e.g. "hpedu.registry.v1.RegistryService":
+  // health reports each (and "") SERVING while the database is reachable.
+  std::vector<std::string> service_names;
+  // Builds the gRPC services once pool and executor exist.
   std::function<absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>>(
       ServiceEnv&)>
       make_services;

@@ -1,0 +1,73 @@
+#include "libs/server/call_context.h"
+
+#include <cstdio>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace hpedu::server {
+namespace {
+
+bool IsLowerHex(std::string_view s, size_t length) {
+  if (s.size() != length) return false;
+  bool all_zero = true;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    if (c != '0') all_zero = false;
+  }
+  return !all_zero;  // all-zero ids are invalid (W3C trace context §3.2.2)
+}
+
+}  // namespace
+
+TraceContext TraceContext::Parse(std::string_view traceparent) {
+  std::vector<std::string_view> parts = absl::StrSplit(traceparent, '-');
+  if (parts.size() < 4) return {};
+  std::string_view version = parts[0];
+  if (version.size() != 2 || version == "ff") return {};
+  // Version 00 has exactly four parts; later versions may append more.
+  if (version == "00" && parts.size() != 4) return {};
+  if (!IsLowerHex(parts[1], 32) || !IsLowerHex(parts[2], 16)) return {};
+  if (parts[3].size() != 2) return {};
+  int flags = 0;
+  if (std::sscanf(std::string(parts[3]).c_str(), "%2x", &flags) != 1) return {};
+  TraceContext trace;
+  trace.trace_id = std::string(parts[1]);
+  trace.span_id = std::string(parts[2]);
+  trace.sampled = (flags & 0x01) != 0;
+  return trace;
+}
+
+std::string TraceContext::ToTraceparent() const {
+  if (trace_id.empty() || span_id.empty()) return "";
+  return absl::StrCat("00-", trace_id, "-", span_id, sampled ? "-01" : "-00");
+}
+
+CallContext CallContext::ForTesting(absl::Duration timeout) {
+  return CallContext(nullptr, Caller{"test", false}, TraceContext{},
+                     "test-request", absl::Now() + timeout);
+}
+
+bool CallContext::cancelled() const {
+  if (expired()) return true;
+  return server_context_ != nullptr && server_context_->IsCancelled();
+}
+
+std::unique_ptr<grpc::ClientContext> CallContext::NewClientContext() const {
+  std::unique_ptr<grpc::ClientContext> client;
+  if (server_context_ != nullptr) {
+    // Propagates the caller's deadline and cancellation (gRPC core takes the
+    // earlier of the parent's deadline and the one set below).
+    client = grpc::ClientContext::FromCallbackServerContext(*server_context_);
+  } else {
+    client = std::make_unique<grpc::ClientContext>();
+  }
+  client->set_deadline(absl::ToChronoTime(deadline_));
+  std::string traceparent = trace_.ToTraceparent();
+  if (!traceparent.empty()) client->AddMetadata("traceparent", traceparent);
+  client->AddMetadata("x-request-id", request_id_);
+  return client;
+}
+
+}  // namespace hpedu::server

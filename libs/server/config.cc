@@ -1,0 +1,162 @@
+#include "libs/server/config.h"
+
+#include <cstdlib>
+#include <functional>
+#include <map>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "libs/status/errors.h"
+
+namespace hpedu::server {
+namespace {
+
+// One option: its flag name, help text and how to store a parsed value.
+struct Option {
+  std::string_view name;
+  std::string_view help;
+  std::function<bool(std::string_view, ServerConfig&)> set;
+};
+
+bool ParseInt(std::string_view text, int min, int& out) {
+  int value;
+  if (!absl::SimpleAtoi(text, &value) || value < min) return false;
+  out = value;
+  return true;
+}
+
+bool ParsePositiveDuration(std::string_view text, absl::Duration& out) {
+  absl::Duration value;
+  if (!absl::ParseDuration(text, &value) || value <= absl::ZeroDuration()) {
+    return false;
+  }
+  out = value;
+  return true;
+}
+
+const std::vector<Option>& Options() {
+  static const auto* const kOptions = new std::vector<Option>{
+      {"listen", "address to serve gRPC on, host:port",
+       [](std::string_view v, ServerConfig& c) {
+         if (v.find(':') == std::string_view::npos) return false;
+         c.listen_address = std::string(v);
+         return true;
+       }},
+      {"db", "libpq connection string of the service's role",
+       [](std::string_view v, ServerConfig& c) {
+         c.db = std::string(v);
+         return !v.empty();
+       }},
+      {"db_pool_size", "most database connections open at once",
+       [](std::string_view v, ServerConfig& c) {
+         return ParseInt(v, 1, c.db_pool_size);
+       }},
+      {"workers", "threads running handlers (they may block on the database)",
+       [](std::string_view v, ServerConfig& c) {
+         return ParseInt(v, 1, c.workers);
+       }},
+      {"max_queue", "calls waiting for a worker before new ones are refused",
+       [](std::string_view v, ServerConfig& c) {
+         return ParseInt(v, 1, c.max_queue);
+       }},
+      {"default_deadline", "deadline of a call that brings none, e.g. 10s",
+       [](std::string_view v, ServerConfig& c) {
+         return ParsePositiveDuration(v, c.default_deadline);
+       }},
+      {"shutdown_grace", "time calls in flight get to finish at shutdown",
+       [](std::string_view v, ServerConfig& c) {
+         return ParsePositiveDuration(v, c.shutdown_grace);
+       }},
+      {"health_interval", "how often the database is probed for health",
+       [](std::string_view v, ServerConfig& c) {
+         return ParsePositiveDuration(v, c.health_interval);
+       }},
+      {"max_message_bytes", "largest request or response message",
+       [](std::string_view v, ServerConfig& c) {
+         return ParseInt(v, 1024, c.max_message_bytes);
+       }},
+      {"log_requests", "log one JSON line per call (true/false)",
+       [](std::string_view v, ServerConfig& c) {
+         return absl::SimpleAtob(v, &c.log_requests);
+       }},
+  };
+  return *kOptions;
+}
+
+const Option* FindOption(std::string_view name) {
+  for (const Option& option : Options()) {
+    if (option.name == name) return &option;
+  }
+  return nullptr;
+}
+
+std::string EnvName(std::string_view service, std::string_view option) {
+  if (service.empty()) return absl::AsciiStrToUpper(absl::StrCat("HPEDU_", option));
+  return absl::AsciiStrToUpper(absl::StrCat("HPEDU_", service, "_", option));
+}
+
+}  // namespace
+
+absl::StatusOr<ServerConfig> LoadServerConfig(std::string_view service,
+                                              int argc, char** argv) {
+  ServerConfig config;
+  config.service = std::string(service);
+  FieldViolations violations;
+
+  // Environment first (generic, then service-specific), flags last.
+  for (const Option& option : Options()) {
+    for (const std::string& env :
+         {EnvName("", option.name), EnvName(service, option.name)}) {
+      const char* value = std::getenv(env.c_str());
+      if (value == nullptr) continue;
+      if (!option.set(value, config)) {
+        violations.Add(env, absl::StrCat("giá trị không hợp lệ / invalid "
+                                         "value: ", option.help));
+      }
+    }
+  }
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (!absl::ConsumePrefix(&arg, "--")) {
+      violations.Add(argv[i], "không phải cờ / not a flag (--name=value)");
+      continue;
+    }
+    std::string_view name = arg;
+    std::string_view value = "true";  // a bare --flag is a true boolean
+    if (size_t eq = arg.find('='); eq != std::string_view::npos) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+    }
+    const Option* option = FindOption(name);
+    if (option == nullptr) {
+      violations.Add(absl::StrCat("--", name),
+                     "cờ không xác định / unknown flag");
+    } else if (!option->set(value, config)) {
+      violations.Add(absl::StrCat("--", name),
+                     absl::StrCat("giá trị không hợp lệ / invalid value: ",
+                                  option->help));
+    }
+  }
+  if (config.db.empty()) {
+    violations.Add("--db", absl::StrCat("bắt buộc / required (or ",
+                                        EnvName(service, "db"), ")"));
+  }
+  if (!violations.empty()) return violations.ToStatus();
+  return config;
+}
+
+std::string ServerConfigUsage(std::string_view service) {
+  std::string usage = absl::StrCat("Cách dùng / usage: hpedu_", service,
+                                   " [--name=value]...\n");
+  for (const Option& option : Options()) {
+    absl::StrAppend(&usage, "  --", option.name, "  (", EnvName(service, option.name),
+                    " or ", EnvName("", option.name), ")\n      ", option.help,
+                    "\n");
+  }
+  return usage;
+}
+
+}  // namespace hpedu::server

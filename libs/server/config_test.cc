@@ -1,0 +1,87 @@
+#include "libs/server/config.h"
+
+#include <cstdlib>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/status/status_matchers.h"
+
+namespace hpedu::server {
+namespace {
+
+using ::hpedu::testing::HasFieldViolation;
+using ::hpedu::testing::IsOk;
+
+absl::StatusOr<ServerConfig> Load(std::vector<std::string> args) {
+  std::vector<char*> argv = {const_cast<char*>("hpedu_registry")};
+  for (std::string& arg : args) argv.push_back(arg.data());
+  return LoadServerConfig("registry", static_cast<int>(argv.size()),
+                          argv.data());
+}
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const char* name : {"HPEDU_DB", "HPEDU_REGISTRY_DB", "HPEDU_LISTEN",
+                             "HPEDU_REGISTRY_LISTEN", "HPEDU_WORKERS"}) {
+      unsetenv(name);
+    }
+  }
+};
+
+TEST_F(ConfigTest, FlagsOverrideDefaults) {
+  absl::StatusOr<ServerConfig> config =
+      Load({"--db=host=x", "--listen=0.0.0.0:50051", "--workers=3",
+            "--default_deadline=2s", "--log_requests=false"});
+  ASSERT_THAT(config, IsOk());
+  EXPECT_EQ(config->service, "registry");
+  EXPECT_EQ(config->db, "host=x");
+  EXPECT_EQ(config->listen_address, "0.0.0.0:50051");
+  EXPECT_EQ(config->workers, 3);
+  EXPECT_EQ(config->default_deadline, absl::Seconds(2));
+  EXPECT_FALSE(config->log_requests);
+  EXPECT_EQ(config->db_pool_size, 8);  // default kept
+}
+
+TEST_F(ConfigTest, ServiceEnvironmentBeatsGenericAndFlagBeatsBoth) {
+  setenv("HPEDU_DB", "host=generic", 1);
+  setenv("HPEDU_REGISTRY_DB", "host=specific", 1);
+  setenv("HPEDU_WORKERS", "5", 1);
+  absl::StatusOr<ServerConfig> config = Load({});
+  ASSERT_THAT(config, IsOk());
+  EXPECT_EQ(config->db, "host=specific");
+  EXPECT_EQ(config->workers, 5);
+
+  config = Load({"--db=host=flag"});
+  ASSERT_THAT(config, IsOk());
+  EXPECT_EQ(config->db, "host=flag");
+}
+
+TEST_F(ConfigTest, ReportsEveryBadFlag) {
+  absl::StatusOr<ServerConfig> config =
+      Load({"--db=x", "--workers=0", "--nonsense=1", "--default_deadline=soon",
+            "positional"});
+  EXPECT_THAT(config, HasFieldViolation("--workers"));
+  EXPECT_THAT(config, HasFieldViolation("--nonsense"));
+  EXPECT_THAT(config, HasFieldViolation("--default_deadline"));
+  EXPECT_THAT(config, HasFieldViolation("positional"));
+}
+
+TEST_F(ConfigTest, DatabaseIsRequired) {
+  EXPECT_THAT(Load({}), HasFieldViolation("--db"));
+}
+
+TEST_F(ConfigTest, BadEnvironmentValueNamesTheVariable) {
+  setenv("HPEDU_WORKERS", "many", 1);
+  EXPECT_THAT(Load({"--db=x"}), HasFieldViolation("HPEDU_WORKERS"));
+}
+
+TEST(ConfigUsageTest, ListsOptionsWithTheirVariables) {
+  std::string usage = ServerConfigUsage("registry");
+  EXPECT_THAT(usage, ::testing::HasSubstr("--db_pool_size"));
+  EXPECT_THAT(usage, ::testing::HasSubstr("HPEDU_REGISTRY_DB_POOL_SIZE"));
+}
+
+}  // namespace
+}  // namespace hpedu::server

@@ -1,0 +1,123 @@
+#include "libs/server/logging_interceptor.h"
+
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "libs/server/call_context.h"
+#include "libs/server/log.h"
+
+namespace hpedu::server {
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+
+std::string_view Find(const std::multimap<grpc::string_ref, grpc::string_ref>&
+                          metadata,
+                      std::string_view key) {
+  auto it = metadata.find(grpc::string_ref(key.data(), key.size()));
+  if (it == metadata.end()) return {};
+  return std::string_view(it->second.data(), it->second.size());
+}
+
+std::string_view Find(const std::multimap<std::string, std::string>& metadata,
+                      std::string_view key) {
+  auto it = metadata.find(std::string(key));
+  if (it == metadata.end()) return {};
+  return it->second;
+}
+
+class LoggingInterceptor : public grpc::experimental::Interceptor {
+ public:
+  LoggingInterceptor(const std::string& service,
+                     grpc::experimental::ServerRpcInfo* info)
+      : service_(service), info_(info), start_(absl::Now()) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      const auto* metadata = methods->GetRecvInitialMetadata();
+      trace_id_ =
+          TraceContext::Parse(Find(*metadata, "traceparent")).trace_id;
+      request_id_ = std::string(Find(*metadata, "x-request-id"));
+    }
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::PRE_SEND_STATUS)) {
+      // The handler reports the ids it settled on (generated when the caller
+      // sent none) in trailing metadata; prefer them.
+      const auto* trailing = methods->GetSendTrailingMetadata();
+      if (auto id = Find(*trailing, "x-request-id"); !id.empty()) {
+        request_id_ = std::string(id);
+      }
+      if (auto tp = Find(*trailing, "traceparent"); !tp.empty()) {
+        trace_id_ = TraceContext::Parse(tp).trace_id;
+      }
+      LogCall(methods->GetSendStatus());
+    }
+    methods->Proceed();
+  }
+
+ private:
+  void LogCall(const grpc::Status& status) {
+    std::string_view method = info_->method();
+    bool is_health = absl::StartsWith(method, "/grpc.health.v1.Health/");
+    if (is_health && status.ok()) return;
+    std::string caller = "anonymous";
+    if (auto* context = info_->server_context(); context != nullptr) {
+      auto auth = context->auth_context();
+      if (auth != nullptr && auth->IsPeerAuthenticated()) {
+        auto identity = auth->GetPeerIdentity();
+        if (!identity.empty()) {
+          caller.assign(identity.front().data(), identity.front().size());
+        }
+      }
+    }
+    nlohmann::json fields = {
+        {"method", method},
+        {"code", absl::StatusCodeToString(
+                     static_cast<absl::StatusCode>(status.error_code()))},
+        {"duration_ms", absl::ToDoubleMilliseconds(absl::Now() - start_)},
+        {"caller", caller},
+        {"trace_id", trace_id_},
+        {"request_id", request_id_},
+    };
+    if (!status.ok()) fields["error"] = status.error_message();
+    LogLevel level = status.ok() ? LogLevel::kInfo : LogLevel::kWarning;
+    if (status.error_code() == grpc::StatusCode::INTERNAL ||
+        status.error_code() == grpc::StatusCode::UNKNOWN ||
+        status.error_code() == grpc::StatusCode::DATA_LOSS) {
+      level = LogLevel::kError;
+    }
+    Log(level, service_, "rpc", std::move(fields));
+  }
+
+  const std::string& service_;
+  grpc::experimental::ServerRpcInfo* info_;
+  absl::Time start_;
+  std::string trace_id_;
+  std::string request_id_;
+};
+
+}  // namespace
+
+grpc::experimental::Interceptor*
+LoggingInterceptorFactory::CreateServerInterceptor(
+    grpc::experimental::ServerRpcInfo* info) {
+  return new LoggingInterceptor(service_, info);
+}
+
+std::vector<
+    std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+MakeInterceptorChain(const std::string& service, bool log_requests) {
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      chain;
+  if (log_requests) {
+    chain.push_back(std::make_unique<LoggingInterceptorFactory>(service));
+  }
+  return chain;
+}
+
+}  // namespace hpedu::server

@@ -1,0 +1,38 @@
+// Server interceptors, the cross-cutting chain every service gets from the
+// bootstrap (gRPC examples/cpp/interceptors). Today: request logging.
+// Identity and tracing interceptors join the chain in MakeInterceptorChain.
+#ifndef HPEDU_LIBS_SERVER_LOGGING_INTERCEPTOR_H_
+#define HPEDU_LIBS_SERVER_LOGGING_INTERCEPTOR_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "grpcpp/support/server_interceptor.h"
+
+namespace hpedu::server {
+
+// Logs one JSON line per call when its status is sent: time, service,
+// method, status code, duration, caller, trace id, request id. Health checks
+// are logged at debug level only when they fail, to keep logs readable.
+class LoggingInterceptorFactory
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit LoggingInterceptorFactory(std::string service)
+      : service_(std::move(service)) {}
+
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override;
+
+ private:
+  std::string service_;
+};
+
+// The interceptor chain of a service, outermost first.
+std::vector<
+    std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+MakeInterceptorChain(const std::string& service, bool log_requests);
+
+}  // namespace hpedu::server
+
+#endif  // HPEDU_LIBS_SERVER_LOGGING_INTERCEPTOR_H_

@@ -1,0 +1,180 @@
+#include "libs/server/service_host.h"
+
+#include <csignal>
+#include <cstdio>
+#include <pthread.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "libs/server/db_health.h"
+#include "libs/server/log.h"
+#include "libs/server/logging_interceptor.h"
+#include "libs/status/status_macros.h"
+
+namespace hpedu::server {
+namespace {
+
+class ServiceHostImpl final : public ServiceHost {
+ public:
+  explicit ServiceHostImpl(ServerConfig config)
+      : config_(std::move(config)),
+        contexts_(config_.default_deadline) {}
+
+  ~ServiceHostImpl() override { Shutdown(absl::ZeroDuration()); }
+
+  absl::Status Init(ServiceDefinition definition) {
+    if (definition.migrations != nullptr) {
+      RETURN_IF_ERROR(db::ApplyMigrations(config_.db, definition.name,
+                                          *definition.migrations));
+    }
+    ASSIGN_OR_RETURN(pool_, db::Pool::Create(db::PoolOptions{
+                                config_.db, config_.db_pool_size,
+                                std::move(definition.statements)}));
+    executor_ = std::make_unique<Executor>(config_.workers, config_.max_queue);
+    calls_ = std::make_unique<UnaryCalls>(executor_.get(), &contexts_);
+    ServiceEnv env{config_, *pool_, *calls_};
+    ASSIGN_OR_RETURN(services_, definition.make_services(env));
+    service_names_ = std::move(definition.service_names);
+
+    grpc::EnableDefaultHealthCheckService(true);
+    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort(config_.listen_address,
+                             grpc::InsecureServerCredentials(), &port_);
+    for (auto& service : services_) builder.RegisterService(service.get());
+    builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
+    builder.SetMaxSendMessageSize(config_.max_message_bytes);
+    // Keepalive: notice dead peers, and let clients ping idle connections
+    // without being sent GOAWAY for "too many pings".
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60'000);
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20'000);
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+    builder.AddChannelArgument(
+        GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10'000);
+    builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 0);
+    builder.experimental().SetInterceptorCreators(
+        MakeInterceptorChain(config_.service, config_.log_requests));
+    server_ = builder.BuildAndStart();
+    if (server_ == nullptr || port_ == 0) {
+      return absl::UnavailableError(absl::StrCat(
+          "cannot listen on ", config_.listen_address,
+          " (address in use or not local?)"));
+    }
+    health_ = server_->GetHealthCheckService();
+    monitor_ = std::make_unique<DbHealthMonitor>(
+        pool_.get(), config_.health_interval,
+        [this](bool serving) { SetServing(serving); });
+    monitor_->ProbeNow();
+    Log(LogLevel::kInfo, config_.service, "listening",
+        {{"address", config_.listen_address}, {"port", port_}});
+    return absl::OkStatus();
+  }
+
+  int port() const override { return port_; }
+
+  void Shutdown(absl::Duration grace) override {
+    {
+      absl::MutexLock lock(&mu_);
+      if (shutting_down_) return;
+      shutting_down_ = true;
+    }
+    if (server_ != nullptr) {
+      // Order matters: tell load balancers first, then drain, then release.
+      health_->Shutdown();  // every service NOT_SERVING, updates ignored
+      monitor_.reset();
+      server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+      server_->Wait();
+    }
+    monitor_.reset();
+    if (executor_ != nullptr) executor_->Shutdown();
+    if (pool_ != nullptr) pool_->Close();
+    Log(LogLevel::kInfo, config_.service, "stopped");
+    absl::MutexLock lock(&mu_);
+    stopped_ = true;
+  }
+
+  void Wait() override {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(&stopped_));
+  }
+
+ private:
+  void SetServing(bool serving) {
+    health_->SetServingStatus("", serving);
+    for (const std::string& name : service_names_) {
+      health_->SetServingStatus(name, serving);
+    }
+    Log(serving ? LogLevel::kInfo : LogLevel::kWarning, config_.service,
+        serving ? "health SERVING" : "health NOT_SERVING");
+  }
+
+  ServerConfig config_;
+  CallContextFactory contexts_;
+  std::unique_ptr<db::Pool> pool_;
+  std::unique_ptr<Executor> executor_;
+  std::unique_ptr<UnaryCalls> calls_;
+  std::vector<std::unique_ptr<grpc::Service>> services_;
+  std::vector<std::string> service_names_;
+  std::unique_ptr<grpc::Server> server_;
+  grpc::HealthCheckServiceInterface* health_ = nullptr;
+  std::unique_ptr<DbHealthMonitor> monitor_;
+  int port_ = 0;
+
+  absl::Mutex mu_;
+  bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopped_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
+    ServerConfig config, ServiceDefinition definition) {
+  auto host = std::make_unique<ServiceHostImpl>(std::move(config));
+  RETURN_IF_ERROR(host->Init(std::move(definition)));
+  return host;
+}
+
+int ServiceMain(int argc, char** argv, ServiceDefinition definition) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(ServerConfigUsage(definition.name).c_str(), stdout);
+      return 0;
+    }
+  }
+  // Block the signals in every thread (gRPC's included) and wait for them
+  // synchronously on this one: no async-signal-safety pitfalls.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  std::string name = definition.name;
+  absl::StatusOr<ServerConfig> config = LoadServerConfig(name, argc, argv);
+  if (!config.ok()) {
+    Log(LogLevel::kError, name, "bad configuration",
+        {{"error", std::string(config.status().message())}});
+    std::fputs(ServerConfigUsage(name).c_str(), stderr);
+    return 2;
+  }
+  absl::Duration grace = config->shutdown_grace;
+  absl::StatusOr<std::unique_ptr<ServiceHost>> host =
+      ServiceHost::Start(*std::move(config), std::move(definition));
+  if (!host.ok()) {
+    Log(LogLevel::kError, name, "cannot start",
+        {{"error", std::string(host.status().message())},
+         {"code", absl::StatusCodeToString(host.status().code())}});
+    return 1;
+  }
+  int signal = 0;
+  sigwait(&signals, &signal);
+  Log(LogLevel::kInfo, name, "shutting down",
+      {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  (*host)->Shutdown(grace);
+  return 0;
+}
+
+}  // namespace hpedu::server
