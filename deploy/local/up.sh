@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Brings the whole suite up on this machine: installs missing Debian
+# packages, builds (Release), starts a throwaway PostgreSQL 15 under
+# deploy/local/run/, provisions one schema and one login role per service,
+# starts every service, loads the demo data and prints where everything
+# listens. Ctrl-C stops everything cleanly. A second run reuses the data.
+#
+#   deploy/local/up.sh            # build, start, keep existing data
+#   deploy/local/up.sh --fresh    # wipe the run directory first
+#   deploy/local/up.sh --no-build # skip the build step
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+run=${HPEDU_RUN_DIR:-$root/deploy/local/run}
+build=${HPEDU_BUILD_DIR:-$root/build/release}
+pg_port=${HPEDU_PG_PORT:-54329}
+pg_bin=/usr/lib/postgresql/15/bin
+fresh=0
+do_build=1
+for arg in "$@"; do
+  case "$arg" in
+    --fresh) fresh=1 ;;
+    --no-build) do_build=0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $arg" >&2; exit 2 ;;
+  esac
+done
+
+# service name and gRPC port; a service is started if its binary was built.
+services=(registry:50051 plans:50052 indicators:50053 staffing:50054 budget:50055)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# PostgreSQL refuses to run as root: run it as the postgres user then.
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+"$root/deploy/local/deps.sh"
+
+if [ "$do_build" -eq 1 ]; then
+  say "Biên dịch / building (Release) in $build"
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$build" -j "$(nproc)"
+fi
+hpedu="$build/services/cli/hpedu"
+
+if [ "$fresh" -eq 1 ] && [ -d "$run" ]; then
+  say "Xóa dữ liệu cũ / removing $run"
+  as_pg "$pg_bin/pg_ctl" -D "$run/pgdata" stop -m fast >/dev/null 2>&1 || true
+  rm -rf "$run"
+fi
+mkdir -p "$run/logs" "$run/pg" "$run/demo"
+chmod 700 "$run"
+[ "$(id -u)" -eq 0 ] && chown postgres: "$run" "$run/pg" && chmod 711 "$run"
+
+if [ ! -f "$run/pgdata/PG_VERSION" ]; then
+  say "Khởi tạo PostgreSQL / initdb in $run/pgdata"
+  mkdir -p "$run/pgdata"
+  [ "$(id -u)" -eq 0 ] && chown postgres: "$run/pgdata"
+  as_pg "$pg_bin/initdb" -D "$run/pgdata" -U postgres -E UTF8 \
+    --locale=C.UTF-8 --auth-local=trust --auth-host=scram-sha-256 >"$run/logs/initdb.log"
+fi
+
+say "Khởi động PostgreSQL / starting PostgreSQL on 127.0.0.1:$pg_port"
+as_pg "$pg_bin/pg_ctl" -D "$run/pgdata" -l "$run/logs/postgresql.log" -w \
+  -o "-p $pg_port -k $run/pg -c listen_addresses=127.0.0.1" start >/dev/null
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  say "Dừng / stopping"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  as_pg "$pg_bin/pg_ctl" -D "$run/pgdata" stop -m fast >/dev/null 2>&1 || true
+  say "Đã dừng / stopped"
+}
+trap stop_all INT TERM EXIT
+
+superuser="host=$run/pg port=$pg_port dbname=postgres user=postgres"
+if ! psql "$superuser" -tAc "SELECT 1 FROM pg_database WHERE datname = 'hpedu'" | grep -q 1; then
+  psql "$superuser" -qc "CREATE DATABASE hpedu"
+fi
+
+printf '\n' >&2
+for entry in "${services[@]}"; do
+  name=${entry%%:*}; port=${entry##*:}
+  binary="$build/services/$name/hpedu_$name"
+  [ -x "$binary" ] || continue
+  # One password per role, made on first run and kept with the data.
+  secret="$run/secret-$name"
+  [ -f "$secret" ] || (umask 077; openssl rand -hex 24 >"$secret")
+  conninfo=$("$hpedu" db provision \
+    --superuser="host=$run/pg port=$pg_port dbname=hpedu user=postgres" \
+    --service="$name" --password="$(cat "$secret")" --host=127.0.0.1)
+  HPEDU_DB="$conninfo" "$binary" --listen="127.0.0.1:$port" \
+    >>"$run/logs/$name.log" 2>&1 &
+  pids+=($!)
+  export "HPEDU_$(echo "$name" | tr a-z A-Z)_ADDR=127.0.0.1:$port"
+  for _ in $(seq 1 100); do
+    if "$hpedu" health --addr="127.0.0.1:$port" --timeout=1s >/dev/null 2>&1; then break; fi
+    kill -0 "${pids[-1]}" 2>/dev/null || { tail -20 "$run/logs/$name.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  say "$name: $("$hpedu" health --addr="127.0.0.1:$port") on 127.0.0.1:$port"
+done
+
+say "Nạp dữ liệu mẫu / loading demo data"
+"$build/services/registry/hpedu_registry_demo" >"$run/demo/units.csv"
+"$hpedu" import units "$run/demo/units.csv"
+
+cat >&2 <<MSG
+
+hpedu đang chạy / is running. Dữ liệu / data: $run (PostgreSQL 127.0.0.1:$pg_port)
+  registry   127.0.0.1:50051   (gRPC, health, reflection)
+  logs       $run/logs/
+
+Thử / try:
+  $hpedu list units --kind=WARD
+  $hpedu list units --query="do son"
+  $hpedu call RegistryService.ResolveUnit '{"query": "Quận Đồ Sơn"}'
+  $hpedu methods
+
+Ctrl-C để dừng / to stop.
+MSG
+wait "${pids[@]}"
