@@ -15,12 +15,13 @@
 #include <string>
 #include <vector>
 
+#include <pqxx/connection>
+
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
-namespace pqxx {
-class connection;
-}  // namespace pqxx
+// pqxx::connection is an alias of a template in libpqxx 6.4 and cannot be
+// forward-declared, hence the include above.
 
 namespace hpedu::db {
 
@@ -61,6 +62,7 @@ class Lease {
   Lease& operator=(const Lease&) = delete;
   ~Lease();
 
+  // The leased connection. Must not be called on a moved-from Lease.
   pqxx::connection& connection() const { return *connection_; }
 
   // Marks the connection as unusable; the pool closes it on return instead of
@@ -68,15 +70,18 @@ class Lease {
   void Discard() { discard_ = true; }
 
  private:
-  friend class PoolImpl;
+  friend class Pool;  // Pool::MakeLease, for every Pool implementation.
   Lease(Pool* pool, std::unique_ptr<pqxx::connection> connection);
+  // Gives the connection back to the pool, if this lease still holds one.
+  void Release() noexcept;
 
   Pool* pool_ = nullptr;
   std::unique_ptr<pqxx::connection> connection_;
   bool discard_ = false;
 };
 
-// Thread-safe.
+// Thread-safe. Destroying a Pool while any Lease is outstanding is a bug
+// (checked in debug builds).
 class Pool {
  public:
   virtual ~Pool() = default;
@@ -100,7 +105,11 @@ class Pool {
 
  protected:
   friend class Lease;
-  // Takes a connection back from a Lease; `discard` drops it.
+  // Wraps `connection` in a Lease that gives it back to this pool.
+  Lease MakeLease(std::unique_ptr<pqxx::connection> connection);
+
+  // Takes a connection back from a Lease; `discard` drops it. Called once per
+  // leased connection, possibly from another thread than Acquire's.
   virtual void Return(std::unique_ptr<pqxx::connection> connection,
                       bool discard) = 0;
 };

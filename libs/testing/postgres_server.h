@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "absl/status/statusor.h"
 
@@ -30,6 +31,8 @@ class PostgresServer {
   ~PostgresServer();
 
   int port() const { return port_; }
+  // The temporary directory: data, Unix socket and server.log.
+  const std::string& directory() const { return dir_; }
 
   // conninfo of the superuser, for `database`.
   std::string SuperuserConninfo(std::string_view database = "postgres") const;
@@ -49,9 +52,12 @@ class PostgresServer {
 
  private:
   PostgresServer(std::string dir, int port) : dir_(std::move(dir)), port_(port) {}
+  // Runs `pg_ctl <action>` (start or stop) as the server's user.
   absl::Status RunPgCtl(std::string_view action);
+  std::string DataDir() const { return dir_ + "/data"; }
+  std::string LogPath() const { return dir_ + "/server.log"; }
 
-  std::string dir_;
+  std::string dir_;  // socket directory, data/ and server.log
   int port_;
   int next_database_ = 0;
   bool running_ = false;
