@@ -12,10 +12,11 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
 endif()
 
 # hpedu_cc_library(NAME n SRCS ... HDRS ... DEPS ...)
-# Defines target hpedu_<n> with alias hpedu::<n>. Header-only when SRCS is empty.
+# Defines target hpedu_lib_<n> with alias hpedu::<n> (binaries may then be
+# called hpedu_<n>). Header-only when SRCS is empty.
 function(hpedu_cc_library)
   cmake_parse_arguments(ARG "" "NAME" "SRCS;HDRS;DEPS" ${ARGN})
-  set(target hpedu_${ARG_NAME})
+  set(target hpedu_lib_${ARG_NAME})
   if(ARG_SRCS)
     add_library(${target} STATIC ${ARG_SRCS} ${ARG_HDRS})
     target_compile_options(${target} PRIVATE ${HPEDU_WARNINGS})
@@ -93,13 +94,13 @@ function(hpedu_proto_library)
     DEPENDS ${abs_protos} protobuf::protoc
     COMMENT "protoc ${ARG_NAME}"
     VERBATIM)
-  add_library(hpedu_${ARG_NAME} STATIC ${srcs} ${hdrs})
-  target_include_directories(hpedu_${ARG_NAME} PUBLIC ${out_dir})
-  target_link_libraries(hpedu_${ARG_NAME} PUBLIC protobuf::libprotobuf ${ARG_DEPS})
+  add_library(hpedu_lib_${ARG_NAME} STATIC ${srcs} ${hdrs})
+  target_include_directories(hpedu_lib_${ARG_NAME} PUBLIC ${out_dir})
+  target_link_libraries(hpedu_lib_${ARG_NAME} PUBLIC protobuf::libprotobuf ${ARG_DEPS})
   if(ARG_GRPC)
-    target_link_libraries(hpedu_${ARG_NAME} PUBLIC gRPC::grpc++)
+    target_link_libraries(hpedu_lib_${ARG_NAME} PUBLIC gRPC::grpc++)
   endif()
-  add_library(hpedu::${ARG_NAME} ALIAS hpedu_${ARG_NAME})
+  add_library(hpedu::${ARG_NAME} ALIAS hpedu_lib_${ARG_NAME})
 endfunction()
 
 # hpedu_embed_sql(TARGET t NAMESPACE ns FUNCTION fn FILES ...)
