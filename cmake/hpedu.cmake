@@ -103,12 +103,17 @@ function(hpedu_proto_library)
   add_library(hpedu::${ARG_NAME} ALIAS hpedu_lib_${ARG_NAME})
 endfunction()
 
-# hpedu_embed_sql(TARGET t NAMESPACE ns FUNCTION fn FILES ...)
+# hpedu_embed_sql(TARGET hpedu::t NAMESPACE ns FUNCTION fn FILES ...)
 # Embeds ordered SQL migration files in the binary as a
 # std::vector<hpedu::db::Migration> returned by ns::fn(). Files are named
 # NNNN_description.sql; their order is the order of FILES.
 function(hpedu_embed_sql)
   cmake_parse_arguments(ARG "" "TARGET;NAMESPACE;FUNCTION" "FILES" ${ARGN})
+  # Accept the alias (hpedu::registry) as well as the real target name.
+  get_target_property(real_target ${ARG_TARGET} ALIASED_TARGET)
+  if(real_target)
+    set(ARG_TARGET ${real_target})
+  endif()
   set(out ${CMAKE_CURRENT_BINARY_DIR}/${ARG_TARGET}_migrations.cc)
   set(abs_files)
   foreach(f ${ARG_FILES})
