@@ -1,5 +1,7 @@
 #include "libs/status/errors.h"
 
+#include "absl/strings/string_view.h"
+
 #include <utility>
 
 #include "absl/strings/cord.h"
@@ -9,12 +11,12 @@
 namespace hpedu {
 namespace {
 
-constexpr std::string_view kTypeUrlPrefix = "type.googleapis.com/";
+constexpr absl::string_view kTypeUrlPrefix = "type.googleapis.com/";
 
 template <typename T>
 T GetPayload(const absl::Status& status) {
   T message;
-  std::optional<absl::Cord> payload = status.GetPayload(TypeUrl(message));
+  absl::optional<absl::Cord> payload = status.GetPayload(TypeUrl(message));
   if (payload.has_value()) message.ParseFromString(std::string(*payload));
   return message;
 }
@@ -22,11 +24,12 @@ T GetPayload(const absl::Status& status) {
 }  // namespace
 
 std::string TypeUrl(const google::protobuf::Message& message) {
-  return absl::StrCat(kTypeUrlPrefix, message.GetDescriptor()->full_name());
+  return absl::StrCat(absl::string_view(kTypeUrlPrefix.data(), kTypeUrlPrefix.size()),
+                      message.GetDescriptor()->full_name());
 }
 
-void FieldViolations::Add(std::string_view field,
-                          std::string_view description) {
+void FieldViolations::Add(absl::string_view field,
+                          absl::string_view description) {
   auto* violation = bad_request_.add_field_violations();
   violation->set_field(std::string(field));
   violation->set_description(std::string(description));
@@ -46,7 +49,7 @@ absl::Status FieldViolations::ToStatus() const {
 }
 
 absl::Status WithErrorInfo(
-    absl::Status status, std::string_view reason,
+    absl::Status status, absl::string_view reason,
     std::vector<std::pair<std::string, std::string>> metadata) {
   if (status.ok()) return status;
   google::rpc::ErrorInfo info;
@@ -59,8 +62,8 @@ absl::Status WithErrorInfo(
   return status;
 }
 
-absl::Status InvalidField(std::string_view field,
-                          std::string_view description) {
+absl::Status InvalidField(absl::string_view field,
+                          absl::string_view description) {
   FieldViolations violations;
   violations.Add(field, description);
   return violations.ToStatus();

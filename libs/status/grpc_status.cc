@@ -1,5 +1,7 @@
 #include "libs/status/grpc_status.h"
 
+#include "absl/strings/string_view.h"
+
 #include <string>
 
 #include "absl/strings/cord.h"
@@ -14,7 +16,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   rpc_status.set_code(static_cast<int>(status.code()));
   rpc_status.set_message(std::string(status.message()));
   status.ForEachPayload(
-      [&rpc_status](std::string_view type_url, const absl::Cord& payload) {
+      [&rpc_status](absl::string_view type_url, const absl::Cord& payload) {
         google::protobuf::Any* any = rpc_status.add_details();
         any->set_type_url(std::string(type_url));
         any->set_value(std::string(payload));

@@ -4,6 +4,8 @@
 //   EXPECT_THAT(store.Get(name), StatusIs(absl::StatusCode::kNotFound));
 //   EXPECT_THAT(result, IsOkAndHolds(Property(&Unit::name, "units/x")));
 //   EXPECT_THAT(status, HasFieldViolation("unit.display_name"));
+//   ASSERT_OK(pool.Close());
+//   ASSERT_OK_AND_ASSIGN(Unit unit, store.Get(name));
 #ifndef HPEDU_LIBS_STATUS_STATUS_MATCHERS_H_
 #define HPEDU_LIBS_STATUS_STATUS_MATCHERS_H_
 
@@ -14,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "gmock/gmock.h"
 #include "libs/status/errors.h"
+#include "libs/status/status_macros.h"
 
 namespace hpedu::testing {
 
@@ -47,11 +50,9 @@ MATCHER_P2(StatusIs, code, message_matcher,
          ::testing::Matches(message_matcher)(std::string(status.message()));
 }
 
-MATCHER_P(IsOkAndHolds, value_matcher,
-          "is OK and holds a value that " +
-              ::testing::DescribeMatcher<
-                  typename std::decay_t<decltype(arg)>::value_type>(
-                  value_matcher)) {
+// The description cannot name the value type (`arg` is not in scope there);
+// the explanation below says what the value did not match.
+MATCHER_P(IsOkAndHolds, value_matcher, "is OK and holds a matching value") {
   if (!arg.ok()) {
     *result_listener << "status is " << arg.status();
     return false;
@@ -65,12 +66,30 @@ MATCHER_P(HasFieldViolation, field,
   const absl::Status& status = GetStatus(arg);
   *result_listener << "status is " << status;
   if (status.code() != absl::StatusCode::kInvalidArgument) return false;
-  for (const auto& v : GetBadRequest(status).field_violations()) {
+  const google::rpc::BadRequest bad_request = GetBadRequest(status);
+  for (const auto& v : bad_request.field_violations()) {
     if (v.field() == field) return true;
   }
   return false;
 }
 
 }  // namespace hpedu::testing
+
+// Fail the test unless `expr`, an absl::Status or absl::StatusOr<T>, is OK
+// (ASSERT_OK fatally, EXPECT_OK not); the failure message shows the status.
+#define ASSERT_OK(expr) ASSERT_THAT((expr), ::hpedu::testing::IsOk())
+#define EXPECT_OK(expr) EXPECT_THAT((expr), ::hpedu::testing::IsOk())
+
+#define HPEDU_ASSERT_OK_AND_ASSIGN_IMPL_(statusor, lhs, rexpr)           \
+  auto statusor = (rexpr);                                               \
+  ASSERT_TRUE(statusor.ok()) << #rexpr << " failed: " << statusor.status(); \
+  lhs = *std::move(statusor)
+
+// Evaluates `rexpr`, an absl::StatusOr<T>; fails the test fatally if it is
+// not OK, otherwise move-assigns its value to `lhs`, which may be a
+// declaration. Like ASSIGN_OR_RETURN, it expands to more than one statement.
+#define ASSERT_OK_AND_ASSIGN(lhs, rexpr)                                    \
+  HPEDU_ASSERT_OK_AND_ASSIGN_IMPL_(                                         \
+      HPEDU_STATUS_CONCAT_(hpedu_assert_statusor_, __LINE__), lhs, rexpr)
 
 #endif  // HPEDU_LIBS_STATUS_STATUS_MATCHERS_H_
