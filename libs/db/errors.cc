@@ -41,8 +41,36 @@ bool MessageNamesOnlySchemaObjects(absl::string_view sqlstate) {
   return false;
 }
 
+// The SQLSTATE of `e`. libpqxx 6.4 leaves sqlstate() empty when it throws
+// some of its own subclasses (insufficient_privilege, for one); their class
+// then says which state it was.
+template <typename T>
+bool Is(const std::exception& e) {
+  return dynamic_cast<const T*>(&e) != nullptr;
+}
+
+std::string SqlState(const pqxx::sql_error& e) {
+  if (!e.sqlstate().empty()) return e.sqlstate();
+  // Most derived classes first.
+  if (Is<pqxx::unique_violation>(e)) return "23505";
+  if (Is<pqxx::check_violation>(e)) return "23514";
+  if (Is<pqxx::not_null_violation>(e)) return "23502";
+  if (Is<pqxx::foreign_key_violation>(e)) return "23503";
+  if (Is<pqxx::restrict_violation>(e)) return "23001";
+  if (Is<pqxx::integrity_constraint_violation>(e)) return "23000";
+  if (Is<pqxx::data_exception>(e)) return "22000";
+  if (Is<pqxx::insufficient_privilege>(e)) return "42501";
+  if (Is<pqxx::undefined_table>(e)) return "42P01";
+  if (Is<pqxx::undefined_column>(e)) return "42703";
+  if (Is<pqxx::undefined_function>(e)) return "42883";
+  if (Is<pqxx::syntax_error>(e)) return "42601";
+  if (Is<pqxx::feature_not_supported>(e)) return "0A000";
+  if (Is<pqxx::insufficient_resources>(e)) return "53000";
+  return "";
+}
+
 std::string Describe(const pqxx::sql_error& e, absl::string_view reason) {
-  const std::string& sqlstate = e.sqlstate();
+  const std::string sqlstate = SqlState(e);
   if (MessageNamesOnlySchemaObjects(sqlstate)) {
     return absl::StrCat(reason, " (SQLSTATE ", sqlstate,
                         "): ", PrimaryMessage(e.what()));
@@ -51,7 +79,7 @@ std::string Describe(const pqxx::sql_error& e, absl::string_view reason) {
 }
 
 absl::Status TranslateSqlError(const pqxx::sql_error& e) {
-  const std::string& state = e.sqlstate();
+  const std::string state = SqlState(e);
   // Decide on the SQLSTATE rather than the exception class: libpqxx 6 has no
   // class for some of them (query_canceled, for one).
   if (state == "40001") {
@@ -103,47 +131,47 @@ absl::Status TranslateException(const std::exception& e) {
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
     return TranslateSqlError(*sql);
   }
-  if (dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
+  if (Is<pqxx::in_doubt_error>(e)) {
     return absl::UnavailableError(
         "connection lost during commit; the transaction may or may not have "
         "been committed");
   }
-  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
+  if (Is<pqxx::broken_connection>(e)) {
     return absl::UnavailableError(
         absl::StrCat("database connection broken: ", PrimaryMessage(e.what())));
   }
-  if (dynamic_cast<const pqxx::serialization_failure*>(&e) != nullptr) {
-    return absl::AbortedError("serialization failure");
+  if (Is<pqxx::serialization_failure>(e)) {
+    return absl::AbortedError("serialization failure (SQLSTATE 40001)");
   }
-  if (dynamic_cast<const pqxx::deadlock_detected*>(&e) != nullptr) {
-    return absl::AbortedError("deadlock detected");
+  if (Is<pqxx::deadlock_detected>(e)) {
+    return absl::AbortedError("deadlock detected (SQLSTATE 40P01)");
   }
-  if (dynamic_cast<const pqxx::transaction_rollback*>(&e) != nullptr) {
-    return absl::AbortedError("transaction rolled back");
+  if (Is<pqxx::transaction_rollback>(e)) {
+    return absl::AbortedError("transaction rolled back (SQLSTATE 40000)");
   }
   // Programming errors: misuse of libpqxx, an unexpected row count. Their
   // messages come from libpqxx and describe the call, not the data.
-  if (dynamic_cast<const pqxx::usage_error*>(&e) != nullptr ||
-      dynamic_cast<const pqxx::range_error*>(&e) != nullptr ||
-      dynamic_cast<const pqxx::argument_error*>(&e) != nullptr) {
+  if (Is<pqxx::usage_error>(e) ||
+      Is<pqxx::range_error>(e) ||
+      Is<pqxx::argument_error>(e)) {
     return absl::InternalError(
         absl::StrCat("database client error: ", PrimaryMessage(e.what())));
   }
   // conversion_error quotes the value it could not convert; other exceptions
   // are not ours to print.
-  if (dynamic_cast<const pqxx::conversion_error*>(&e) != nullptr) {
+  if (Is<pqxx::conversion_error>(e)) {
     return absl::InternalError("cannot convert a database value");
   }
   return absl::InternalError("unexpected exception in database work");
 }
 
 bool IsConnectionError(const std::exception& e) {
-  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr ||
-      dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
+  if (Is<pqxx::broken_connection>(e) ||
+      Is<pqxx::in_doubt_error>(e)) {
     return true;
   }
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
-    const std::string& state = sql->sqlstate();
+    const std::string state = SqlState(*sql);
     return absl::StartsWith(state, "08") || absl::StartsWith(state, "57P");
   }
   return false;

@@ -87,6 +87,19 @@ TEST(TranslateExceptionTest, ServerStateAndPrivileges) {
                        AllOf(HasSubstr("42P01"), Not(HasSubstr("secret")))));
 }
 
+// libpqxx 6.4 throws some subclasses without the SQLSTATE.
+TEST(TranslateExceptionTest, ClassStandsInForAMissingSqlstate) {
+  EXPECT_THAT(TranslateException(pqxx::insufficient_privilege(
+                  "ERROR:  permission denied for schema plans", kQuery)),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       AllOf(HasSubstr("42501"),
+                             HasSubstr("permission denied for schema plans"))));
+  EXPECT_THAT(TranslateException(pqxx::unique_violation("ERROR:  dup", kQuery)),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("23505")));
+  EXPECT_THAT(TranslateException(pqxx::serialization_failure("ERROR:  x")),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("40001")));
+}
+
 TEST(TranslateExceptionTest, ConnectionErrors) {
   pqxx::broken_connection broken("server closed the connection unexpectedly");
   EXPECT_THAT(TranslateException(broken),
