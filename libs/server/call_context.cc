@@ -1,5 +1,7 @@
 #include "libs/server/call_context.h"
 
+#include "absl/strings/string_view.h"
+
 #include <cstdio>
 
 #include "absl/strings/ascii.h"
@@ -9,7 +11,7 @@
 namespace hpedu::server {
 namespace {
 
-bool IsLowerHex(std::string_view s, size_t length) {
+bool IsLowerHex(absl::string_view s, size_t length) {
   if (s.size() != length) return false;
   bool all_zero = true;
   for (char c : s) {
@@ -21,16 +23,16 @@ bool IsLowerHex(std::string_view s, size_t length) {
 
 }  // namespace
 
-TraceContext TraceContext::Parse(std::string_view traceparent) {
-  std::vector<std::string_view> parts = absl::StrSplit(traceparent, '-');
+TraceContext TraceContext::Parse(absl::string_view traceparent) {
+  std::vector<absl::string_view> parts = absl::StrSplit(traceparent, '-');
   if (parts.size() < 4) return {};
-  std::string_view version = parts[0];
+  absl::string_view version = parts[0];
   if (version.size() != 2 || version == "ff") return {};
   // Version 00 has exactly four parts; later versions may append more.
   if (version == "00" && parts.size() != 4) return {};
   if (!IsLowerHex(parts[1], 32) || !IsLowerHex(parts[2], 16)) return {};
   if (parts[3].size() != 2) return {};
-  int flags = 0;
+  unsigned flags = 0;
   if (std::sscanf(std::string(parts[3]).c_str(), "%2x", &flags) != 1) return {};
   TraceContext trace;
   trace.trace_id = std::string(parts[1]);

@@ -1,5 +1,7 @@
 #include "libs/server/config.h"
 
+#include "absl/strings/string_view.h"
+
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -16,19 +18,19 @@ namespace {
 
 // One option: its flag name, help text and how to store a parsed value.
 struct Option {
-  std::string_view name;
-  std::string_view help;
-  std::function<bool(std::string_view, ServerConfig&)> set;
+  absl::string_view name;
+  absl::string_view help;
+  std::function<bool(absl::string_view, ServerConfig&)> set;
 };
 
-bool ParseInt(std::string_view text, int min, int& out) {
+bool ParseInt(absl::string_view text, int min, int& out) {
   int value;
   if (!absl::SimpleAtoi(text, &value) || value < min) return false;
   out = value;
   return true;
 }
 
-bool ParsePositiveDuration(std::string_view text, absl::Duration& out) {
+bool ParsePositiveDuration(absl::string_view text, absl::Duration& out) {
   absl::Duration value;
   if (!absl::ParseDuration(text, &value) || value <= absl::ZeroDuration()) {
     return false;
@@ -40,67 +42,67 @@ bool ParsePositiveDuration(std::string_view text, absl::Duration& out) {
 const std::vector<Option>& Options() {
   static const auto* const kOptions = new std::vector<Option>{
       {"listen", "address to serve gRPC on, host:port",
-       [](std::string_view v, ServerConfig& c) {
-         if (v.find(':') == std::string_view::npos) return false;
+       [](absl::string_view v, ServerConfig& c) {
+         if (v.find(':') == absl::string_view::npos) return false;
          c.listen_address = std::string(v);
          return true;
        }},
       {"db", "libpq connection string of the service's role",
-       [](std::string_view v, ServerConfig& c) {
+       [](absl::string_view v, ServerConfig& c) {
          c.db = std::string(v);
          return !v.empty();
        }},
       {"db_pool_size", "most database connections open at once",
-       [](std::string_view v, ServerConfig& c) {
+       [](absl::string_view v, ServerConfig& c) {
          return ParseInt(v, 1, c.db_pool_size);
        }},
       {"workers", "threads running handlers (they may block on the database)",
-       [](std::string_view v, ServerConfig& c) {
+       [](absl::string_view v, ServerConfig& c) {
          return ParseInt(v, 1, c.workers);
        }},
       {"max_queue", "calls waiting for a worker before new ones are refused",
-       [](std::string_view v, ServerConfig& c) {
+       [](absl::string_view v, ServerConfig& c) {
          return ParseInt(v, 1, c.max_queue);
        }},
       {"default_deadline", "deadline of a call that brings none, e.g. 10s",
-       [](std::string_view v, ServerConfig& c) {
+       [](absl::string_view v, ServerConfig& c) {
          return ParsePositiveDuration(v, c.default_deadline);
        }},
       {"shutdown_grace", "time calls in flight get to finish at shutdown",
-       [](std::string_view v, ServerConfig& c) {
+       [](absl::string_view v, ServerConfig& c) {
          return ParsePositiveDuration(v, c.shutdown_grace);
        }},
       {"health_interval", "how often the database is probed for health",
-       [](std::string_view v, ServerConfig& c) {
+       [](absl::string_view v, ServerConfig& c) {
          return ParsePositiveDuration(v, c.health_interval);
        }},
       {"max_message_bytes", "largest request or response message",
-       [](std::string_view v, ServerConfig& c) {
+       [](absl::string_view v, ServerConfig& c) {
          return ParseInt(v, 1024, c.max_message_bytes);
        }},
       {"log_requests", "log one JSON line per call (true/false)",
-       [](std::string_view v, ServerConfig& c) {
+       [](absl::string_view v, ServerConfig& c) {
          return absl::SimpleAtob(v, &c.log_requests);
        }},
   };
   return *kOptions;
 }
 
-const Option* FindOption(std::string_view name) {
+const Option* FindOption(absl::string_view name) {
   for (const Option& option : Options()) {
     if (option.name == name) return &option;
   }
   return nullptr;
 }
 
-std::string EnvName(std::string_view service, std::string_view option) {
+std::string EnvName(absl::string_view service, absl::string_view option) {
   if (service.empty()) return absl::AsciiStrToUpper(absl::StrCat("HPEDU_", option));
   return absl::AsciiStrToUpper(absl::StrCat("HPEDU_", service, "_", option));
 }
 
 }  // namespace
 
-absl::StatusOr<ServerConfig> LoadServerConfig(std::string_view service,
+absl::StatusOr<ServerConfig> LoadServerConfig(absl::string_view service,
                                               int argc, char** argv) {
   ServerConfig config;
   config.service = std::string(service);
@@ -119,14 +121,14 @@ absl::StatusOr<ServerConfig> LoadServerConfig(std::string_view service,
     }
   }
   for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
+    absl::string_view arg = argv[i];
     if (!absl::ConsumePrefix(&arg, "--")) {
       violations.Add(argv[i], "không phải cờ / not a flag (--name=value)");
       continue;
     }
-    std::string_view name = arg;
-    std::string_view value = "true";  // a bare --flag is a true boolean
-    if (size_t eq = arg.find('='); eq != std::string_view::npos) {
+    absl::string_view name = arg;
+    absl::string_view value = "true";  // a bare --flag is a true boolean
+    if (size_t eq = arg.find('='); eq != absl::string_view::npos) {
       name = arg.substr(0, eq);
       value = arg.substr(eq + 1);
     }
@@ -148,7 +150,7 @@ absl::StatusOr<ServerConfig> LoadServerConfig(std::string_view service,
   return config;
 }
 
-std::string ServerConfigUsage(std::string_view service) {
+std::string ServerConfigUsage(absl::string_view service) {
   std::string usage = absl::StrCat("Cách dùng / usage: hpedu_", service,
                                    " [--name=value]...\n");
   for (const Option& option : Options()) {

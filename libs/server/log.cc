@@ -1,5 +1,7 @@
 #include "libs/server/log.h"
 
+#include "absl/strings/string_view.h"
+
 #include <unistd.h>
 
 #include <atomic>
@@ -11,9 +13,9 @@
 namespace hpedu::server {
 namespace {
 
-std::atomic<void (*)(std::string_view)> g_sink{nullptr};
+std::atomic<void (*)(absl::string_view)> g_sink{nullptr};
 
-std::string_view LevelName(LogLevel level) {
+absl::string_view LevelName(LogLevel level) {
   switch (level) {
     case LogLevel::kDebug:
       return "debug";
@@ -29,14 +31,14 @@ std::string_view LevelName(LogLevel level) {
 
 }  // namespace
 
-void Log(LogLevel level, std::string_view service, std::string_view message,
+void Log(LogLevel level, absl::string_view service, absl::string_view message,
          nlohmann::json fields) {
   nlohmann::json line = {
       {"time", absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::Now(),
                                 absl::UTCTimeZone())},
-      {"level", LevelName(level)},
-      {"service", service},
-      {"msg", message},
+      {"level", std::string(LevelName(level))},
+      {"service", std::string(service)},
+      {"msg", std::string(message)},
   };
   if (fields.is_object()) line.update(fields);
   // Replace invalid UTF-8 rather than throw: a log line must never crash.
@@ -53,7 +55,7 @@ void Log(LogLevel level, std::string_view service, std::string_view message,
   (void)ignored;
 }
 
-void SetLogSinkForTesting(void (*sink)(std::string_view line)) {
+void SetLogSinkForTesting(void (*sink)(absl::string_view line)) {
   g_sink.store(sink);
 }
 

@@ -1,5 +1,7 @@
 #include "libs/server/logging_interceptor.h"
 
+#include "absl/strings/string_view.h"
+
 #include <string_view>
 
 #include "absl/status/status.h"
@@ -14,16 +16,16 @@ namespace {
 
 using grpc::experimental::InterceptionHookPoints;
 
-std::string_view Find(const std::multimap<grpc::string_ref, grpc::string_ref>&
+absl::string_view Find(const std::multimap<grpc::string_ref, grpc::string_ref>&
                           metadata,
-                      std::string_view key) {
+                      absl::string_view key) {
   auto it = metadata.find(grpc::string_ref(key.data(), key.size()));
   if (it == metadata.end()) return {};
-  return std::string_view(it->second.data(), it->second.size());
+  return absl::string_view(it->second.data(), it->second.size());
 }
 
-std::string_view Find(const std::multimap<std::string, std::string>& metadata,
-                      std::string_view key) {
+absl::string_view Find(const std::multimap<std::string, std::string>& metadata,
+                      absl::string_view key) {
   auto it = metadata.find(std::string(key));
   if (it == metadata.end()) return {};
   return it->second;
@@ -61,7 +63,7 @@ class LoggingInterceptor : public grpc::experimental::Interceptor {
 
  private:
   void LogCall(const grpc::Status& status) {
-    std::string_view method = info_->method();
+    absl::string_view method = info_->method();
     bool is_health = absl::StartsWith(method, "/grpc.health.v1.Health/");
     if (is_health && status.ok()) return;
     std::string caller = "anonymous";
@@ -75,7 +77,7 @@ class LoggingInterceptor : public grpc::experimental::Interceptor {
       }
     }
     nlohmann::json fields = {
-        {"method", method},
+        {"method", std::string(method)},
         {"code", absl::StatusCodeToString(
                      static_cast<absl::StatusCode>(status.error_code()))},
         {"duration_ms", absl::ToDoubleMilliseconds(absl::Now() - start_)},

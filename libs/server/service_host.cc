@@ -1,5 +1,7 @@
 #include "libs/server/service_host.h"
 
+#include "absl/strings/string_view.h"
+
 #include <csignal>
 #include <cstdio>
 #include <pthread.h>
@@ -54,6 +56,8 @@ class ServiceHostImpl final : public ServiceHost {
     builder.AddChannelArgument(
         GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10'000);
     builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 0);
+    // A second instance on the same port is a mistake, not a load balancer.
+    builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     builder.experimental().SetInterceptorCreators(
         MakeInterceptorChain(config_.service, config_.log_requests));
     server_ = builder.BuildAndStart();
@@ -138,7 +142,7 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
 
 int ServiceMain(int argc, char** argv, ServiceDefinition definition) {
   for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
+    absl::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") {
       std::fputs(ServerConfigUsage(definition.name).c_str(), stdout);
       return 0;

@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
+#include "grpcpp/impl/service_type.h"
 #include "libs/db/migrations.h"
 #include "libs/db/pool.h"
 #include "libs/server/config.h"

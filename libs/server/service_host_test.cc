@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
@@ -14,7 +15,9 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "gtest/gtest.h"
+#include "libs/server/log.h"
 #include "libs/status/status_matchers.h"
+#include "nlohmann/json.hpp"
 #include "libs/testing/postgres_server.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
@@ -182,6 +185,39 @@ TEST_F(ServiceHostTest, ReflectionListsTheServices) {
   while (cq.Next(&tag, &ok)) {
   }
   (*host)->Shutdown(absl::Seconds(1));
+}
+
+absl::Mutex g_log_mu;
+std::vector<std::string>* g_log_lines ABSL_GUARDED_BY(g_log_mu) =
+    new std::vector<std::string>;
+
+TEST_F(ServiceHostTest, LogsOneJsonLinePerCallWithTheCallsFacts) {
+  SetLogSinkForTesting(+[](absl::string_view line) {
+    absl::MutexLock lock(&g_log_mu);
+    g_log_lines->emplace_back(line);
+  });
+  absl::StatusOr<std::unique_ptr<ServiceHost>> host =
+      ServiceHost::Start(config_, TestDefinition());
+  ASSERT_THAT(host, IsOk());
+  // A failing health check is logged (a passing one would be noise).
+  EXPECT_EQ(Health(**host, "no.such.Service"), HealthResponse::UNKNOWN);
+  (*host)->Shutdown(absl::Seconds(1));
+  SetLogSinkForTesting(nullptr);
+
+  absl::MutexLock lock(&g_log_mu);
+  const std::string* rpc_line = nullptr;
+  for (const std::string& line : *g_log_lines) {
+    if (absl::StrContains(line, "\"msg\":\"rpc\"")) rpc_line = &line;
+  }
+  ASSERT_NE(rpc_line, nullptr);
+  nlohmann::json entry = nlohmann::json::parse(*rpc_line);
+  EXPECT_EQ(entry["service"], "hosttest");
+  EXPECT_EQ(entry["method"], "/grpc.health.v1.Health/Check");
+  EXPECT_EQ(entry["code"], "NOT_FOUND");
+  EXPECT_EQ(entry["caller"], "anonymous");
+  EXPECT_TRUE(entry["duration_ms"].is_number());
+  EXPECT_TRUE(entry.contains("trace_id"));
+  EXPECT_TRUE(entry.contains("time"));
 }
 
 TEST_F(ServiceHostTest, ShutdownTurnsHealthOffAndStopsListening) {
