@@ -1,0 +1,61 @@
+// The gRPC handlers of hpedu.registry.v1.RegistryService. Each handler runs
+// on the service's worker pool (UnaryCalls), never on a gRPC thread: it
+// validates the request (every bad field at once, nothing written), then
+// asks the store.
+#ifndef HPEDU_SERVICES_REGISTRY_REGISTRY_SERVICE_H_
+#define HPEDU_SERVICES_REGISTRY_REGISTRY_SERVICE_H_
+
+#include <functional>
+#include <memory>
+
+#include "absl/time/civil_time.h"
+#include "hpedu/registry/v1/registry_service.grpc.pb.h"
+#include "libs/server/unary.h"
+#include "services/registry/unit_store.h"
+
+namespace hpedu::registry {
+
+// Thread-safe.
+class RegistryServiceImpl final
+    : public v1::RegistryService::CallbackService {
+ public:
+  // `today` gives the as_of of requests without one; `calls` must outlive
+  // the service.
+  RegistryServiceImpl(std::unique_ptr<UnitStore> store,
+                      server::UnaryCalls& calls,
+                      std::function<absl::CivilDay()> today);
+
+  grpc::ServerUnaryReactor* GetUnit(grpc::CallbackServerContext* context,
+                                    const v1::GetUnitRequest* request,
+                                    v1::Unit* response) override;
+  grpc::ServerUnaryReactor* ListUnits(grpc::CallbackServerContext* context,
+                                      const v1::ListUnitsRequest* request,
+                                      v1::ListUnitsResponse* response) override;
+  grpc::ServerUnaryReactor* BatchGetUnits(
+      grpc::CallbackServerContext* context,
+      const v1::BatchGetUnitsRequest* request,
+      v1::BatchGetUnitsResponse* response) override;
+  grpc::ServerUnaryReactor* CreateUnit(grpc::CallbackServerContext* context,
+                                       const v1::CreateUnitRequest* request,
+                                       v1::Unit* response) override;
+  grpc::ServerUnaryReactor* UpdateUnit(grpc::CallbackServerContext* context,
+                                       const v1::UpdateUnitRequest* request,
+                                       v1::Unit* response) override;
+  grpc::ServerUnaryReactor* ResolveUnit(
+      grpc::CallbackServerContext* context,
+      const v1::ResolveUnitRequest* request,
+      v1::ResolveUnitResponse* response) override;
+  grpc::ServerUnaryReactor* ImportUnits(
+      grpc::CallbackServerContext* context,
+      const v1::ImportUnitsRequest* request,
+      v1::ImportUnitsResponse* response) override;
+
+ private:
+  std::unique_ptr<UnitStore> store_;
+  server::UnaryCalls& calls_;
+  std::function<absl::CivilDay()> today_;
+};
+
+}  // namespace hpedu::registry
+
+#endif  // HPEDU_SERVICES_REGISTRY_REGISTRY_SERVICE_H_
