@@ -43,8 +43,8 @@ struct PoolOptions {
 // Counters for metrics and tests. A snapshot; values may change at once.
 struct PoolStats {
   int size = 0;           // the bound
-  int open = 0;           // connections open now, leased or idle
-  int leased = 0;         // connections leased now
+  int open = 0;           // connections open (or opening), leased or idle
+  int leased = 0;         // connections leased (or opening for a lease)
   int waiting = 0;        // callers waiting in Acquire
   long opened_total = 0;  // connections ever opened
   long discarded_total = 0;  // connections dropped as broken

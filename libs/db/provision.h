@@ -16,8 +16,10 @@ namespace hpedu::db {
 // owned by the role, the role's search_path set to it; revokes the role's
 // (and PUBLIC's) rights on the public schema and other schemas. Idempotent:
 // re-running it sets the password again and changes nothing else.
-// Returns the libpq conninfo for the role: `base_conninfo` with user and
-// password replaced.
+// Returns the libpq conninfo for the role: `superuser_conninfo` with user and
+// password replaced (rebuilt in key='value' form). INVALID_ARGUMENT for a bad
+// name or an empty password, FAILED_PRECONDITION if the schema exists but
+// another role owns it, UNAVAILABLE if the server cannot be reached.
 absl::StatusOr<std::string> ProvisionServiceSchema(
     const std::string& superuser_conninfo, std::string_view service,
     std::string_view password);
