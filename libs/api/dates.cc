@@ -4,7 +4,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "libs/api/internal/quote.h"
+#include "libs/api/internal/strings.h"
 #include "libs/status/errors.h"
 
 namespace hpedu::api {
@@ -40,10 +40,11 @@ absl::StatusOr<absl::CivilDay> FromProtoDate(const google::type::Date& date,
   absl::CivilDay day;
   if (!MakeDay(date.year(), date.month(), date.day(), day)) {
     return InvalidField(
-        field, absl::StrFormat("ngày %04d-%02d-%02d không hợp lệ; cần ngày "
-                               "đầy đủ, năm %d-%d (invalid date)",
-                               date.year(), date.month(), date.day(),
-                               kMinYear, kMaxYear));
+        internal::ToAbsl(field),
+        absl::StrFormat("ngày %04d-%02d-%02d không hợp lệ; cần ngày "
+                        "đầy đủ, năm %d-%d (invalid date)",
+                        date.year(), date.month(), date.day(), kMinYear,
+                        kMaxYear));
   }
   return day;
 }
@@ -64,9 +65,10 @@ absl::CivilDay TodayInVietnam() {
 
 absl::StatusOr<absl::CivilDay> ParseIsoDate(std::string_view text) {
   const auto invalid = [text] {
-    return absl::InvalidArgumentError(absl::StrCat(
-        internal::QuoteForMessage(text), " không phải ngày dạng YYYY-MM-DD (not a YYYY-MM-DD "
-        "date)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(internal::QuoteForMessage(text),
+                     " không phải ngày dạng YYYY-MM-DD (not a YYYY-MM-DD "
+                     "date)"));
   };
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return invalid();
   const auto number = [text](size_t from, size_t length, int& out) {

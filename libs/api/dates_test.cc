@@ -56,7 +56,8 @@ TEST(ParseIsoDateTest, ParsesStrictly) {
   for (const char* text : {"", "2026-1-01", "2026-02-30", "20260101",
                            "2026/01/01", "2026-01-01T00:00", " 2026-01-01",
                            "+026-01-01", "1800-01-01", "abcd-ef-gh"}) {
-    EXPECT_THAT(ParseIsoDate(text), StatusIs(absl::StatusCode::kInvalidArgument))
+    EXPECT_THAT(ParseIsoDate(text),
+                StatusIs(absl::StatusCode::kInvalidArgument))
         << text;
   }
 }

@@ -36,9 +36,8 @@ TEST(ValidateFieldMaskTest, ListsDisallowedPaths) {
   EXPECT_THAT(status, HasFieldViolation("mask"));
   const std::string description =
       GetBadRequest(status).field_violations(0).description();
-  EXPECT_THAT(description,
-              AllOf(HasSubstr("kind, etag"),
-                    HasSubstr("chỉ được: display_name")));
+  EXPECT_THAT(description, AllOf(HasSubstr("kind, etag"),
+                                 HasSubstr("chỉ được: display_name")));
   EXPECT_THAT(ValidateFieldMask(Mask({"*"}), {"display_name"}),
               HasFieldViolation("update_mask"));
 }

@@ -36,7 +36,8 @@ uint64_t Checksum(std::string_view payload) {
 }
 
 void PutFixed64(std::string& out, uint64_t value) {
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(value >> (8 * i)));
+  for (int i = 0; i < 8; ++i)
+    out.push_back(static_cast<char>(value >> (8 * i)));
 }
 
 void PutVarint(std::string& out, uint64_t value) {
@@ -52,7 +53,8 @@ bool GetFixed64(std::string_view& in, uint64_t& value) {
   if (in.size() < 8) return false;
   value = 0;
   for (int i = 0; i < 8; ++i) {
-    value |= static_cast<uint64_t>(static_cast<unsigned char>(in[i])) << (8 * i);
+    value |= static_cast<uint64_t>(static_cast<unsigned char>(in[i]))
+             << (8 * i);
   }
   in.remove_prefix(8);
   return true;
@@ -98,7 +100,8 @@ absl::StatusOr<PageCursor> DecodePageToken(std::string_view token,
   std::string bytes;
   if (token.empty() || token.size() > kMaxTokenLength ||
       !absl::WebSafeBase64Unescape(
-          absl::string_view(token.data(), token.size()), &bytes) || bytes.size() < 1 + 8 + 1 + 8) {
+          absl::string_view(token.data(), token.size()), &bytes) ||
+      bytes.size() < 1 + 8 + 1 + 8) {
     return BadToken();
   }
   std::string_view payload(bytes.data(), bytes.size() - 8);
@@ -154,8 +157,7 @@ uint64_t QueryFingerprint(const google::protobuf::Message& request) {
 absl::StatusOr<int> EffectivePageSize(int requested, int default_size,
                                       int max_size) {
   if (requested < 0) {
-    return InvalidField("page_size",
-                        "không được âm (must not be negative)");
+    return InvalidField("page_size", "không được âm (must not be negative)");
   }
   if (requested == 0) return default_size;
   return requested > max_size ? max_size : requested;

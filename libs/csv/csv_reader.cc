@@ -79,9 +79,7 @@ class RecordReader {
   }
 
  private:
-  bool AtLineBreak() const {
-    return in_[pos_] == '\n' || in_[pos_] == '\r';
-  }
+  bool AtLineBreak() const { return in_[pos_] == '\n' || in_[pos_] == '\r'; }
 
   // Consumes a CRLF, LF or lone CR.
   void SkipLineBreak() {
@@ -152,8 +150,8 @@ class RecordReader {
     if (bad == std::string_view::npos) return;
     int line = field_line;
     for (size_t i = 0; i < bad; ++i) {
-      if (field[i] == '\n' ||
-          (field[i] == '\r' && (i + 1 >= field.size() || field[i + 1] != '\n'))) {
+      if (field[i] == '\n' || (field[i] == '\r' && (i + 1 >= field.size() ||
+                                                    field[i + 1] != '\n'))) {
         ++line;
       }
     }
@@ -209,10 +207,10 @@ absl::StatusOr<CsvTable> CsvTable::Parse(std::string_view content,
     const size_t expected = table.header_.size();
     const size_t got = record.fields.size();
     if (got != expected) {
-      errors.Add(record.line, reader.ColumnLabel(std::min(got, expected)),
-                 absl::StrCat("dòng có ", got, " cột nhưng tiêu đề có ",
-                              expected, " (", got, " fields, the header has ",
-                              expected, ")"));
+      errors.Add(
+          record.line, reader.ColumnLabel(std::min(got, expected)),
+          absl::StrCat("dòng có ", got, " cột nhưng tiêu đề có ", expected,
+                       " (", got, " fields, the header has ", expected, ")"));
       continue;
     }
     table.records_.push_back(CsvRecord{record.line, std::move(record.fields)});

@@ -30,9 +30,9 @@ std::vector<std::string> Descriptions(const absl::Status& status) {
 }
 
 TEST(CsvTableTest, ParsesSimpleFile) {
-  absl::StatusOr<CsvTable> table =
-      CsvTable::Parse("id,kind,display_name\nds,WARD,Phường Đồ Sơn\n"
-                      "dk,WARD,Phường Dương Kinh\n");
+  absl::StatusOr<CsvTable> table = CsvTable::Parse(
+      "id,kind,display_name\nds,WARD,Phường Đồ Sơn\n"
+      "dk,WARD,Phường Dương Kinh\n");
   ASSERT_THAT(table, IsOk());
   EXPECT_THAT(table->header(), ElementsAre("id", "kind", "display_name"));
   ASSERT_THAT(table->records(), SizeIs(2));
@@ -82,15 +82,16 @@ TEST(CsvTableTest, EmptyTrailingFieldsAreKept) {
 }
 
 TEST(CsvTableTest, ReportsEveryErrorWithLineAndColumn) {
-  absl::Status status = CsvTable::Parse("id,kind,name\n"
-                                        "a,WARD\n"             // Too few.
-                                        "b,WARD,x,extra\n"     // Too many.
-                                        "c,WA\"RD,x\n"         // Stray quote.
-                                        "d,\"WARD\"x,y\n"      // After quote.
-                                        "e,\xFF,z\n"           // Not UTF-8.
-                                        "f,WARD,ok\n",
-                                        "unit_csv")
-                             .status();
+  absl::Status status = CsvTable::Parse(
+                            "id,kind,name\n"
+                            "a,WARD\n"          // Too few.
+                            "b,WARD,x,extra\n"  // Too many.
+                            "c,WA\"RD,x\n"      // Stray quote.
+                            "d,\"WARD\"x,y\n"   // After quote.
+                            "e,\xFF,z\n"        // Not UTF-8.
+                            "f,WARD,ok\n",
+                            "unit_csv")
+                            .status();
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(status, HasFieldViolation("unit_csv"));
   EXPECT_THAT(

@@ -87,8 +87,8 @@ bool IsCombiningMark(UChar32 c) {
 }
 
 // Returns `text` with white space trimmed and
-// inner runs of it collapsed to one ASCII space. `transform(c)` returns the code
-// point to append in place of c, or U_SENTINEL to drop it.
+// inner runs of it collapsed to one ASCII space. `transform(c)` returns the
+// code point to append in place of c, or U_SENTINEL to drop it.
 template <typename Transform>
 icu::UnicodeString CollapseWhiteSpace(const icu::UnicodeString& text,
                                       Transform transform) {
@@ -227,9 +227,9 @@ std::string VietnameseCollator::SortKey(std::string_view utf8) const {
   icu::Collator& collator = ThreadCollator();
   std::string key(64, '\0');
   for (;;) {
-    const int32_t needed = collator.getSortKey(
-        text, reinterpret_cast<uint8_t*>(key.data()),
-        static_cast<int32_t>(key.size()));
+    const int32_t needed =
+        collator.getSortKey(text, reinterpret_cast<uint8_t*>(key.data()),
+                            static_cast<int32_t>(key.size()));
     if (needed <= static_cast<int32_t>(key.size())) {
       key.resize(needed > 0 ? needed - 1 : 0);  // Drop the trailing NUL.
       return key;

@@ -35,7 +35,10 @@ TEST(IsValidUtf8Test, RejectsIllFormed) {
 
 TEST(ToValidUtf8Test, ReplacesIllFormedBytes) {
   EXPECT_EQ(ToValidUtf8("Đồ Sơn"), "Đồ Sơn");
-  EXPECT_EQ(ToValidUtf8("a\xFF" "b\xC3"), "a\uFFFD" "b\uFFFD");
+  EXPECT_EQ(ToValidUtf8("a\xFF"
+                        "b\xC3"),
+            "a\uFFFD"
+            "b\uFFFD");
   EXPECT_TRUE(IsValidUtf8(ToValidUtf8("\xED\xA0\x80\xF4\x90")));
 }
 
@@ -48,8 +51,7 @@ TEST(NormalizeNfcTest, ComposesAndCollapsesWhiteSpace) {
   // "Đồ" typed with combining marks: o + U+0302 (circumflex) + U+0300 (grave).
   const std::string decomposed = "\xC4\x90o\xCC\x82\xCC\x80 S\xC6\xA1n";
   EXPECT_EQ(NormalizeNfc(decomposed), "Đồ Sơn");
-  EXPECT_EQ(NormalizeNfc("  Phường \t Đồ\u00A0\u00A0Sơn \n"),
-            "Phường Đồ Sơn");
+  EXPECT_EQ(NormalizeNfc("  Phường \t Đồ\u00A0\u00A0Sơn \n"), "Phường Đồ Sơn");
   EXPECT_EQ(NormalizeNfc(""), "");
   EXPECT_EQ(NormalizeNfc(" \t "), "");
 }
@@ -87,9 +89,8 @@ TEST(VietnameseCollatorTest, OrdersDistrictNames) {
 
 TEST(VietnameseCollatorTest, FollowsTheAlphabet) {
   const std::vector<std::string> alphabet = {
-      "a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "g", "h", "i", "k", "l",
-      "m", "n", "o", "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "x",
-      "y"};
+      "a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "g", "h", "i", "k", "l", "m",
+      "n", "o", "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "x", "y"};
   std::vector<std::string> shuffled = alphabet;
   std::mt19937 rng(42);
   std::shuffle(shuffled.begin(), shuffled.end(), rng);
@@ -117,7 +118,7 @@ TEST(VietnameseCollatorTest, LettersArePrimaryTonesSecondary) {
 
 TEST(VietnameseCollatorTest, SortKeyOrderMatchesCompare) {
   const VietnameseCollator& collator = VietnameseCollator::Get();
-  const std::vector<std::string> names = {"An Biên", "Ái Quốc", "Đồ Sơn",
+  const std::vector<std::string> names = {"An Biên",    "Ái Quốc",  "Đồ Sơn",
                                           "Dương Kinh", "Gia Viên", ""};
   for (const std::string& a : names) {
     for (const std::string& b : names) {

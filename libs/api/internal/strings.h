@@ -1,13 +1,20 @@
-// Quoting client input inside error messages.
-#ifndef HPEDU_LIBS_API_INTERNAL_QUOTE_H_
-#define HPEDU_LIBS_API_INTERNAL_QUOTE_H_
+// String helpers private to libs/api.
+#ifndef HPEDU_LIBS_API_INTERNAL_STRINGS_H_
+#define HPEDU_LIBS_API_INTERNAL_STRINGS_H_
 
 #include <string>
 #include <string_view>
 
+#include "absl/strings/string_view.h"
 #include "libs/text/vietnamese.h"
 
 namespace hpedu::api::internal {
+
+// Debian's Abseil keeps its own absl::string_view, which std::string_view
+// does not convert to implicitly.
+inline absl::string_view ToAbsl(std::string_view text) {
+  return absl::string_view(text.data(), text.size());
+}
 
 // `input` in double quotes, cut to about 80 bytes and made valid UTF-8, so a
 // huge or binary value cannot bloat or break an error message.
@@ -26,4 +33,4 @@ inline std::string QuoteForMessage(std::string_view input) {
 
 }  // namespace hpedu::api::internal
 
-#endif  // HPEDU_LIBS_API_INTERNAL_QUOTE_H_
+#endif  // HPEDU_LIBS_API_INTERNAL_STRINGS_H_
