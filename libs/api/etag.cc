@@ -1,7 +1,6 @@
 #include "libs/api/etag.h"
 
 #include "absl/strings/str_cat.h"
-#include "libs/api/internal/strings.h"
 #include "libs/status/errors.h"
 #include "libs/text/vietnamese.h"
 
@@ -28,7 +27,7 @@ absl::Status CheckEtag(std::string_view sent, std::string_view current) {
   }
   return WithErrorInfo(
       absl::AbortedError(absl::StrCat(
-          "etag ", internal::QuoteForMessage(sent), " đã cũ, hiện là ",
+          "etag ", text::ToValidUtf8(sent.substr(0, 80)), " đã cũ, hiện là ",
           std::string(current),
           "; hãy đọc lại rồi sửa (stale etag: read the resource again)")),
       "ETAG_MISMATCH",

@@ -24,7 +24,8 @@ TEST(CheckEtagTest, EmptyOrEqualPasses) {
 
 TEST(CheckEtagTest, MismatchIsAborted) {
   absl::Status status = CheckEtag("\"2\"", "\"3\"");
-  EXPECT_THAT(status, StatusIs(absl::StatusCode::kAborted));
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kAborted,
+                               ::testing::HasSubstr("etag \"2\" đã cũ")));
   EXPECT_EQ(GetErrorInfo(status).reason(), "ETAG_MISMATCH");
   EXPECT_EQ(GetErrorInfo(status).domain(), "hpedu.vn");
 }
