@@ -8,17 +8,16 @@
 #include <cstdio>
 #include <iostream>
 #include <string>
-#include <string_view>
 
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/strip.h"
 #include "services/registry/demo/demo_units.h"
 #include "services/registry/unit_import.h"
 
 int main(int argc, char** argv) {
   uint32_t seed = hpedu::registry::demo::kDefaultSeed;
   for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
+    absl::string_view arg = argv[i];
     if (absl::ConsumePrefix(&arg, "--seed=") && absl::SimpleAtoi(arg, &seed)) {
       continue;
     }
