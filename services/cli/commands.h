@@ -46,6 +46,8 @@ int RunImport(const Invocation& invocation);
 int RunHealth(const Invocation& invocation);
 int RunMethods(const Invocation& invocation);
 int RunDescribe(const Invocation& invocation);
+// `db provision`: the database side of a service (see libs/db/provision.h).
+int RunDb(const Invocation& invocation);
 
 // "Units" for "units", "SchoolYears" for "school_years" or "school-years".
 std::string CollectionToCamel(const std::string& collection);

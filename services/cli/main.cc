@@ -19,7 +19,7 @@ struct Command {
   std::string_view usage;
 };
 
-// Every subcommand. `db provision` is to come with libs/db.
+// Every subcommand.
 constexpr Command kCommands[] = {
     {"call", &hpedu::cli::RunCall,
      "call <Dịch vụ.Phương thức> ['<json>'|@tệp|-] [--trường=giá trị ...]\n"
@@ -43,6 +43,11 @@ constexpr Command kCommands[] = {
      "methods\n"
      "      Liệt kê các dịch vụ và phương thức đã biết.\n"
      "      [List every known service and method.]"},
+    {"db", &hpedu::cli::RunDb,
+     "db provision --superuser=<conninfo> --service=<tên> --password=<mk> "
+     "[--host=h]\n"
+     "      Tạo vai trò và schema riêng cho một dịch vụ; in chuỗi kết nối.\n"
+     "      [Create a service's role and schema; print its conninfo.]"},
     {"describe", &hpedu::cli::RunDescribe,
      "describe <Message|Enum|Dịch vụ|Phương thức>\n"
      "      In định nghĩa proto. [Print the proto definition.]"},
@@ -170,7 +175,8 @@ int main(int argc, char** argv) {
   for (const Command& command : kCommands) {
     if (command.name == command_name) {
       if (!invocation.field_flags.empty() && command_name != "call" &&
-          command_name != "list" && command_name != "import") {
+          command_name != "list" && command_name != "import" &&
+          command_name != "db") {
         return Usage("tùy chọn không hợp lệ (unknown option) --" +
                      invocation.field_flags.front().first);
       }
