@@ -55,14 +55,15 @@ struct UnitPage {
 
 // A validated UpdateUnit request: the fields to change.
 struct UnitUpdate {
-  std::string id;
+  std::string id = "";
   // Empty: no check; otherwise must be the unit's current etag.
-  std::string etag;
-  std::optional<std::string> display_name;
+  std::string etag = "";
+  // Each field is left as it is when nullopt.
+  std::optional<std::string> display_name = std::nullopt;
   // The parent's id; empty string: no parent.
-  std::optional<std::string> parent_id;
-  std::optional<v1::SchoolDetails> school;
-  std::optional<v1::AgencyDetails> agency;
+  std::optional<std::string> parent_id = std::nullopt;
+  std::optional<v1::SchoolDetails> school = std::nullopt;
+  std::optional<v1::AgencyDetails> agency = std::nullopt;
 };
 
 class UnitStore {
