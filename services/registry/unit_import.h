@@ -51,8 +51,8 @@ struct ImportCounts {
 // parent and predecessors when they are in the file (file order otherwise).
 absl::StatusOr<std::vector<UnitRow>> ParseUnitsCsv(std::string_view content);
 
-// Writes `rows` as an import CSV (header and one line per row), the inverse
-// of ParseUnitsCsv.
+// Writes `units` as an import CSV (header and one line per unit), the
+// inverse of ParseUnitsCsv.
 std::string FormatUnitsCsv(const std::vector<v1::Unit>& units);
 
 // Something wrong with a row given the stored units.
