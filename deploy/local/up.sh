@@ -41,7 +41,7 @@ as_pg() {
 if [ "$do_build" -eq 1 ]; then
   say "Biên dịch / building (Release) in $build"
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$build" -j "$(nproc)"
+  cmake --build "$build" -j "$(nproc)" --target hpedu_deploy
 fi
 hpedu="$build/services/cli/hpedu"
 
@@ -63,7 +63,7 @@ if [ ! -f "$run/pgdata/PG_VERSION" ]; then
 fi
 
 say "Khởi động PostgreSQL / starting PostgreSQL on 127.0.0.1:$pg_port"
-as_pg "$pg_bin/pg_ctl" -D "$run/pgdata" -l "$run/logs/postgresql.log" -w \
+as_pg "$pg_bin/pg_ctl" -D "$run/pgdata" -l "$run/pg/postgresql.log" -w \
   -o "-p $pg_port -k $run/pg -c listen_addresses=127.0.0.1" start >/dev/null
 
 pids=()
@@ -113,7 +113,7 @@ cat >&2 <<MSG
 
 hpedu đang chạy / is running. Dữ liệu / data: $run (PostgreSQL 127.0.0.1:$pg_port)
   registry   127.0.0.1:50051   (gRPC, health, reflection)
-  logs       $run/logs/
+  logs       $run/logs/ (PostgreSQL: $run/pg/postgresql.log)
 
 Thử / try:
   $hpedu list units --kind=WARD
