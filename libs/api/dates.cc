@@ -40,7 +40,7 @@ absl::StatusOr<absl::CivilDay> FromProtoDate(const google::type::Date& date,
   absl::CivilDay day;
   if (!MakeDay(date.year(), date.month(), date.day(), day)) {
     return InvalidField(
-        internal::ToAbsl(field),
+        field,
         absl::StrFormat("ngày %04d-%02d-%02d không hợp lệ; cần ngày "
                         "đầy đủ, năm %d-%d (invalid date)",
                         date.year(), date.month(), date.day(), kMinYear,

@@ -26,7 +26,7 @@ absl::Status ValidateFieldMask(const google::protobuf::FieldMask& mask,
                                std::initializer_list<std::string_view> allowed,
                                std::string_view field) {
   if (mask.paths().empty()) {
-    return InvalidField(internal::ToAbsl(field),
+    return InvalidField(field,
                         absl::StrCat("bắt buộc; các trường được sửa: ",
                                      JoinPaths(allowed), " (required)"));
   }
@@ -38,7 +38,7 @@ absl::Status ValidateFieldMask(const google::protobuf::FieldMask& mask,
   }
   if (rejected.empty()) return absl::OkStatus();
   return InvalidField(
-      internal::ToAbsl(field),
+      field,
       absl::StrCat("không sửa được: ", absl::StrJoin(rejected, ", "),
                    "; chỉ được: ", JoinPaths(allowed),
                    " (paths not updatable)"));

@@ -1,5 +1,7 @@
 #include "libs/api/page_token.h"
 
+#include "libs/base/string_view.h"
+
 #include <memory>
 
 #include "absl/strings/escaping.h"
@@ -100,7 +102,7 @@ absl::StatusOr<PageCursor> DecodePageToken(std::string_view token,
   std::string bytes;
   if (token.empty() || token.size() > kMaxTokenLength ||
       !absl::WebSafeBase64Unescape(
-          absl::string_view(token.data(), token.size()), &bytes) ||
+          ToAbsl(token), &bytes) ||
       bytes.size() < 1 + 8 + 1 + 8) {
     return BadToken();
   }

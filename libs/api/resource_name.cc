@@ -28,21 +28,21 @@ absl::StatusOr<std::string> ParseResourceId(std::string_view name,
                                             std::string_view collection,
                                             std::string_view field) {
   if (name.empty()) {
-    return InvalidField(internal::ToAbsl(field),
+    return InvalidField(field,
                         absl::StrCat("bắt buộc, dạng ", std::string(collection),
                                      "/{id} (required)"));
   }
   const std::string prefix = ResourceName(collection, "");
   if (name.substr(0, prefix.size()) != prefix) {
     return InvalidField(
-        internal::ToAbsl(field),
+        field,
         absl::StrCat(internal::QuoteForMessage(name), " không có dạng ", prefix,
                      "{id} (expected ", prefix, "{id})"));
   }
   std::string_view id = name.substr(prefix.size());
   if (!IsValidResourceId(id)) {
     return InvalidField(
-        internal::ToAbsl(field),
+        field,
         absl::StrCat("mã ", internal::QuoteForMessage(id),
                      " không hợp lệ: 1-63 ký tự a-z, 0-9, '-', bắt "
                      "đầu bằng chữ cái (invalid id)"));

@@ -1,6 +1,8 @@
 #include "libs/server/call_context.h"
 
-#include "absl/strings/string_view.h"
+#include "libs/base/string_view.h"
+
+#include <string_view>
 
 #include <cstdio>
 
@@ -23,8 +25,9 @@ bool IsLowerHex(absl::string_view s, size_t length) {
 
 }  // namespace
 
-TraceContext TraceContext::Parse(absl::string_view traceparent) {
-  std::vector<absl::string_view> parts = absl::StrSplit(traceparent, '-');
+TraceContext TraceContext::Parse(std::string_view traceparent) {
+  std::vector<absl::string_view> parts =
+      absl::StrSplit(ToAbsl(traceparent), '-');
   if (parts.size() < 4) return {};
   absl::string_view version = parts[0];
   if (version.size() != 2 || version == "ff") return {};

@@ -9,7 +9,7 @@
 #ifndef HPEDU_LIBS_SERVER_CALL_CONTEXT_H_
 #define HPEDU_LIBS_SERVER_CALL_CONTEXT_H_
 
-#include "absl/strings/string_view.h"
+#include <string_view>
 #include <memory>
 #include <string>
 
@@ -33,7 +33,7 @@ struct TraceContext {
   bool sampled = false;
 
   // Parses a `traceparent` header value; an empty context if malformed.
-  static TraceContext Parse(absl::string_view traceparent);
+  static TraceContext Parse(std::string_view traceparent);
   // Formats as a `traceparent` header value; empty if trace_id is empty.
   std::string ToTraceparent() const;
 };

@@ -1,5 +1,7 @@
 #include "libs/server/config.h"
 
+#include "libs/base/string_view.h"
+
 #include "absl/strings/string_view.h"
 
 #include <cstdlib>
@@ -102,8 +104,9 @@ std::string EnvName(absl::string_view service, absl::string_view option) {
 
 }  // namespace
 
-absl::StatusOr<ServerConfig> LoadServerConfig(absl::string_view service,
+absl::StatusOr<ServerConfig> LoadServerConfig(std::string_view service_name,
                                               int argc, char** argv) {
+  absl::string_view service = ToAbsl(service_name);
   ServerConfig config;
   config.service = std::string(service);
   FieldViolations violations;
@@ -150,7 +153,8 @@ absl::StatusOr<ServerConfig> LoadServerConfig(absl::string_view service,
   return config;
 }
 
-std::string ServerConfigUsage(absl::string_view service) {
+std::string ServerConfigUsage(std::string_view service_name) {
+  absl::string_view service = ToAbsl(service_name);
   std::string usage = absl::StrCat("Cách dùng / usage: hpedu_", service,
                                    " [--name=value]...\n");
   for (const Option& option : Options()) {

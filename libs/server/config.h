@@ -6,7 +6,7 @@
 #ifndef HPEDU_LIBS_SERVER_CONFIG_H_
 #define HPEDU_LIBS_SERVER_CONFIG_H_
 
-#include "absl/strings/string_view.h"
+#include <string_view>
 #include <string>
 #include <string_view>
 
@@ -31,11 +31,11 @@ struct ServerConfig {
 
 // Parses argv (after argv[0]) and the environment for `service`.
 // INVALID_ARGUMENT naming the flag for an unknown flag or a bad value.
-absl::StatusOr<ServerConfig> LoadServerConfig(absl::string_view service,
+absl::StatusOr<ServerConfig> LoadServerConfig(std::string_view service,
                                               int argc, char** argv);
 
 // The usage text listing every option.
-std::string ServerConfigUsage(absl::string_view service);
+std::string ServerConfigUsage(std::string_view service);
 
 }  // namespace hpedu::server
 

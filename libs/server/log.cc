@@ -1,6 +1,6 @@
 #include "libs/server/log.h"
 
-#include "absl/strings/string_view.h"
+#include <string_view>
 
 #include <unistd.h>
 
@@ -13,9 +13,9 @@
 namespace hpedu::server {
 namespace {
 
-std::atomic<void (*)(absl::string_view)> g_sink{nullptr};
+std::atomic<void (*)(std::string_view)> g_sink{nullptr};
 
-absl::string_view LevelName(LogLevel level) {
+std::string_view LevelName(LogLevel level) {
   switch (level) {
     case LogLevel::kDebug:
       return "debug";
@@ -31,7 +31,7 @@ absl::string_view LevelName(LogLevel level) {
 
 }  // namespace
 
-void Log(LogLevel level, absl::string_view service, absl::string_view message,
+void Log(LogLevel level, std::string_view service, std::string_view message,
          nlohmann::json fields) {
   nlohmann::json line = {
       {"time", absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::Now(),
@@ -55,7 +55,7 @@ void Log(LogLevel level, absl::string_view service, absl::string_view message,
   (void)ignored;
 }
 
-void SetLogSinkForTesting(void (*sink)(absl::string_view line)) {
+void SetLogSinkForTesting(void (*sink)(std::string_view line)) {
   g_sink.store(sink);
 }
 

@@ -6,7 +6,7 @@
 #ifndef HPEDU_LIBS_SERVER_LOG_H_
 #define HPEDU_LIBS_SERVER_LOG_H_
 
-#include "absl/strings/string_view.h"
+#include <string_view>
 #include <string_view>
 
 #include "nlohmann/json.hpp"
@@ -16,12 +16,12 @@ namespace hpedu::server {
 enum class LogLevel { kDebug, kInfo, kWarning, kError };
 
 // Writes {"time": RFC 3339 UTC, "level", "service", "msg", ...fields}.
-void Log(LogLevel level, absl::string_view service, absl::string_view message,
+void Log(LogLevel level, std::string_view service, std::string_view message,
          nlohmann::json fields = nlohmann::json::object());
 
 // Sends log lines to `sink` instead of stderr (tests); null restores stderr.
 // The sink is called with one complete line, without the newline.
-void SetLogSinkForTesting(void (*sink)(absl::string_view line));
+void SetLogSinkForTesting(void (*sink)(std::string_view line));
 
 }  // namespace hpedu::server
 

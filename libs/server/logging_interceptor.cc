@@ -1,6 +1,8 @@
 #include "libs/server/logging_interceptor.h"
 
-#include "absl/strings/string_view.h"
+#include "libs/base/string_view.h"
+
+#include <string_view>
 
 #include <string_view>
 
@@ -16,16 +18,16 @@ namespace {
 
 using grpc::experimental::InterceptionHookPoints;
 
-absl::string_view Find(const std::multimap<grpc::string_ref, grpc::string_ref>&
+std::string_view Find(const std::multimap<grpc::string_ref, grpc::string_ref>&
                           metadata,
-                      absl::string_view key) {
+                      std::string_view key) {
   auto it = metadata.find(grpc::string_ref(key.data(), key.size()));
   if (it == metadata.end()) return {};
-  return absl::string_view(it->second.data(), it->second.size());
+  return std::string_view(it->second.data(), it->second.size());
 }
 
-absl::string_view Find(const std::multimap<std::string, std::string>& metadata,
-                      absl::string_view key) {
+std::string_view Find(const std::multimap<std::string, std::string>& metadata,
+                      std::string_view key) {
   auto it = metadata.find(std::string(key));
   if (it == metadata.end()) return {};
   return it->second;
@@ -63,8 +65,8 @@ class LoggingInterceptor : public grpc::experimental::Interceptor {
 
  private:
   void LogCall(const grpc::Status& status) {
-    absl::string_view method = info_->method();
-    bool is_health = absl::StartsWith(method, "/grpc.health.v1.Health/");
+    std::string_view method = info_->method();
+    bool is_health = absl::StartsWith(ToAbsl(method), "/grpc.health.v1.Health/");
     if (is_health && status.ok()) return;
     std::string caller = "anonymous";
     if (auto* context = info_->server_context(); context != nullptr) {

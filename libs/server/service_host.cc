@@ -1,6 +1,6 @@
 #include "libs/server/service_host.h"
 
-#include "absl/strings/string_view.h"
+#include <string_view>
 
 #include <csignal>
 #include <cstdio>
@@ -142,7 +142,7 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
 
 int ServiceMain(int argc, char** argv, ServiceDefinition definition) {
   for (int i = 1; i < argc; ++i) {
-    absl::string_view arg = argv[i];
+    std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") {
       std::fputs(ServerConfigUsage(definition.name).c_str(), stdout);
       return 0;

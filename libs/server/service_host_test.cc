@@ -192,7 +192,7 @@ std::vector<std::string>* g_log_lines ABSL_GUARDED_BY(g_log_mu) =
     new std::vector<std::string>;
 
 TEST_F(ServiceHostTest, LogsOneJsonLinePerCallWithTheCallsFacts) {
-  SetLogSinkForTesting(+[](absl::string_view line) {
+  SetLogSinkForTesting(+[](std::string_view line) {
     absl::MutexLock lock(&g_log_mu);
     g_log_lines->emplace_back(line);
   });

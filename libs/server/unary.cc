@@ -1,6 +1,6 @@
 #include "libs/server/unary.h"
 
-#include "absl/strings/string_view.h"
+#include <string_view>
 
 #include <algorithm>
 #include <chrono>
@@ -13,12 +13,12 @@
 namespace hpedu::server {
 namespace {
 
-absl::string_view FindMetadata(const grpc::CallbackServerContext& context,
-                              absl::string_view key) {
+std::string_view FindMetadata(const grpc::CallbackServerContext& context,
+                              std::string_view key) {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find(grpc::string_ref(key.data(), key.size()));
   if (it == metadata.end()) return {};
-  return absl::string_view(it->second.data(), it->second.size());
+  return std::string_view(it->second.data(), it->second.size());
 }
 
 std::string RandomHex(absl::BitGen& gen, int bytes) {
@@ -31,7 +31,7 @@ std::string RandomHex(absl::BitGen& gen, int bytes) {
 
 // Request ids come from clients and end up in logs: keep them short and
 // printable, or replace them.
-bool IsAcceptableRequestId(absl::string_view id) {
+bool IsAcceptableRequestId(std::string_view id) {
   if (id.empty() || id.size() > 128) return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
     return c > 0x20 && c < 0x7f && c != '"' && c != '\\';

@@ -1,6 +1,8 @@
 #include "libs/status/errors.h"
 
-#include "absl/strings/string_view.h"
+#include "libs/base/string_view.h"
+
+#include <string_view>
 
 #include <utility>
 
@@ -11,7 +13,7 @@
 namespace hpedu {
 namespace {
 
-constexpr absl::string_view kTypeUrlPrefix = "type.googleapis.com/";
+constexpr std::string_view kTypeUrlPrefix = "type.googleapis.com/";
 
 template <typename T>
 T GetPayload(const absl::Status& status) {
@@ -24,12 +26,12 @@ T GetPayload(const absl::Status& status) {
 }  // namespace
 
 std::string TypeUrl(const google::protobuf::Message& message) {
-  return absl::StrCat(absl::string_view(kTypeUrlPrefix.data(), kTypeUrlPrefix.size()),
+  return absl::StrCat(ToAbsl(kTypeUrlPrefix),
                       message.GetDescriptor()->full_name());
 }
 
-void FieldViolations::Add(absl::string_view field,
-                          absl::string_view description) {
+void FieldViolations::Add(std::string_view field,
+                          std::string_view description) {
   auto* violation = bad_request_.add_field_violations();
   violation->set_field(std::string(field));
   violation->set_description(std::string(description));
@@ -49,7 +51,7 @@ absl::Status FieldViolations::ToStatus() const {
 }
 
 absl::Status WithErrorInfo(
-    absl::Status status, absl::string_view reason,
+    absl::Status status, std::string_view reason,
     std::vector<std::pair<std::string, std::string>> metadata) {
   if (status.ok()) return status;
   google::rpc::ErrorInfo info;
@@ -62,8 +64,8 @@ absl::Status WithErrorInfo(
   return status;
 }
 
-absl::Status InvalidField(absl::string_view field,
-                          absl::string_view description) {
+absl::Status InvalidField(std::string_view field,
+                          std::string_view description) {
   FieldViolations violations;
   violations.Add(field, description);
   return violations.ToStatus();

@@ -9,7 +9,7 @@
 #ifndef HPEDU_LIBS_STATUS_ERRORS_H_
 #define HPEDU_LIBS_STATUS_ERRORS_H_
 
-#include "absl/strings/string_view.h"
+#include <string_view>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,14 +20,14 @@
 namespace hpedu {
 
 // The ErrorInfo domain of every hpedu error.
-inline constexpr absl::string_view kErrorDomain = "hpedu.vn";
+inline constexpr std::string_view kErrorDomain = "hpedu.vn";
 
 // Collects BadRequest field violations for one request. Not thread-safe.
 class FieldViolations {
  public:
   // Records that `field` (an AIP-161 field path such as "unit.display_name")
   // is wrong, and why.
-  void Add(absl::string_view field, absl::string_view description);
+  void Add(std::string_view field, std::string_view description);
 
   bool empty() const { return bad_request_.field_violations().empty(); }
   const google::rpc::BadRequest& bad_request() const { return bad_request_; }
@@ -44,11 +44,11 @@ class FieldViolations {
 // Returns `status` with an ErrorInfo payload (reason, hpedu's domain and
 // metadata). `reason` is UPPER_SNAKE_CASE, e.g. "ETAG_MISMATCH".
 absl::Status WithErrorInfo(
-    absl::Status status, absl::string_view reason,
+    absl::Status status, std::string_view reason,
     std::vector<std::pair<std::string, std::string>> metadata = {});
 
 // Convenience for the common single-field INVALID_ARGUMENT.
-absl::Status InvalidField(absl::string_view field, absl::string_view description);
+absl::Status InvalidField(std::string_view field, std::string_view description);
 
 // Returns the BadRequest carried by `status`, or an empty one.
 google::rpc::BadRequest GetBadRequest(const absl::Status& status);

@@ -1,6 +1,5 @@
 #include "libs/status/grpc_status.h"
 
-#include "absl/strings/string_view.h"
 
 #include <string>
 

@@ -16,6 +16,7 @@
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/channel_arguments.h"
+#include "libs/base/string_view.h"
 #include "libs/status/grpc_status.h"
 
 namespace hpedu::cli {
@@ -94,7 +95,7 @@ const std::vector<const pb::ServiceDescriptor*>& KnownServices() {
 
 absl::StatusOr<const pb::MethodDescriptor*> FindMethod(std::string_view spec) {
   std::string text(
-      absl::StripAsciiWhitespace(absl::string_view(spec.data(), spec.size())));
+      absl::StripAsciiWhitespace(ToAbsl(spec)));
   if (!text.empty() && text.front() == '/') text.erase(0, 1);
   std::string service_name;
   std::string method_name = text;

@@ -13,21 +13,18 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/api/dates.h"
+#include "libs/base/string_view.h"
 
 namespace hpedu::cli {
 namespace {
 
 namespace pb = ::google::protobuf;
 
-absl::string_view AbslView(std::string_view text) {
-  return absl::string_view(text.data(), text.size());
-}
-
 absl::Status BadValue(const pb::FieldDescriptor& field, std::string_view value,
                       std::string_view expected) {
   return absl::InvalidArgumentError(absl::StrCat(
-      "--", field.name(), "=", AbslView(value), ": giá trị không hợp lệ, cần ",
-      AbslView(expected), " (invalid value)"));
+      "--", field.name(), "=", ToAbsl(value), ": giá trị không hợp lệ, cần ",
+      ToAbsl(expected), " (invalid value)"));
 }
 
 const pb::FieldDescriptor* FindField(const pb::Descriptor& message,
@@ -52,13 +49,13 @@ absl::Status UnknownField(const pb::Descriptor& message,
     names.push_back(message.field(i)->name());
   }
   return absl::InvalidArgumentError(absl::StrCat(
-      "--", AbslView(name), ": ", message.full_name(),
+      "--", ToAbsl(name), ": ", message.full_name(),
       " không có trường này (no such field); các trường (fields): ",
       absl::StrJoin(names, ", ")));
 }
 
 absl::StatusOr<bool> ParseBool(std::string_view value) {
-  const std::string lower = absl::AsciiStrToLower(AbslView(value));
+  const std::string lower = absl::AsciiStrToLower(ToAbsl(value));
   if (lower == "true" || lower == "1" || lower == "yes" || lower == "có" ||
       lower == "co") {
     return true;
@@ -72,12 +69,12 @@ absl::StatusOr<bool> ParseBool(std::string_view value) {
 
 absl::StatusOr<const pb::EnumValueDescriptor*> ParseEnum(
     const pb::EnumDescriptor& type, std::string_view value) {
-  const std::string upper = absl::AsciiStrToUpper(AbslView(value));
+  const std::string upper = absl::AsciiStrToUpper(ToAbsl(value));
   if (const pb::EnumValueDescriptor* found = type.FindValueByName(upper)) {
     return found;
   }
   int number = 0;
-  if (absl::SimpleAtoi(AbslView(value), &number)) {
+  if (absl::SimpleAtoi(ToAbsl(value), &number)) {
     if (const pb::EnumValueDescriptor* found = type.FindValueByNumber(number)) {
       return found;
     }
@@ -138,7 +135,7 @@ absl::Status SetScalar(pb::Message& message, const pb::FieldDescriptor& field,
                        std::string_view value) {
   const pb::Reflection& reflection = *message.GetReflection();
   const bool repeated = field.is_repeated();
-  const absl::string_view text = AbslView(value);
+  const absl::string_view text = ToAbsl(value);
   switch (field.cpp_type()) {
     case pb::FieldDescriptor::CPPTYPE_STRING:
       if (repeated) {
@@ -239,7 +236,7 @@ absl::Status SetField(pb::Message& message, std::string_view path,
     if (field->cpp_type() != pb::FieldDescriptor::CPPTYPE_MESSAGE ||
         field->is_repeated()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("--", AbslView(path), ": ", field->name(),
+          absl::StrCat("--", ToAbsl(path), ": ", field->name(),
                        " không phải message đơn (not a singular message)"));
     }
     current = current->GetReflection()->MutableMessage(current, field);

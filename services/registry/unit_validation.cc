@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "libs/base/string_view.h"
 #include "libs/api/dates.h"
 #include "libs/api/field_mask.h"
 #include "libs/api/page_token.h"
@@ -24,7 +25,7 @@ void Absorb(const absl::Status& status, const std::string& field,
   if (status.ok()) return;
   const google::rpc::BadRequest bad_request = GetBadRequest(status);
   if (bad_request.field_violations().empty()) {
-    violations.Add(field, status.message());
+    violations.Add(field, ToStd(status.message()));
     return;
   }
   for (const auto& violation : bad_request.field_violations()) {

@@ -40,7 +40,7 @@ struct Fixture {
 
 Fixture& GetFixture() {
   static Fixture* fixture = [] {
-    server::SetLogSinkForTesting(+[](absl::string_view) {});
+    server::SetLogSinkForTesting(+[](std::string_view) {});
     auto* f = new Fixture;
     auto& pg = testing::SharedPostgresServer();
     std::string database = pg.CreateDatabase().value();

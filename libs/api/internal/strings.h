@@ -5,16 +5,12 @@
 #include <string>
 #include <string_view>
 
-#include "absl/strings/string_view.h"
+#include "libs/base/string_view.h"
 #include "libs/text/vietnamese.h"
 
 namespace hpedu::api::internal {
 
-// Debian's Abseil keeps its own absl::string_view, which std::string_view
-// does not convert to implicitly.
-inline absl::string_view ToAbsl(std::string_view text) {
-  return absl::string_view(text.data(), text.size());
-}
+using ::hpedu::ToAbsl;
 
 // `input` in double quotes, cut to about 80 bytes and made valid UTF-8, so a
 // huge or binary value cannot bloat or break an error message.

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "libs/base/string_view.h"
 #include "libs/api/dates.h"
 #include "libs/csv/csv_reader.h"
 #include "libs/status/status_macros.h"
@@ -26,12 +27,6 @@ constexpr absl::CivilDay kReform(2025, 7, 1);
 constexpr absl::CivilDay kPlaceholderStart(2000, 1, 1);
 
 std::string Name(absl::string_view id) { return absl::StrCat("units/", id); }
-
-// Debian's Abseil does not alias std::string_view; the text library takes
-// the standard one.
-std::string_view Std(absl::string_view text) {
-  return std::string_view(text.data(), text.size());
-}
 
 // The new commune-level unit kinds, with the prefix their names start with
 // and its lower-case form for "UBND phường X".
@@ -231,7 +226,7 @@ class SchoolMaker {
            std::vector<SchoolLevel> levels, v1::Ownership ownership,
            absl::string_view parent) {
     const std::string id =
-        ids_.Take(absl::StrCat(code, "-", Slugify(Std(rest))));
+        ids_.Take(absl::StrCat(code, "-", Slugify(ToStd(rest))));
     Unit unit = MakeUnit(id, v1::SCHOOL, absl::StrCat(type, " ", rest), parent,
                          kReform, /*generated=*/true);
     for (SchoolLevel level : levels) unit.mutable_school()->add_levels(level);
@@ -305,7 +300,7 @@ absl::StatusOr<std::vector<Unit>> DemoUnits(std::string_view communes_csv,
                            absl::CivilDay(1997, 1, 1), /*generated=*/true));
   std::map<std::string, std::vector<std::string>> predecessors_of;
   for (const FormerDistrict& district : FormerDistricts()) {
-    const std::string id = ids.Take(Slugify(Std(district.display_name)));
+    const std::string id = ids.Take(Slugify(ToStd(district.display_name)));
     units.push_back(MakeUnit(id, district.kind, district.display_name,
                              "hai-phong-cu", district.valid_from,
                              /*generated=*/true));
@@ -370,7 +365,7 @@ absl::StatusOr<std::vector<Unit>> DemoUnits(std::string_view communes_csv,
   // Agencies: city and central bodies, then each commune's People's
   // Committee and Culture-Society office.
   for (const AgencySpec& agency : Agencies()) {
-    ids.Take(Std(agency.id));
+    ids.Take(ToStd(agency.id));
     units.push_back(MakeAgency(agency.id, agency.display_name, agency.role,
                                agency.short_name, agency.parent,
                                agency.valid_from));
