@@ -20,8 +20,8 @@ namespace {
 
 // One option: its flag name, help text and how to store a parsed value.
 struct Option {
-  absl::string_view name;
-  absl::string_view help;
+  std::string name;
+  std::string help;
   std::function<bool(absl::string_view, ServerConfig&)> set;
 };
 
@@ -90,9 +90,36 @@ const std::vector<Option>& Options() {
   return *kOptions;
 }
 
+// The --<service>_addr options, one per peer service.
+const std::vector<Option>& PeerOptions() {
+  static const auto* const kOptions = [] {
+    auto* options = new std::vector<Option>;
+    for (std::string_view peer : kPeerServices) {
+      std::string key(peer);
+      options->push_back(Option{
+          absl::StrCat(key, "_addr"), "address of that service, host:port",
+          [key](absl::string_view v, ServerConfig& c) {
+            if (v.find(':') == absl::string_view::npos) return false;
+            c.peer_addresses[key] = std::string(v);
+            return true;
+          }});
+    }
+    return options;
+  }();
+  return *kOptions;
+}
+
+// Every option: the server's own, then the peers'.
+std::vector<const Option*> AllOptions() {
+  std::vector<const Option*> all;
+  for (const Option& option : Options()) all.push_back(&option);
+  for (const Option& option : PeerOptions()) all.push_back(&option);
+  return all;
+}
+
 const Option* FindOption(absl::string_view name) {
-  for (const Option& option : Options()) {
-    if (option.name == name) return &option;
+  for (const Option* option : AllOptions()) {
+    if (option->name == name) return option;
   }
   return nullptr;
 }
@@ -112,14 +139,14 @@ absl::StatusOr<ServerConfig> LoadServerConfig(std::string_view service_name,
   FieldViolations violations;
 
   // Environment first (generic, then service-specific), flags last.
-  for (const Option& option : Options()) {
+  for (const Option* option : AllOptions()) {
     for (const std::string& env :
-         {EnvName("", option.name), EnvName(service, option.name)}) {
+         {EnvName("", option->name), EnvName(service, option->name)}) {
       const char* value = std::getenv(env.c_str());
       if (value == nullptr) continue;
-      if (!option.set(value, config)) {
+      if (!option->set(value, config)) {
         violations.Add(env, absl::StrCat("giá trị không hợp lệ / invalid "
-                                         "value: ", option.help));
+                                         "value: ", option->help));
       }
     }
   }
@@ -157,10 +184,10 @@ std::string ServerConfigUsage(std::string_view service_name) {
   absl::string_view service = ToAbsl(service_name);
   std::string usage = absl::StrCat("Cách dùng / usage: hpedu_", service,
                                    " [--name=value]...\n");
-  for (const Option& option : Options()) {
-    absl::StrAppend(&usage, "  --", option.name, "  (", EnvName(service, option.name),
-                    " or ", EnvName("", option.name), ")\n      ", option.help,
-                    "\n");
+  for (const Option* option : AllOptions()) {
+    absl::StrAppend(&usage, "  --", option->name, "  (",
+                    EnvName(service, option->name), " or ",
+                    EnvName("", option->name), ")\n      ", option->help, "\n");
   }
   return usage;
 }

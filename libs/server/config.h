@@ -7,6 +7,7 @@
 #define HPEDU_LIBS_SERVER_CONFIG_H_
 
 #include <string_view>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -27,7 +28,14 @@ struct ServerConfig {
   absl::Duration health_interval = absl::Seconds(2);    // --health_interval
   int max_message_bytes = 16 << 20;               // --max_message_bytes
   bool log_requests = true;                       // --log_requests
+  // Addresses of the other services this one calls, by service name:
+  // --registry_addr=host:port (HPEDU_REGISTRY_ADDR), --plans_addr...
+  std::map<std::string, std::string> peer_addresses;
 };
+
+// The services a process may call, each configured by --<name>_addr.
+inline constexpr std::string_view kPeerServices[] = {
+    "registry", "plans", "indicators", "staffing", "budget", "gateway"};
 
 // Parses argv (after argv[0]) and the environment for `service`.
 // INVALID_ARGUMENT naming the flag for an unknown flag or a bad value.

@@ -68,6 +68,19 @@ TEST_F(ConfigTest, ReportsEveryBadFlag) {
   EXPECT_THAT(config, HasFieldViolation("positional"));
 }
 
+TEST_F(ConfigTest, PeerAddressesFromFlagsAndEnvironment) {
+  setenv("HPEDU_REGISTRY_ADDR", "127.0.0.1:50051", 1);
+  absl::StatusOr<ServerConfig> config =
+      Load({"--db=x", "--staffing_addr=10.0.0.4:50054"});
+  unsetenv("HPEDU_REGISTRY_ADDR");
+  ASSERT_THAT(config, IsOk());
+  EXPECT_EQ(config->peer_addresses.at("registry"), "127.0.0.1:50051");
+  EXPECT_EQ(config->peer_addresses.at("staffing"), "10.0.0.4:50054");
+  EXPECT_EQ(config->peer_addresses.count("budget"), 0u);
+  EXPECT_THAT(Load({"--db=x", "--budget_addr=nocolon"}),
+              HasFieldViolation("--budget_addr"));
+}
+
 TEST_F(ConfigTest, DatabaseIsRequired) {
   EXPECT_THAT(Load({}), HasFieldViolation("--db"));
 }

@@ -36,7 +36,9 @@ class ServiceHostImpl final : public ServiceHost {
                                 std::move(definition.statements)}));
     executor_ = std::make_unique<Executor>(config_.workers, config_.max_queue);
     calls_ = std::make_unique<UnaryCalls>(executor_.get(), &contexts_);
-    ServiceEnv env{config_, *pool_, *calls_};
+    peers_ = std::make_unique<PeerChannels>(config_.peer_addresses,
+                                            config_.max_message_bytes);
+    ServiceEnv env{config_, *pool_, *calls_, *peers_};
     ASSIGN_OR_RETURN(services_, definition.make_services(env));
     service_names_ = std::move(definition.service_names);
 
@@ -119,6 +121,7 @@ class ServiceHostImpl final : public ServiceHost {
   std::unique_ptr<db::Pool> pool_;
   std::unique_ptr<Executor> executor_;
   std::unique_ptr<UnaryCalls> calls_;
+  std::unique_ptr<PeerChannels> peers_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::vector<std::string> service_names_;
   std::unique_ptr<grpc::Server> server_;

@@ -24,6 +24,7 @@
 #include "libs/db/pool.h"
 #include "libs/server/config.h"
 #include "libs/server/executor.h"
+#include "libs/server/peers.h"
 #include "libs/server/unary.h"
 
 namespace hpedu::server {
@@ -33,6 +34,8 @@ struct ServiceEnv {
   const ServerConfig& config;
   db::Pool& pool;
   UnaryCalls& calls;
+  // Channels to the services this one calls (--<service>_addr).
+  PeerChannels& peers;
 };
 
 // What makes one service: its name, schema and gRPC services.
