@@ -14,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "libs/api/dates.h"
 #include "libs/api/etag.h"
+#include "libs/db/params.h"
 #include "libs/db/transaction.h"
 #include "libs/status/errors.h"
 #include "libs/status/status_macros.h"
@@ -58,63 +59,6 @@ constexpr char kCloseUnit[] = "registry_close_unit";
 constexpr char kUpdateUnit[] = "registry_update_unit";
 constexpr char kIsAncestor[] = "registry_is_ancestor";
 constexpr char kResolveCandidates[] = "registry_resolve_candidates";
-
-// Positional parameters for exec_prepared, any of which may be NULL.
-// libpqxx 6 has no std::optional parameters; a null `const char*` is NULL.
-class Params {
- public:
-  Params& Add(std::string value) {
-    values_.emplace_back(std::move(value));
-    return *this;
-  }
-  Params& AddNull() {
-    values_.emplace_back(std::nullopt);
-    return *this;
-  }
-  // NULL for the empty string.
-  Params& AddOrNull(std::string value) {
-    return value.empty() ? AddNull() : Add(std::move(value));
-  }
-
-  pqxx::result Exec(pqxx::transaction_base& tx,
-                    const std::string& statement) const {
-    std::vector<const char*> pointers;
-    pointers.reserve(values_.size());
-    for (const std::optional<std::string>& value : values_) {
-      pointers.push_back(value ? value->c_str() : nullptr);
-    }
-    return tx.exec_prepared(statement,
-                            pqxx::prepare::make_dynamic_params(pointers));
-  }
-
- private:
-  std::vector<std::optional<std::string>> values_;
-};
-
-// A PostgreSQL text[] literal: {"a","b"}.
-std::string TextArray(const std::vector<std::string>& items) {
-  std::vector<std::string> quoted;
-  quoted.reserve(items.size());
-  for (const std::string& item : items) {
-    std::string q = "\"";
-    for (char c : item) {
-      if (c == '"' || c == '\\') q += '\\';
-      q += c;
-    }
-    quoted.push_back(q + "\"");
-  }
-  return absl::StrCat("{", absl::StrJoin(quoted, ","), "}");
-}
-
-// `text` for a LIKE pattern: its own %, _ and \ match literally.
-std::string EscapeLike(std::string_view text) {
-  std::string escaped;
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') escaped += '\\';
-    escaped += c;
-  }
-  return escaped;
-}
 
 std::string UnitName(const std::string& id) { return "units/" + id; }
 
@@ -191,8 +135,8 @@ std::map<std::string, v1::Unit> LoadUnits(pqxx::transaction_base& tx,
   std::map<std::string, v1::Unit> units;
   if (ids.empty()) return units;
   const pqxx::result result =
-      Params()
-          .Add(TextArray(std::vector<std::string>(ids.begin(), ids.end())))
+      db::Params()
+          .Add(db::TextArrayLiteral(std::vector<std::string>(ids.begin(), ids.end())))
           .Exec(tx, kGetUnits);
   for (const pqxx::row& row : result) {
     v1::Unit unit = UnitFromRow(row);
@@ -204,20 +148,20 @@ std::map<std::string, v1::Unit> LoadUnits(pqxx::transaction_base& tx,
 std::optional<v1::Unit> LoadUnit(pqxx::transaction_base& tx,
                                  const std::string& statement,
                                  const std::string& key) {
-  const pqxx::result result = Params().Add(key).Exec(tx, statement);
+  const pqxx::result result = db::Params().Add(key).Exec(tx, statement);
   if (result.empty()) return std::nullopt;
   return UnitFromRow(result[0]);
 }
 
 // The columns of `unit` that are derived or stored apart, for INSERT and
 // UPDATE: school_levels, ownership, agency_role, short_name, short_key.
-void AddDetails(const v1::Unit& unit, Params& params) {
+void AddDetails(const v1::Unit& unit, db::Params& params) {
   if (unit.has_school()) {
     std::vector<std::string> levels;
     for (int level : unit.school().levels()) {
       levels.push_back(v1::SchoolLevel_Name(level));
     }
-    params.Add(TextArray(levels));
+    params.Add(db::TextArrayLiteral(levels));
     params.AddOrNull(unit.school().ownership() == v1::OWNERSHIP_UNSPECIFIED
                          ? ""
                          : v1::Ownership_Name(unit.school().ownership()));
@@ -244,7 +188,7 @@ void WritePlan(pqxx::transaction_base& tx, const std::vector<UnitRow>& rows,
     const v1::Unit& unit = rows[change.row].unit;
     const std::string id = UnitIdOf(unit.name());
     if (change.action == PlannedChange::Action::kCreate) {
-      Params params;
+      db::Params params;
       params.Add(id)
           .Add(v1::UnitKind_Name(unit.kind()))
           .Add(unit.display_name())
@@ -258,10 +202,10 @@ void WritePlan(pqxx::transaction_base& tx, const std::vector<UnitRow>& rows,
       params.Add(unit.generated() ? "true" : "false").AddOrNull(request_id);
       params.Exec(tx, kInsertUnit);
       for (const std::string& predecessor : unit.predecessors()) {
-        Params().Add(UnitIdOf(predecessor)).Add(id).Exec(tx, kInsertLineage);
+        db::Params().Add(UnitIdOf(predecessor)).Add(id).Exec(tx, kInsertLineage);
       }
     } else if (change.action == PlannedChange::Action::kUpdate) {
-      Params params;
+      db::Params params;
       params.Add(id)
           .Add(unit.display_name())
           .Add(hpedu::text::FoldForSearch(unit.display_name()))
@@ -272,7 +216,7 @@ void WritePlan(pqxx::transaction_base& tx, const std::vector<UnitRow>& rows,
     }
   }
   for (const PlannedClosure& closure : plan.closures) {
-    Params().Add(closure.id).Add(api::FormatIsoDate(closure.day)).Exec(
+    db::Params().Add(closure.id).Add(api::FormatIsoDate(closure.day)).Exec(
         tx, kCloseUnit);
   }
 }
@@ -342,7 +286,7 @@ class PostgresUnitStore final : public UnitStore {
 
   absl::StatusOr<UnitPage> ListUnits(const server::CallContext& call,
                                      const UnitListQuery& query) override {
-    Params filters;
+    db::Params filters;
     filters
         .AddOrNull(query.kind == v1::UNIT_KIND_UNSPECIFIED
                        ? ""
@@ -356,9 +300,9 @@ class PostgresUnitStore final : public UnitStore {
     } else {
       filters.AddNull();
     }
-    filters.AddOrNull(EscapeLike(query.folded_search));
+    filters.AddOrNull(db::EscapeLike(query.folded_search));
 
-    Params page = filters;
+    db::Params page = filters;
     if (query.after) {
       page.Add(query.after->display_name).Add(query.after->id);
     } else {
@@ -441,7 +385,7 @@ class PostgresUnitStore final : public UnitStore {
                 violations.Add("unit.parent",
                                absl::StrCat("không có đơn vị ", next.parent(),
                                             " (no such unit)"));
-              } else if (Params()
+              } else if (db::Params()
                              .Add(*update.parent_id)
                              .Add(update.id)
                              .Exec(tx, kIsAncestor)[0][0]
@@ -467,7 +411,7 @@ class PostgresUnitStore final : public UnitStore {
           }
           RETURN_IF_ERROR(violations.ToStatus());
 
-          Params params;
+          db::Params params;
           params.Add(update.id)
               .Add(next.display_name())
               .Add(hpedu::text::FoldForSearch(next.display_name()))
@@ -488,7 +432,7 @@ class PostgresUnitStore final : public UnitStore {
             -> absl::StatusOr<std::vector<v1::Unit>> {
           std::vector<v1::Unit> units;
           for (const pqxx::row& row :
-               Params().Add(name_key).Add(short_key).Exec(
+               db::Params().Add(name_key).Add(short_key).Exec(
                    tx, kResolveCandidates)) {
             units.push_back(UnitFromRow(row));
           }

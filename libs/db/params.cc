@@ -1,0 +1,42 @@
+#include "libs/db/params.h"
+
+#include <pqxx/prepared_statement>
+
+namespace hpedu::db {
+
+pqxx::result Params::Exec(pqxx::transaction_base& tx,
+                          const std::string& statement) const {
+  std::vector<const char*> pointers;
+  pointers.reserve(values_.size());
+  for (const std::optional<std::string>& value : values_) {
+    pointers.push_back(value ? value->c_str() : nullptr);
+  }
+  return tx.exec_prepared(statement,
+                          pqxx::prepare::make_dynamic_params(pointers));
+}
+
+std::string TextArrayLiteral(const std::vector<std::string>& items) {
+  std::string literal = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) literal += ',';
+    literal += '"';
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') literal += '\\';
+      literal += c;
+    }
+    literal += '"';
+  }
+  literal += '}';
+  return literal;
+}
+
+std::string EscapeLike(std::string_view text) {
+  std::string escaped;
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') escaped += '\\';
+    escaped += c;
+  }
+  return escaped;
+}
+
+}  // namespace hpedu::db
