@@ -1,10 +1,10 @@
 #include "libs/server/call_context.h"
 
-#include "libs/base/string_view.h"
-
+#include <cstdio>
 #include <string_view>
 
-#include <cstdio>
+#include "grpc/grpc_security_constants.h"
+#include "libs/base/string_view.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -47,6 +47,21 @@ TraceContext TraceContext::Parse(std::string_view traceparent) {
 std::string TraceContext::ToTraceparent() const {
   if (trace_id.empty() || span_id.empty()) return "";
   return absl::StrCat("00-", trace_id, "-", span_id, sampled ? "-01" : "-00");
+}
+
+std::string PeerIdentity(const grpc::ServerContextBase& context) {
+  std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
+  if (auth == nullptr || !auth->IsPeerAuthenticated()) return "";
+  for (const char* property :
+       {GRPC_X509_CN_PROPERTY_NAME, GRPC_X509_SAN_PROPERTY_NAME}) {
+    std::vector<grpc::string_ref> values = auth->FindPropertyValues(property);
+    if (!values.empty()) {
+      return std::string(values.front().data(), values.front().size());
+    }
+  }
+  std::vector<grpc::string_ref> identity = auth->GetPeerIdentity();
+  if (identity.empty()) return "";
+  return std::string(identity.front().data(), identity.front().size());
 }
 
 CallContext CallContext::ForTesting(absl::Duration timeout) {

@@ -38,6 +38,10 @@ struct TraceContext {
   std::string ToTraceparent() const;
 };
 
+// The authenticated TLS peer of a call: its certificate's subject CN, else
+// its first SAN; empty for a plaintext or unauthenticated peer.
+std::string PeerIdentity(const grpc::ServerContextBase& context);
+
 // Immutable after construction; safe to read from any thread while the call
 // is alive.
 class CallContext {

@@ -82,6 +82,21 @@ const std::vector<Option>& Options() {
        [](absl::string_view v, ServerConfig& c) {
          return ParseInt(v, 1024, c.max_message_bytes);
        }},
+      {"tls_cert", "PEM certificate of this service (enables mutual TLS)",
+       [](absl::string_view v, ServerConfig& c) {
+         c.tls.cert = std::string(v);
+         return !v.empty();
+       }},
+      {"tls_key", "PEM private key of that certificate",
+       [](absl::string_view v, ServerConfig& c) {
+         c.tls.key = std::string(v);
+         return !v.empty();
+       }},
+      {"tls_ca", "PEM certificate of the CA that signs every hpedu peer",
+       [](absl::string_view v, ServerConfig& c) {
+         c.tls.ca = std::string(v);
+         return !v.empty();
+       }},
       {"log_requests", "log one JSON line per call (true/false)",
        [](absl::string_view v, ServerConfig& c) {
          return absl::SimpleAtob(v, &c.log_requests);

@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "libs/server/tls.h"
 
 namespace hpedu::server {
 
@@ -31,6 +32,8 @@ struct ServerConfig {
   // Addresses of the other services this one calls, by service name:
   // --registry_addr=host:port (HPEDU_REGISTRY_ADDR), --plans_addr...
   std::map<std::string, std::string> peer_addresses;
+  // Mutual TLS (--tls_cert, --tls_key, --tls_ca); plaintext if unset.
+  TlsFiles tls;
 };
 
 // The services a process may call, each configured by --<name>_addr.

@@ -68,16 +68,11 @@ class LoggingInterceptor : public grpc::experimental::Interceptor {
     std::string_view method = info_->method();
     bool is_health = absl::StartsWith(ToAbsl(method), "/grpc.health.v1.Health/");
     if (is_health && status.ok()) return;
-    std::string caller = "anonymous";
+    std::string caller;
     if (auto* context = info_->server_context(); context != nullptr) {
-      auto auth = context->auth_context();
-      if (auth != nullptr && auth->IsPeerAuthenticated()) {
-        auto identity = auth->GetPeerIdentity();
-        if (!identity.empty()) {
-          caller.assign(identity.front().data(), identity.front().size());
-        }
-      }
+      caller = PeerIdentity(*context);
     }
+    if (caller.empty()) caller = "anonymous";
     nlohmann::json fields = {
         {"method", std::string(method)},
         {"code", absl::StatusCodeToString(

@@ -9,10 +9,12 @@
 
 namespace hpedu::server {
 
-PeerChannels::PeerChannels(std::map<std::string, std::string> addresses,
-                           int max_message_bytes)
+PeerChannels::PeerChannels(
+    std::map<std::string, std::string> addresses, int max_message_bytes,
+    std::shared_ptr<grpc::ChannelCredentials> credentials)
     : addresses_(std::move(addresses)),
-      max_message_bytes_(max_message_bytes) {}
+      max_message_bytes_(max_message_bytes),
+      credentials_(std::move(credentials)) {}
 
 absl::StatusOr<std::shared_ptr<grpc::Channel>> PeerChannels::Get(
     std::string_view service) {
@@ -35,7 +37,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> PeerChannels::Get(
   // Rich error details (google.rpc.Status) can exceed the 8 KiB default.
   args.SetInt(GRPC_ARG_MAX_METADATA_SIZE, 1 << 20);
   std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(
-      address->second, grpc::InsecureChannelCredentials(), args);
+      address->second, credentials_, args);
   channels_.emplace(std::string(service), channel);
   return channel;
 }

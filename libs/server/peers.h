@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/security/credentials.h"
 
 namespace hpedu::server {
 
@@ -21,8 +22,10 @@ namespace hpedu::server {
 class PeerChannels {
  public:
   // `addresses` maps a service name ("registry") to host:port.
+  // `credentials` are the client side of the services' mutual TLS.
   PeerChannels(std::map<std::string, std::string> addresses,
-               int max_message_bytes);
+               int max_message_bytes,
+               std::shared_ptr<grpc::ChannelCredentials> credentials);
 
   // The channel to `service`. FAILED_PRECONDITION naming the flag to set if
   // no address is configured for it.
@@ -31,6 +34,7 @@ class PeerChannels {
  private:
   const std::map<std::string, std::string> addresses_;
   const int max_message_bytes_;
+  const std::shared_ptr<grpc::ChannelCredentials> credentials_;
   absl::Mutex mu_;
   std::map<std::string, std::shared_ptr<grpc::Channel>, std::less<>> channels_
       ABSL_GUARDED_BY(mu_);

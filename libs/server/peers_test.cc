@@ -12,14 +12,15 @@ using ::hpedu::testing::StatusIs;
 using ::testing::HasSubstr;
 
 TEST(PeerChannelsTest, UnconfiguredPeerNamesTheFlag) {
-  PeerChannels peers({}, 1 << 20);
+  PeerChannels peers({}, 1 << 20, grpc::InsecureChannelCredentials());
   EXPECT_THAT(peers.Get("registry"),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("--registry_addr")));
 }
 
 TEST(PeerChannelsTest, OneSharedChannelPerPeer) {
-  PeerChannels peers({{"registry", "127.0.0.1:1"}}, 1 << 20);
+  PeerChannels peers({{"registry", "127.0.0.1:1"}}, 1 << 20,
+                     grpc::InsecureChannelCredentials());
   auto first = peers.Get("registry");
   auto second = peers.Get("registry");
   ASSERT_THAT(first, IsOk());

@@ -36,8 +36,13 @@ class ServiceHostImpl final : public ServiceHost {
                                 std::move(definition.statements)}));
     executor_ = std::make_unique<Executor>(config_.workers, config_.max_queue);
     calls_ = std::make_unique<UnaryCalls>(executor_.get(), &contexts_);
+    ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> server_credentials,
+                     MakeServerCredentials(config_.tls));
+    ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> peer_credentials,
+                     MakeChannelCredentials(config_.tls));
     peers_ = std::make_unique<PeerChannels>(config_.peer_addresses,
-                                            config_.max_message_bytes);
+                                            config_.max_message_bytes,
+                                            std::move(peer_credentials));
     ServiceEnv env{config_, *pool_, *calls_, *peers_};
     ASSIGN_OR_RETURN(services_, definition.make_services(env));
     service_names_ = std::move(definition.service_names);
@@ -45,8 +50,8 @@ class ServiceHostImpl final : public ServiceHost {
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
-    builder.AddListeningPort(config_.listen_address,
-                             grpc::InsecureServerCredentials(), &port_);
+    builder.AddListeningPort(config_.listen_address, server_credentials,
+                             &port_);
     for (auto& service : services_) builder.RegisterService(service.get());
     builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
     builder.SetMaxSendMessageSize(config_.max_message_bytes);

@@ -2,6 +2,11 @@
 // reflection lists the services, migrations guard the schema, shutdown drains.
 #include "libs/server/service_host.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 
@@ -218,6 +223,86 @@ TEST_F(ServiceHostTest, LogsOneJsonLinePerCallWithTheCallsFacts) {
   EXPECT_TRUE(entry["duration_ms"].is_number());
   EXPECT_TRUE(entry.contains("trace_id"));
   EXPECT_TRUE(entry.contains("time"));
+}
+
+// Certificates from deploy/local/make-certs.sh, as up.sh makes them.
+std::string MakeCerts(const std::string& dir, const std::string& names) {
+  std::string command = absl::StrCat(HPEDU_SOURCE_DIR,
+                                     "/deploy/local/make-certs.sh ", dir, " ",
+                                     names, " >/dev/null 2>&1");
+  EXPECT_EQ(std::system(command.c_str()), 0) << command;
+  return dir;
+}
+
+TEST_F(ServiceHostTest, MutualTlsRefusesPlaintextAndUnknownCasAndNamesTheCaller) {
+  std::string root = ::testing::TempDir() + "/pki_" + std::to_string(getpid());
+  std::string good = MakeCerts(root + "/good", "hosttest indicators");
+  std::string rogue = MakeCerts(root + "/rogue", "indicators");
+  config_.tls = TlsFiles{good + "/hosttest.pem", good + "/hosttest.key",
+                         good + "/ca.pem"};
+  SetLogSinkForTesting(+[](std::string_view line) {
+    absl::MutexLock lock(&g_log_mu);
+    g_log_lines->emplace_back(line);
+  });
+  absl::StatusOr<std::unique_ptr<ServiceHost>> host =
+      ServiceHost::Start(config_, TestDefinition());
+  ASSERT_THAT(host, IsOk());
+  std::string address = Address(**host);
+
+  auto check = [&](std::shared_ptr<grpc::ChannelCredentials> credentials,
+                   const std::string& service) {
+    auto stub = grpc::health::v1::Health::NewStub(
+        grpc::CreateChannel(address, credentials));
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service(service);
+    HealthResponse response;
+    return stub->Check(&context, request, &response).error_code();
+  };
+  auto credentials = [](const TlsFiles& files) {
+    return MakeChannelCredentials(files).value();
+  };
+
+  // Plaintext against a TLS server: no connection.
+  EXPECT_EQ(check(grpc::InsecureChannelCredentials(), ""),
+            grpc::StatusCode::UNAVAILABLE);
+  // A client certificate from another CA: refused in the handshake.
+  EXPECT_EQ(check(credentials(TlsFiles{rogue + "/indicators.pem",
+                                       rogue + "/indicators.key",
+                                       good + "/ca.pem"}),
+                  ""),
+            grpc::StatusCode::UNAVAILABLE);
+  // No client certificate at all: refused too.
+  grpc::SslCredentialsOptions no_cert;
+  std::ifstream ca_file(good + "/ca.pem");
+  no_cert.pem_root_certs.assign(std::istreambuf_iterator<char>(ca_file), {});
+  EXPECT_EQ(check(grpc::SslCredentials(no_cert), ""),
+            grpc::StatusCode::UNAVAILABLE);
+  // The right CA: served, and the caller is the certificate's CN.
+  TlsFiles client{good + "/indicators.pem", good + "/indicators.key",
+                  good + "/ca.pem"};
+  EXPECT_EQ(check(credentials(client), ""), grpc::StatusCode::OK);
+  EXPECT_EQ(check(credentials(client), "no.such.Service"),
+            grpc::StatusCode::NOT_FOUND);
+  (*host)->Shutdown(absl::Seconds(1));
+  SetLogSinkForTesting(nullptr);
+
+  absl::MutexLock lock(&g_log_mu);
+  bool saw_caller = false;
+  for (const std::string& line : *g_log_lines) {
+    if (absl::StrContains(line, "no.such.Service") ||
+        absl::StrContains(line, "\"code\":\"NOT_FOUND\"")) {
+      saw_caller |= nlohmann::json::parse(line)["caller"] == "indicators";
+    }
+  }
+  EXPECT_TRUE(saw_caller);
+}
+
+TEST_F(ServiceHostTest, IncompleteTlsConfigurationIsRefused) {
+  config_.tls.cert = "/nonexistent/cert.pem";
+  EXPECT_THAT(ServiceHost::Start(config_, TestDefinition()),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST_F(ServiceHostTest, ShutdownTurnsHealthOffAndStopsListening) {

@@ -42,16 +42,9 @@ bool IsAcceptableRequestId(std::string_view id) {
 
 absl::StatusOr<Caller> CallContextFactory::ResolveCaller(
     const grpc::CallbackServerContext& context) const {
-  auto auth = context.auth_context();
-  if (auth != nullptr && auth->IsPeerAuthenticated()) {
-    auto identity = auth->GetPeerIdentity();
-    if (!identity.empty()) {
-      return Caller{std::string(identity.front().data(),
-                                identity.front().size()),
-                    true};
-    }
-  }
-  return Caller{"anonymous", false};
+  std::string peer = PeerIdentity(context);
+  if (peer.empty()) return Caller{"anonymous", false};
+  return Caller{std::move(peer), true};
 }
 
 absl::StatusOr<CallContext> CallContextFactory::Make(
