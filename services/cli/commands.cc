@@ -53,10 +53,13 @@ absl::StatusOr<Target> Connect(const pb::ServiceDescriptor& service,
   absl::StatusOr<std::string> address =
       ServiceAddress(ServiceKey(service.file()->package()), invocation.addr);
   if (!address.ok()) return address.status();
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      CreateChannel(*address);
+  if (!channel.ok()) return channel.status();
   Target target;
   target.address = *address;
-  target.client = std::make_unique<DynamicClient>(CreateChannel(*address),
-                                                  invocation.timeout);
+  target.client =
+      std::make_unique<DynamicClient>(*std::move(channel), invocation.timeout);
   return target;
 }
 
@@ -301,7 +304,10 @@ int RunHealth(const Invocation& invocation) {
       invocation.args.empty() ? "registry" : invocation.args[0];
   absl::StatusOr<std::string> address = ServiceAddress(key, invocation.addr);
   if (!address.ok()) return Usage(std::string(address.status().message()));
-  DynamicClient client(CreateChannel(*address), invocation.timeout);
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      CreateChannel(*address);
+  if (!channel.ok()) return Usage(std::string(channel.status().message()));
+  DynamicClient client(*std::move(channel), invocation.timeout);
 
   // grpc.health.v1.HealthCheckRequest{service = 1}, encoded by hand: the
   // health protos are not part of the compiled-in set.

@@ -16,6 +16,7 @@
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/channel_arguments.h"
+#include "libs/server/tls.h"
 #include "libs/base/string_view.h"
 #include "libs/status/grpc_status.h"
 
@@ -218,14 +219,22 @@ absl::StatusOr<std::string> ServiceAddress(std::string_view service_key,
                    variable, " (unknown service address)"));
 }
 
-std::shared_ptr<grpc::Channel> CreateChannel(const std::string& address) {
+absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateChannel(
+    const std::string& address) {
+  auto env = [](const char* name) {
+    const char* value = std::getenv(name);
+    return std::string(value == nullptr ? "" : value);
+  };
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      server::MakeChannelCredentials(server::TlsFiles{
+          env("HPEDU_TLS_CERT"), env("HPEDU_TLS_KEY"), env("HPEDU_TLS_CA")});
+  if (!credentials.ok()) return credentials.status();
   grpc::ChannelArguments arguments;
   arguments.SetMaxReceiveMessageSize(256 * 1024 * 1024);
   // An import's BadRequest (up to 100 line-numbered violations) can exceed
   // the 8 KiB default limit on received metadata, where gRPC carries it.
   arguments.SetInt(GRPC_ARG_MAX_METADATA_SIZE, 1024 * 1024);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
-                                   arguments);
+  return grpc::CreateCustomChannel(address, *credentials, arguments);
 }
 
 DynamicClient::DynamicClient(std::shared_ptr<grpc::Channel> channel,

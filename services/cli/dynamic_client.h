@@ -62,10 +62,13 @@ std::string ServiceKey(std::string_view package);
 absl::StatusOr<std::string> ServiceAddress(std::string_view service_key,
                                            std::string_view addr_flag);
 
-// The one place channels are made. Plaintext for now; TLS will be chosen
-// here. Allows large responses and large error trailers (an import's
-// line-numbered violations).
-std::shared_ptr<grpc::Channel> CreateChannel(const std::string& address);
+// The one place channels are made: mutual TLS when HPEDU_TLS_CERT,
+// HPEDU_TLS_KEY and HPEDU_TLS_CA name PEM files (as deploy/local/up.sh sets
+// them), plaintext otherwise. Allows large responses and large error
+// trailers (an import's line-numbered violations). INVALID_ARGUMENT or
+// FAILED_PRECONDITION for an incomplete or unreadable TLS setting.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateChannel(
+    const std::string& address);
 
 // Unary calls over one channel. Thread-compatible: use one per thread.
 class DynamicClient {

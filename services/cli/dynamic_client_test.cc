@@ -59,7 +59,7 @@ TEST(FindMessageTest, ByFullOrShortName) {
 TEST(JsonTest, RoundTripsDynamicMessages) {
   absl::StatusOr<const pb::MethodDescriptor*> method = FindMethod("ListUnits");
   ASSERT_THAT(method, IsOk());
-  DynamicClient client(CreateChannel("localhost:1"), absl::Seconds(1));
+  DynamicClient client(CreateChannel("localhost:1").value(), absl::Seconds(1));
   absl::StatusOr<std::unique_ptr<pb::Message>> request = client.NewRequest(
       **method,
       R"({"kind":"WARD","asOf":{"year":2026,"month":1,"day":1},"query":"đồ sơn"})");
@@ -81,7 +81,7 @@ TEST(JsonTest, RoundTripsDynamicMessages) {
 TEST(JsonTest, RejectsUnknownFieldsAndBadJson) {
   absl::StatusOr<const pb::MethodDescriptor*> method = FindMethod("GetUnit");
   ASSERT_THAT(method, IsOk());
-  DynamicClient client(CreateChannel("localhost:1"), absl::Seconds(1));
+  DynamicClient client(CreateChannel("localhost:1").value(), absl::Seconds(1));
   EXPECT_THAT(client.NewRequest(**method, R"({"nmae":"units/x"})"),
               StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(client.NewRequest(**method, "{"),
@@ -112,7 +112,7 @@ TEST(CallTest, UnreachableServerIsUnavailable) {
   absl::StatusOr<const pb::MethodDescriptor*> method = FindMethod("GetUnit");
   ASSERT_THAT(method, IsOk());
   // Port 1 on localhost: nothing listens there.
-  DynamicClient client(CreateChannel("127.0.0.1:1"), absl::Seconds(2));
+  DynamicClient client(CreateChannel("127.0.0.1:1").value(), absl::Seconds(2));
   std::unique_ptr<pb::Message> request = client.NewRequest(**method);
   EXPECT_THAT(client.Call(**method, *request),
               StatusIs(absl::StatusCode::kUnavailable));
