@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   grpc-proto libabsl-dev libpqxx-dev libpq-dev libicu-dev
-  nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
+  nlohmann-json3-dev libjwt-dev libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15 tzdata openssl
 )
 
