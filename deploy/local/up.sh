@@ -82,6 +82,14 @@ if ! psql "$superuser" -tAc "SELECT 1 FROM pg_database WHERE datname = 'hpedu'" 
   psql "$superuser" -qc "CREATE DATABASE hpedu"
 fi
 
+# Mutual TLS between everything: a local CA, a certificate per service and
+# one for the hpedu command (deploy/local/make-certs.sh; kept with the data).
+names=(hpedu-cli)
+for entry in "${services[@]}"; do names+=("${entry%%:*}"); done
+"$root/deploy/local/make-certs.sh" "$run/pki" "${names[@]}"
+export HPEDU_TLS_CA="$run/pki/ca.pem" HPEDU_TLS_CERT="$run/pki/hpedu-cli.pem" \
+       HPEDU_TLS_KEY="$run/pki/hpedu-cli.key"
+
 printf '\n' >&2
 for entry in "${services[@]}"; do
   name=${entry%%:*}; port=${entry##*:}
@@ -94,7 +102,8 @@ for entry in "${services[@]}"; do
     --superuser="host=$run/pg port=$pg_port dbname=hpedu user=postgres" \
     --service="$name" --password="$(cat "$secret")" --host=127.0.0.1)
   HPEDU_DB="$conninfo" "$binary" --listen="127.0.0.1:$port" \
-    >>"$run/logs/$name.log" 2>&1 &
+    --tls_cert="$run/pki/$name.pem" --tls_key="$run/pki/$name.key" \
+    --tls_ca="$run/pki/ca.pem" >>"$run/logs/$name.log" 2>&1 &
   pids+=($!)
   export "HPEDU_$(echo "$name" | tr a-z A-Z)_ADDR=127.0.0.1:$port"
   for _ in $(seq 1 100); do
@@ -114,6 +123,9 @@ cat >&2 <<MSG
 hpedu đang chạy / is running. Dữ liệu / data: $run (PostgreSQL 127.0.0.1:$pg_port)
   registry   127.0.0.1:50051   (gRPC, health, reflection)
   logs       $run/logs/ (PostgreSQL: $run/pg/postgresql.log)
+
+Mọi kết nối dùng mTLS / every connection is mutual TLS. In another shell:
+  export HPEDU_TLS_CA=$HPEDU_TLS_CA HPEDU_TLS_CERT=$HPEDU_TLS_CERT HPEDU_TLS_KEY=$HPEDU_TLS_KEY
 
 Thử / try:
   $hpedu list units --kind=WARD
