@@ -1,0 +1,880 @@
+#include "services/indicators/indicator_store_pg.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <utility>
+
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "libs/api/etag.h"
+#include "libs/csv/line_errors.h"
+#include "libs/db/params.h"
+#include "libs/db/transaction.h"
+#include "libs/status/errors.h"
+#include "libs/status/status_macros.h"
+#include "services/indicators/value_names.h"
+
+namespace hpedu::indicators {
+namespace {
+
+#define HPEDU_INDICATOR_COLUMNS                                              \
+  "i.id, i.code, i.display_name, i.english_name, i.unit_label, i.kind, "     \
+  "i.factor, i.condition_threshold::text, i.direction, i.lead_agency, "      \
+  "i.reporting_level, i.school_level, i.period_type, "                      \
+  "array_to_string(i.disaggregations, ';'), i.source, i.lock_after_days, "  \
+  "i.version, i.revision, "                                                 \
+  "(extract(epoch FROM i.create_time) * 1000000)::bigint, "                 \
+  "(extract(epoch FROM i.update_time) * 1000000)::bigint "
+
+#define HPEDU_TARGET_COLUMNS                                                 \
+  "t.indicator_id, t.id, t.org_unit, t.issuer, t.horizon, t.disaggregation, " \
+  "t.comparator, t.value::text, t.plan_document, t.revision, "              \
+  "(extract(epoch FROM t.create_time) * 1000000)::bigint "
+
+// Shared by current values and revisions.
+#define HPEDU_VALUE_COLUMNS                                                  \
+  "v.indicator_id, v.org_unit, v.period, v.disaggregation, v.numerator, "   \
+  "v.denominator, v.value::text, v.provenance, v.reporter, "                \
+  "(extract(epoch FROM v.report_time) * 1000000)::bigint, v.revision, "     \
+  "v.definition_version, v.outlier, v.lock_override_reason, v.generated "
+
+constexpr char kGetIndicator[] = "indicators_get_indicator";
+constexpr char kGetIndicatorForUpdate[] = "indicators_get_indicator_for_update";
+constexpr char kGetIndicatorByRequest[] = "indicators_get_indicator_by_request";
+constexpr char kGetIndicatorByCode[] = "indicators_get_indicator_by_code";
+constexpr char kListIndicators[] = "indicators_list_indicators";
+constexpr char kInsertIndicator[] = "indicators_insert_indicator";
+constexpr char kInsertVersion[] = "indicators_insert_version";
+constexpr char kUpdateIndicator[] = "indicators_update_indicator";
+constexpr char kGetTarget[] = "indicators_get_target";
+constexpr char kGetTargetByRequest[] = "indicators_get_target_by_request";
+constexpr char kInsertTarget[] = "indicators_insert_target";
+constexpr char kListTargets[] = "indicators_list_targets";
+constexpr char kRevisionByRequest[] = "indicators_revision_by_request";
+constexpr char kCurrentValues[] = "indicators_current_values";
+constexpr char kValueHistory[] = "indicators_value_history";
+constexpr char kUpsertValues[] = "indicators_upsert_values";
+constexpr char kInsertRevisions[] = "indicators_insert_revisions";
+constexpr char kGetValue[] = "indicators_get_value";
+constexpr char kListValues[] = "indicators_list_values";
+constexpr char kListRevisions[] = "indicators_list_revisions";
+constexpr char kSumValues[] = "indicators_sum_values";
+
+google::protobuf::Timestamp TimestampFromMicros(int64_t micros) {
+  google::protobuf::Timestamp timestamp;
+  int64_t seconds = micros / 1000000;
+  int64_t remainder = micros % 1000000;
+  if (remainder < 0) {
+    remainder += 1000000;
+    --seconds;
+  }
+  timestamp.set_seconds(seconds);
+  timestamp.set_nanos(static_cast<int32_t>(remainder * 1000));
+  return timestamp;
+}
+
+std::string Text(const pqxx::field& field) {
+  return field.is_null() ? std::string() : std::string(field.c_str());
+}
+
+// numeric::text keeps the scale it was stored with ("54.8300"); the API
+// shows the shortest form.
+std::string DecimalText(const pqxx::field& field) {
+  if (field.is_null()) return "";
+  absl::StatusOr<Decimal> value = ParseDecimal(field.c_str(), "value");
+  return value.ok() ? FormatDecimal(*value) : std::string(field.c_str());
+}
+
+v1::Indicator IndicatorFromRow(const pqxx::row& row) {
+  v1::Indicator indicator;
+  indicator.set_name("indicators/" + Text(row[0]));
+  indicator.set_code(Text(row[1]));
+  indicator.set_display_name(Text(row[2]));
+  indicator.set_english_name(Text(row[3]));
+  indicator.set_unit_label(Text(row[4]));
+  v1::IndicatorKind kind = v1::INDICATOR_KIND_UNSPECIFIED;
+  v1::IndicatorKind_Parse(Text(row[5]), &kind);
+  indicator.set_kind(kind);
+  indicator.set_factor(row[6].as<int64_t>());
+  indicator.set_condition_threshold(DecimalText(row[7]));
+  v1::Direction direction = v1::DIRECTION_UNSPECIFIED;
+  v1::Direction_Parse(Text(row[8]), &direction);
+  indicator.set_direction(direction);
+  if (!row[9].is_null()) indicator.set_lead_agency("units/" + Text(row[9]));
+  v1::ReportingLevel level = v1::REPORTING_LEVEL_UNSPECIFIED;
+  v1::ReportingLevel_Parse(Text(row[10]), &level);
+  indicator.set_reporting_level(level);
+  indicator.set_school_level(Text(row[11]));
+  v1::PeriodType period_type = v1::PERIOD_TYPE_UNSPECIFIED;
+  v1::PeriodType_Parse(Text(row[12]), &period_type);
+  indicator.set_period_type(period_type);
+  for (absl::string_view d : absl::StrSplit(row[13].c_str(), ';',
+                                            absl::SkipEmpty())) {
+    indicator.add_disaggregations(std::string(d));
+  }
+  v1::ValueSource source = v1::VALUE_SOURCE_UNSPECIFIED;
+  v1::ValueSource_Parse(Text(row[14]), &source);
+  indicator.set_source(source);
+  indicator.set_lock_after_days(row[15].as<int>());
+  indicator.set_version(row[16].as<int>());
+  indicator.set_etag(api::EtagFromRevision(row[17].as<int64_t>()));
+  *indicator.mutable_create_time() = TimestampFromMicros(row[18].as<int64_t>());
+  *indicator.mutable_update_time() = TimestampFromMicros(row[19].as<int64_t>());
+  return indicator;
+}
+
+v1::Target TargetFromRow(const pqxx::row& row) {
+  v1::Target target;
+  target.set_name(absl::StrCat("indicators/", Text(row[0]), "/targets/",
+                               Text(row[1])));
+  target.set_org_unit("units/" + Text(row[2]));
+  target.set_issuer(Text(row[3]));
+  target.set_horizon(Text(row[4]));
+  target.set_disaggregation(Text(row[5]));
+  v1::Comparator comparator = v1::COMPARATOR_UNSPECIFIED;
+  v1::Comparator_Parse(Text(row[6]), &comparator);
+  target.set_comparator(comparator);
+  target.set_value(DecimalText(row[7]));
+  target.set_plan_document(Text(row[8]));
+  target.set_etag(api::EtagFromRevision(row[9].as<int64_t>()));
+  *target.mutable_create_time() = TimestampFromMicros(row[10].as<int64_t>());
+  return target;
+}
+
+v1::ReportedValue ValueFromRow(const pqxx::row& row) {
+  v1::ReportedValue value;
+  value.set_name(ValueName(Text(row[0]), Text(row[1]), Text(row[2]),
+                           Text(row[3])));
+  value.set_org_unit("units/" + Text(row[1]));
+  value.set_period(Text(row[2]));
+  value.set_disaggregation(Text(row[3]));
+  if (!row[4].is_null()) {
+    value.set_numerator(row[4].as<int64_t>());
+    value.set_denominator(row[5].as<int64_t>());
+  }
+  value.set_value(DecimalText(row[6]));
+  v1::Provenance provenance = v1::PROVENANCE_UNSPECIFIED;
+  v1::Provenance_Parse(Text(row[7]), &provenance);
+  value.set_provenance(provenance);
+  value.set_reporter(Text(row[8]));
+  *value.mutable_report_time() = TimestampFromMicros(row[9].as<int64_t>());
+  value.set_revision(row[10].as<int64_t>());
+  value.set_definition_version(row[11].as<int>());
+  value.set_outlier(row[12].as<bool>());
+  value.set_lock_override_reason(Text(row[13]));
+  value.set_generated(row[14].as<bool>());
+  value.set_etag(api::EtagFromRevision(value.revision()));
+  return value;
+}
+
+// A PostgreSQL array literal whose nullopt items are NULL.
+std::string ArrayLiteral(const std::vector<std::optional<std::string>>& items) {
+  std::string literal = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) literal += ',';
+    if (!items[i]) {
+      literal += "NULL";
+      continue;
+    }
+    literal += '"';
+    for (char c : *items[i]) {
+      if (c == '"' || c == '\\') literal += '\\';
+      literal += c;
+    }
+    literal += '"';
+  }
+  literal += '}';
+  return literal;
+}
+
+absl::Status IndicatorNotFound(const std::string& id) {
+  return WithErrorInfo(
+      absl::NotFoundError(absl::StrCat("không có chỉ tiêu indicators/", id,
+                                       " (indicator not found)")),
+      "INDICATOR_NOT_FOUND", {{"name", "indicators/" + id}});
+}
+
+std::optional<v1::Indicator> LoadIndicator(pqxx::transaction_base& tx,
+                                           const char* statement,
+                                           const std::string& key) {
+  const pqxx::result result = db::Params().Add(key).Exec(tx, statement);
+  if (result.empty()) return std::nullopt;
+  return IndicatorFromRow(result[0]);
+}
+
+// The figure of a stored value as a double, for outlier detection.
+double FigureOf(const Formula& formula, const pqxx::row& row, int num_col) {
+  if (!row[num_col].is_null()) {
+    const double den = row[num_col + 1].as<double>();
+    return row[num_col].as<double>() * static_cast<double>(formula.factor) / den;
+  }
+  return row[num_col + 2].as<double>();
+}
+
+double FigureOf(const Formula& formula, const ValueWrite& write) {
+  if (write.numerator) {
+    return static_cast<double>(*write.numerator) *
+           static_cast<double>(formula.factor) /
+           static_cast<double>(*write.denominator);
+  }
+  return static_cast<double>(write.value->scaled) / Decimal::kScale;
+}
+
+using ValueKey = std::tuple<std::string, std::string, std::string, std::string>;
+
+const db::TransactionOptions kRead = {.isolation = db::Isolation::kReadCommitted,
+                                      .read_only = true};
+const db::TransactionOptions kReadSnapshot = {
+    .isolation = db::Isolation::kRepeatableRead, .read_only = true};
+const db::TransactionOptions kWrite = {.isolation = db::Isolation::kSerializable,
+                                       .read_only = false};
+
+// The indicator columns of INSERT and UPDATE, $2.. in table order.
+void AddIndicatorFields(const v1::Indicator& indicator, db::Params& params) {
+  params.Add(indicator.code())
+      .Add(indicator.display_name())
+      .Add(indicator.english_name())
+      .Add(indicator.unit_label())
+      .Add(v1::IndicatorKind_Name(indicator.kind()))
+      .Add(std::to_string(indicator.factor()))
+      .AddOrNull(indicator.condition_threshold())
+      .Add(v1::Direction_Name(indicator.direction()))
+      .AddOrNull(indicator.lead_agency().empty()
+                     ? ""
+                     : indicator.lead_agency().substr(sizeof("units/") - 1))
+      .Add(v1::ReportingLevel_Name(indicator.reporting_level()))
+      .AddOrNull(indicator.school_level())
+      .Add(v1::PeriodType_Name(indicator.period_type()))
+      .Add(db::TextArrayLiteral(std::vector<std::string>(
+          indicator.disaggregations().begin(),
+          indicator.disaggregations().end())))
+      .Add(v1::ValueSource_Name(indicator.source() ==
+                                        v1::VALUE_SOURCE_UNSPECIFIED
+                                    ? v1::REPORTED
+                                    : indicator.source()))
+      .Add(std::to_string(indicator.lock_after_days()));
+}
+
+void InsertVersion(pqxx::transaction_base& tx, const std::string& id,
+                   const v1::Indicator& indicator, int version) {
+  db::Params()
+      .Add(id)
+      .Add(std::to_string(version))
+      .Add(v1::IndicatorKind_Name(indicator.kind()))
+      .Add(std::to_string(indicator.factor()))
+      .AddOrNull(indicator.condition_threshold())
+      .Add(indicator.unit_label())
+      .Exec(tx, kInsertVersion);
+}
+
+class PostgresIndicatorStore final : public IndicatorStore {
+ public:
+  explicit PostgresIndicatorStore(db::Pool& pool) : pool_(pool) {}
+
+  absl::StatusOr<v1::Indicator> GetIndicator(const server::CallContext& call,
+                                             const std::string& id) override {
+    return db::InTransaction<v1::Indicator>(
+        pool_, call.deadline(), kRead,
+        [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Indicator> {
+          std::optional<v1::Indicator> found =
+              LoadIndicator(tx, kGetIndicator, id);
+          if (!found) return IndicatorNotFound(id);
+          return *std::move(found);
+        });
+  }
+
+  absl::StatusOr<std::vector<v1::Indicator>> ListIndicators(
+      const server::CallContext& call) override {
+    return db::InTransaction<std::vector<v1::Indicator>>(
+        pool_, call.deadline(), kRead,
+        [&](pqxx::transaction_base& tx)
+            -> absl::StatusOr<std::vector<v1::Indicator>> {
+          std::vector<v1::Indicator> indicators;
+          for (const pqxx::row& row : db::Params().Exec(tx, kListIndicators)) {
+            indicators.push_back(IndicatorFromRow(row));
+          }
+          return indicators;
+        });
+  }
+
+  absl::StatusOr<v1::Indicator> CreateIndicator(
+      const server::CallContext& call, const std::string& id,
+      const v1::Indicator& indicator, const std::string& request_id) override {
+    return db::InTransaction<v1::Indicator>(
+        pool_, call.deadline(), kWrite,
+        [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Indicator> {
+          if (!request_id.empty()) {
+            std::optional<v1::Indicator> earlier =
+                LoadIndicator(tx, kGetIndicatorByRequest, request_id);
+            if (earlier) return *std::move(earlier);
+          }
+          if (LoadIndicator(tx, kGetIndicator, id) ||
+              LoadIndicator(tx, kGetIndicatorByCode, indicator.code())) {
+            return WithErrorInfo(
+                absl::AlreadyExistsError(absl::StrCat(
+                    "chỉ tiêu indicators/", id, " hoặc mã ", indicator.code(),
+                    " đã có (indicator already exists)")),
+                "INDICATOR_ALREADY_EXISTS",
+                {{"name", "indicators/" + id}, {"code", indicator.code()}});
+          }
+          db::Params params;
+          params.Add(id);
+          AddIndicatorFields(indicator, params);
+          params.AddOrNull(request_id);
+          params.Exec(tx, kInsertIndicator);
+          InsertVersion(tx, id, indicator, 1);
+          return *LoadIndicator(tx, kGetIndicator, id);
+        });
+  }
+
+  absl::StatusOr<v1::Indicator> UpdateIndicator(
+      const server::CallContext& call, const IndicatorUpdate& update) override {
+    return db::InTransaction<v1::Indicator>(
+        pool_, call.deadline(), kWrite,
+        [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Indicator> {
+          std::optional<v1::Indicator> current =
+              LoadIndicator(tx, kGetIndicatorForUpdate, update.id);
+          if (!current) return IndicatorNotFound(update.id);
+          RETURN_IF_ERROR(api::CheckEtag(update.etag, current->etag()));
+          v1::Indicator next = *current;
+          const v1::Indicator& f = update.fields;
+          for (const std::string& path : update.paths) {
+            if (path == "display_name") next.set_display_name(f.display_name());
+            if (path == "english_name") next.set_english_name(f.english_name());
+            if (path == "unit_label") next.set_unit_label(f.unit_label());
+            if (path == "factor") next.set_factor(f.factor());
+            if (path == "condition_threshold") {
+              next.set_condition_threshold(f.condition_threshold());
+            }
+            if (path == "direction") next.set_direction(f.direction());
+            if (path == "lead_agency") next.set_lead_agency(f.lead_agency());
+            if (path == "lock_after_days") {
+              next.set_lock_after_days(f.lock_after_days());
+            }
+          }
+          const bool new_formula =
+              next.factor() != current->factor() ||
+              next.condition_threshold() != current->condition_threshold() ||
+              next.unit_label() != current->unit_label();
+          const int version = current->version() + (new_formula ? 1 : 0);
+          db::Params params;
+          params.Add(update.id);
+          AddIndicatorFields(next, params);
+          params.Add(std::to_string(version));
+          params.Exec(tx, kUpdateIndicator);
+          if (new_formula) InsertVersion(tx, update.id, next, version);
+          return *LoadIndicator(tx, kGetIndicator, update.id);
+        });
+  }
+
+  absl::StatusOr<v1::Target> CreateTarget(
+      const server::CallContext& call, const std::string& indicator_id,
+      const std::string& target_id, const v1::Target& target,
+      absl::CivilDay horizon_end, const std::string& request_id) override {
+    return db::InTransaction<v1::Target>(
+        pool_, call.deadline(), kWrite,
+        [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Target> {
+          if (!request_id.empty()) {
+            const pqxx::result earlier =
+                db::Params().Add(request_id).Exec(tx, kGetTargetByRequest);
+            if (!earlier.empty()) return TargetFromRow(earlier[0]);
+          }
+          if (!LoadIndicator(tx, kGetIndicator, indicator_id)) {
+            return IndicatorNotFound(indicator_id);
+          }
+          if (!db::Params().Add(indicator_id).Add(target_id).Exec(
+                  tx, kGetTarget).empty()) {
+            return WithErrorInfo(
+                absl::AlreadyExistsError(absl::StrCat(
+                    "chỉ tiêu đích ", target_id,
+                    " đã có (target already exists)")),
+                "TARGET_ALREADY_EXISTS",
+                {{"name", absl::StrCat("indicators/", indicator_id,
+                                       "/targets/", target_id)}});
+          }
+          db::Params()
+              .Add(indicator_id)
+              .Add(target_id)
+              .Add(target.org_unit().substr(sizeof("units/") - 1))
+              .Add(target.issuer())
+              .Add(target.horizon())
+              .Add(absl::StrCat(absl::FormatCivilTime(horizon_end)))
+              .Add(target.disaggregation())
+              .Add(v1::Comparator_Name(target.comparator()))
+              .Add(target.value())
+              .Add(target.plan_document())
+              .AddOrNull(request_id)
+              .Exec(tx, kInsertTarget);
+          return TargetFromRow(db::Params().Add(indicator_id).Add(target_id).Exec(
+              tx, kGetTarget)[0]);
+        });
+  }
+
+  absl::StatusOr<std::vector<v1::Target>> ListTargets(
+      const server::CallContext& call,
+      const std::vector<std::string>& indicator_ids,
+      const std::string& org_unit_id) override {
+    return db::InTransaction<std::vector<v1::Target>>(
+        pool_, call.deadline(), kRead,
+        [&](pqxx::transaction_base& tx)
+            -> absl::StatusOr<std::vector<v1::Target>> {
+          db::Params params;
+          if (indicator_ids.empty()) {
+            params.AddNull();
+          } else {
+            params.Add(db::TextArrayLiteral(indicator_ids));
+          }
+          params.AddOrNull(org_unit_id);
+          std::vector<v1::Target> targets;
+          for (const pqxx::row& row : params.Exec(tx, kListTargets)) {
+            targets.push_back(TargetFromRow(row));
+          }
+          return targets;
+        });
+  }
+
+  absl::StatusOr<WriteResult> WriteValues(
+      const server::CallContext& call, const std::vector<ValueWrite>& values,
+      const WriteOptions& options) override {
+    db::TransactionOptions transaction = kWrite;
+    transaction.read_only = options.validate_only;
+    return db::InTransaction<WriteResult>(
+        pool_, call.deadline(), transaction,
+        [&](pqxx::transaction_base& tx) -> absl::StatusOr<WriteResult> {
+          return Write(tx, values, options);
+        });
+  }
+
+  absl::StatusOr<std::pair<std::vector<v1::ReportedValue>, bool>> ListValues(
+      const server::CallContext& call, const ValueQuery& query) override {
+    using Page = std::pair<std::vector<v1::ReportedValue>, bool>;
+    db::Params params;
+    params.Add(query.indicator_id)
+        .AddOrNull(query.period)
+        .AddOrNull(query.org_unit_id);
+    if (query.after) {
+      params.Add(query.after->org_unit_id)
+          .Add(query.after->period)
+          .Add(query.after->disaggregation);
+    } else {
+      params.AddNull().AddNull().AddNull();
+    }
+    params.Add(std::to_string(query.page_size + 1));
+    return db::InTransaction<Page>(
+        pool_, call.deadline(), kReadSnapshot,
+        [&](pqxx::transaction_base& tx) -> absl::StatusOr<Page> {
+          Page page;
+          for (const pqxx::row& row : params.Exec(tx, kListValues)) {
+            if (static_cast<int>(page.first.size()) == query.page_size) {
+              page.second = true;
+              break;
+            }
+            page.first.push_back(ValueFromRow(row));
+          }
+          return page;
+        });
+  }
+
+  absl::StatusOr<std::vector<v1::ReportedValue>> ListRevisions(
+      const server::CallContext& call, const std::string& indicator_id,
+      const std::string& org_unit_id, const std::string& period,
+      const std::string& disaggregation) override {
+    return db::InTransaction<std::vector<v1::ReportedValue>>(
+        pool_, call.deadline(), kRead,
+        [&](pqxx::transaction_base& tx)
+            -> absl::StatusOr<std::vector<v1::ReportedValue>> {
+          std::vector<v1::ReportedValue> revisions;
+          for (const pqxx::row& row : db::Params()
+                                          .Add(indicator_id)
+                                          .Add(org_unit_id)
+                                          .Add(period)
+                                          .Add(disaggregation)
+                                          .Exec(tx, kListRevisions)) {
+            revisions.push_back(ValueFromRow(row));
+          }
+          if (revisions.empty()) {
+            const std::string name =
+                ValueName(indicator_id, org_unit_id, period, disaggregation);
+            return WithErrorInfo(
+                absl::NotFoundError(absl::StrCat(
+                    "không có số liệu ", name, " (value not found)")),
+                "VALUE_NOT_FOUND", {{"name", name}});
+          }
+          return revisions;
+        });
+  }
+
+  absl::StatusOr<std::vector<GroupSum>> SumValues(
+      const server::CallContext& call, const SumQuery& query) override {
+    db::Params params;
+    params.Add(db::TextArrayLiteral(query.unit_ids))
+        .Add(db::TextArrayLiteral(query.group_ids))
+        .Add(db::TextArrayLiteral(query.indicator_ids))
+        .Add(std::to_string(query.first_ordinal))
+        .Add(std::to_string(query.last_ordinal));
+    return db::InTransaction<std::vector<GroupSum>>(
+        pool_, call.deadline(), kReadSnapshot,
+        [&](pqxx::transaction_base& tx)
+            -> absl::StatusOr<std::vector<GroupSum>> {
+          std::vector<GroupSum> sums;
+          const pqxx::result rows = params.Exec(tx, kSumValues);
+          sums.reserve(rows.size());
+          for (const pqxx::row& row : rows) {
+            GroupSum sum;
+            sum.indicator_id = Text(row[0]);
+            sum.period_ordinal = row[1].as<int64_t>();
+            sum.period = Text(row[2]);
+            sum.group_id = Text(row[3]);
+            sum.all_disaggregations = row[5].as<int>() != 0;
+            if (!sum.all_disaggregations) sum.disaggregation = Text(row[4]);
+            sum.totals.numerator = row[6].as<int64_t>();
+            sum.totals.denominator = row[7].as<int64_t>();
+            sum.totals.reporters = row[8].as<int>();
+            sum.totals.meeting = row[9].as<int>();
+            if (!row[10].is_null()) {
+              absl::StatusOr<Decimal> value = ParseDecimal(row[10].c_str(), "");
+              if (value.ok()) sum.totals.plain_value = *value;
+            }
+            sums.push_back(std::move(sum));
+          }
+          return sums;
+        });
+  }
+
+ private:
+  absl::StatusOr<WriteResult> Write(pqxx::transaction_base& tx,
+                                    const std::vector<ValueWrite>& values,
+                                    const WriteOptions& options) {
+    WriteResult result;
+    const std::string field = values.size() == 1 && values[0].line == 0
+                                  ? "value"
+                                  : "csv_content";
+    if (!options.request_id.empty()) {
+      const pqxx::result earlier =
+          db::Params().Add(options.request_id).Exec(tx, kRevisionByRequest);
+      if (!earlier.empty()) {
+        result.values.push_back(ValueFromRow(earlier[0]));
+        return result;
+      }
+    }
+    std::map<std::string, v1::Indicator> indicators;
+    std::map<std::string, Formula> formulas;
+    for (const pqxx::row& row : db::Params().Exec(tx, kListIndicators)) {
+      v1::Indicator indicator = IndicatorFromRow(row);
+      const std::string id = indicator.name().substr(sizeof("indicators/") - 1);
+      absl::StatusOr<Formula> formula = FormulaOf(indicator);
+      if (formula.ok()) formulas[id] = *formula;
+      indicators[id] = std::move(indicator);
+    }
+
+    // Closed periods.
+    csv::LineErrors errors(field);
+    std::set<std::string> indicator_ids;
+    std::set<std::string> unit_ids;
+    int64_t max_ordinal = 0;
+    for (const ValueWrite& write : values) {
+      const v1::Indicator& indicator = indicators.at(write.indicator_id);
+      if (options.override_reason.empty() &&
+          IsPeriodLocked(write.period, indicator.lock_after_days(),
+                         options.today)) {
+        errors.Add(write.line, "period",
+                   absl::StrCat("kỳ ", write.period.text,
+                                " đã khóa; cần override_reason (period "
+                                "closed ",
+                                indicator.lock_after_days(),
+                                " days after it ended)"));
+      }
+      indicator_ids.insert(write.indicator_id);
+      unit_ids.insert(write.org_unit_id);
+      max_ordinal = std::max(max_ordinal, write.period.ordinal);
+    }
+    if (!errors.empty()) {
+      return WithErrorInfo(errors.ToStatus(), "PERIOD_LOCKED");
+    }
+    const std::string indicator_array = db::TextArrayLiteral(
+        std::vector<std::string>(indicator_ids.begin(), indicator_ids.end()));
+    const std::string unit_array = db::TextArrayLiteral(
+        std::vector<std::string>(unit_ids.begin(), unit_ids.end()));
+
+    // Current values and each unit's history, in two reads.
+    std::map<ValueKey, std::tuple<std::optional<int64_t>,
+                                  std::optional<int64_t>, std::string,
+                                  int64_t>>
+        current;
+    std::map<std::tuple<std::string, std::string, std::string>,
+             std::vector<std::pair<int64_t, double>>>
+        history;
+    const pqxx::result rows = db::Params()
+                                  .Add(indicator_array)
+                                  .Add(unit_array)
+                                  .Add(std::to_string(max_ordinal))
+                                  .Exec(tx, kValueHistory);
+    for (const pqxx::row& row : rows) {
+      const std::string indicator_id = Text(row[0]);
+      const std::string unit = Text(row[1]);
+      const std::string disaggregation = Text(row[3]);
+      current[{indicator_id, unit, Text(row[2]), disaggregation}] = {
+          row[5].is_null() ? std::nullopt
+                           : std::optional<int64_t>(row[5].as<int64_t>()),
+          row[6].is_null() ? std::nullopt
+                           : std::optional<int64_t>(row[6].as<int64_t>()),
+          DecimalText(row[7]), row[8].as<int64_t>()};
+      auto formula = formulas.find(indicator_id);
+      if (formula != formulas.end()) {
+        history[{indicator_id, unit, disaggregation}].emplace_back(
+            row[4].as<int64_t>(), FigureOf(formula->second, row, 5));
+      }
+    }
+
+    std::vector<std::optional<std::string>> c_indicator, c_unit, c_period,
+        c_disaggregation, c_ordinal, c_numerator, c_denominator, c_value,
+        c_revision, c_version, c_outlier, c_override, c_generated;
+    std::set<ValueKey> seen;
+    for (const ValueWrite& write : values) {
+      const ValueKey key{write.indicator_id, write.org_unit_id,
+                         write.period.text, write.disaggregation};
+      if (!seen.insert(key).second) {
+        errors.Add(write.line, "org_unit",
+                   "trùng đơn vị, kỳ và phân tổ với một dòng trước "
+                   "(duplicate of an earlier line)");
+        continue;
+      }
+      const std::string value_text =
+          write.value ? FormatDecimal(*write.value) : "";
+      int64_t revision = 1;
+      auto it = current.find(key);
+      if (it != current.end()) {
+        const auto& [num, den, stored_value, stored_revision] = it->second;
+        if (num == write.numerator && den == write.denominator &&
+            stored_value == value_text) {
+          ++result.unchanged;
+          continue;
+        }
+        revision = stored_revision + 1;
+        ++result.corrected;
+      } else {
+        ++result.created;
+      }
+      const Formula& formula = formulas.at(write.indicator_id);
+      std::vector<double> earlier;
+      for (const auto& [ordinal, figure] :
+           history[{write.indicator_id, write.org_unit_id,
+                    write.disaggregation}]) {
+        if (ordinal < write.period.ordinal) earlier.push_back(figure);
+      }
+      const bool outlier = IsOutlier(earlier, FigureOf(formula, write));
+      if (outlier) result.outlier_lines.push_back(write.line);
+      const bool locked = IsPeriodLocked(
+          write.period, indicators.at(write.indicator_id).lock_after_days(),
+          options.today);
+      c_indicator.push_back(write.indicator_id);
+      c_unit.push_back(write.org_unit_id);
+      c_period.push_back(write.period.text);
+      c_disaggregation.push_back(write.disaggregation);
+      c_ordinal.push_back(std::to_string(write.period.ordinal));
+      c_numerator.push_back(write.numerator
+                                ? std::optional(std::to_string(*write.numerator))
+                                : std::nullopt);
+      c_denominator.push_back(
+          write.denominator ? std::optional(std::to_string(*write.denominator))
+                            : std::nullopt);
+      c_value.push_back(write.value ? std::optional(value_text) : std::nullopt);
+      c_revision.push_back(std::to_string(revision));
+      c_version.push_back(std::to_string(
+          indicators.at(write.indicator_id).version()));
+      c_outlier.push_back(outlier ? "true" : "false");
+      c_override.push_back(locked ? std::optional(options.override_reason)
+                                  : std::nullopt);
+      c_generated.push_back(write.generated ? "true" : "false");
+    }
+    if (!errors.empty()) return errors.ToStatus();
+    if (options.validate_only || c_indicator.empty()) {
+      if (!options.validate_only && values.size() <= 1000) {
+        for (const ValueWrite& write : values) {
+          result.values.push_back(ValueFromRow(
+              db::Params()
+                  .Add(write.indicator_id)
+                  .Add(write.org_unit_id)
+                  .Add(write.period.text)
+                  .Add(write.disaggregation)
+                  .Exec(tx, kGetValue)[0]));
+        }
+      }
+      return result;
+    }
+    db::Params rows_params;
+    rows_params.Add(ArrayLiteral(c_indicator))
+        .Add(ArrayLiteral(c_unit))
+        .Add(ArrayLiteral(c_period))
+        .Add(ArrayLiteral(c_disaggregation))
+        .Add(ArrayLiteral(c_ordinal))
+        .Add(ArrayLiteral(c_numerator))
+        .Add(ArrayLiteral(c_denominator))
+        .Add(ArrayLiteral(c_value))
+        .Add(ArrayLiteral(c_revision))
+        .Add(ArrayLiteral(c_version))
+        .Add(ArrayLiteral(c_outlier))
+        .Add(ArrayLiteral(c_override))
+        .Add(ArrayLiteral(c_generated))
+        .Add(v1::Provenance_Name(options.provenance))
+        .Add(options.reporter);
+    rows_params.Exec(tx, kUpsertValues);
+    db::Params revision_params = rows_params;
+    revision_params.AddOrNull(values.size() == 1 ? options.request_id : "");
+    revision_params.Exec(tx, kInsertRevisions);
+    if (values.size() <= 1000) {
+      for (const ValueWrite& write : values) {
+        result.values.push_back(ValueFromRow(db::Params()
+                                                 .Add(write.indicator_id)
+                                                 .Add(write.org_unit_id)
+                                                 .Add(write.period.text)
+                                                 .Add(write.disaggregation)
+                                                 .Exec(tx, kGetValue)[0]));
+      }
+    }
+    return result;
+  }
+
+  db::Pool& pool_;
+};
+
+}  // namespace
+
+const std::vector<db::PreparedStatement>& IndicatorStatements() {
+  static const auto* const kStatements = new std::vector<db::PreparedStatement>{
+      {kGetIndicator,
+       "SELECT " HPEDU_INDICATOR_COLUMNS "FROM indicators i WHERE i.id = $1"},
+      {kGetIndicatorForUpdate, "SELECT " HPEDU_INDICATOR_COLUMNS
+                               "FROM indicators i WHERE i.id = $1 FOR UPDATE"},
+      {kGetIndicatorByRequest, "SELECT " HPEDU_INDICATOR_COLUMNS
+                               "FROM indicators i WHERE i.request_id = $1"},
+      {kGetIndicatorByCode, "SELECT " HPEDU_INDICATOR_COLUMNS
+                            "FROM indicators i WHERE i.code = $1"},
+      {kListIndicators,
+       "SELECT " HPEDU_INDICATOR_COLUMNS "FROM indicators i ORDER BY i.code"},
+      {kInsertIndicator,
+       "INSERT INTO indicators (id, code, display_name, english_name, "
+       "  unit_label, kind, factor, condition_threshold, direction, "
+       "  lead_agency, reporting_level, school_level, period_type, "
+       "  disaggregations, source, lock_after_days, request_id) "
+       "VALUES ($1, $2, $3, $4, $5, $6, $7::bigint, $8::numeric, $9, $10, "
+       "  $11, $12, $13, $14::text[], $15, $16::int, $17)"},
+      {kInsertVersion,
+       "INSERT INTO indicator_versions (indicator_id, version, kind, factor, "
+       "  condition_threshold, unit_label) "
+       "VALUES ($1, $2::int, $3, $4::bigint, $5::numeric, $6)"},
+      {kUpdateIndicator,
+       "UPDATE indicators SET code = $2, display_name = $3, "
+       "  english_name = $4, unit_label = $5, kind = $6, factor = $7::bigint, "
+       "  condition_threshold = $8::numeric, direction = $9, "
+       "  lead_agency = $10, reporting_level = $11, school_level = $12, "
+       "  period_type = $13, disaggregations = $14::text[], source = $15, "
+       "  lock_after_days = $16::int, version = $17::int, "
+       "  revision = revision + 1, update_time = now() "
+       "WHERE id = $1"},
+      {kGetTarget, "SELECT " HPEDU_TARGET_COLUMNS
+                   "FROM targets t WHERE t.indicator_id = $1 AND t.id = $2"},
+      {kGetTargetByRequest, "SELECT " HPEDU_TARGET_COLUMNS
+                            "FROM targets t WHERE t.request_id = $1"},
+      {kInsertTarget,
+       "INSERT INTO targets (indicator_id, id, org_unit, issuer, horizon, "
+       "  horizon_end, disaggregation, comparator, value, plan_document, "
+       "  request_id) "
+       "VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8, $9::numeric, $10, $11)"},
+      {kListTargets,
+       "SELECT " HPEDU_TARGET_COLUMNS "FROM targets t "
+       "WHERE ($1::text[] IS NULL OR t.indicator_id = ANY ($1::text[])) "
+       "  AND ($2::text IS NULL OR t.org_unit = $2) "
+       "ORDER BY t.indicator_id, t.horizon_end, t.id"},
+      {kRevisionByRequest, "SELECT " HPEDU_VALUE_COLUMNS
+                           "FROM reported_value_revisions v "
+                           "WHERE v.request_id = $1"},
+      // The current values of the given units up to an ordinal: both the
+      // rows a write may replace and the units' history.
+      {kValueHistory,
+       "SELECT v.indicator_id, v.org_unit, v.period, v.disaggregation, "
+       "  v.period_ordinal, v.numerator, v.denominator, v.value::text, "
+       "  v.revision "
+       "FROM reported_values v "
+       "WHERE v.indicator_id = ANY ($1::text[]) "
+       "  AND v.org_unit = ANY ($2::text[]) AND v.period_ordinal <= $3::bigint"},
+      {kUpsertValues,
+       "INSERT INTO reported_values AS r (indicator_id, org_unit, period, "
+       "  disaggregation, period_ordinal, numerator, denominator, value, "
+       "  revision, definition_version, outlier, lock_override_reason, "
+       "  generated, provenance, reporter, report_time) "
+       "SELECT u.*, $14, $15, now() FROM unnest($1::text[], $2::text[], "
+       "  $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], "
+       "  $8::numeric[], $9::bigint[], $10::int[], $11::boolean[], "
+       "  $12::text[], $13::boolean[]) AS u "
+       "ON CONFLICT (indicator_id, period, org_unit, disaggregation) "
+       "DO UPDATE SET numerator = excluded.numerator, "
+       "  denominator = excluded.denominator, value = excluded.value, "
+       "  revision = excluded.revision, "
+       "  definition_version = excluded.definition_version, "
+       "  outlier = excluded.outlier, "
+       "  lock_override_reason = excluded.lock_override_reason, "
+       "  generated = excluded.generated, provenance = excluded.provenance, "
+       "  reporter = excluded.reporter, report_time = excluded.report_time"},
+      {kInsertRevisions,
+       "INSERT INTO reported_value_revisions (indicator_id, org_unit, period, "
+       "  disaggregation, numerator, denominator, value, revision, "
+       "  definition_version, outlier, lock_override_reason, generated, "
+       "  provenance, reporter, report_time, request_id) "
+       "SELECT u.i, u.o, u.p, u.d, u.n, u.den, u.v, u.r, u.ver, u.out, "
+       "  u.ovr, u.g, $14, $15, now(), $16 "
+       "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
+       "  $5::bigint[], $6::bigint[], $7::bigint[], $8::numeric[], "
+       "  $9::bigint[], $10::int[], $11::boolean[], $12::text[], "
+       "  $13::boolean[]) AS u(i, o, p, d, ord, n, den, v, r, ver, out, ovr, g)"},
+      {kGetValue, "SELECT " HPEDU_VALUE_COLUMNS
+                  "FROM reported_values v WHERE v.indicator_id = $1 "
+                  "  AND v.org_unit = $2 AND v.period = $3 "
+                  "  AND v.disaggregation = $4"},
+      {kListValues,
+       "SELECT " HPEDU_VALUE_COLUMNS "FROM reported_values v "
+       "WHERE v.indicator_id = $1 "
+       "  AND ($2::text IS NULL OR v.period = $2) "
+       "  AND ($3::text IS NULL OR v.org_unit = $3) "
+       "  AND ($4::text IS NULL OR (v.org_unit, v.period, v.disaggregation) "
+       "       > ($4, $5, $6)) "
+       "ORDER BY v.org_unit, v.period, v.disaggregation LIMIT $7::int"},
+      {kListRevisions,
+       "SELECT " HPEDU_VALUE_COLUMNS "FROM reported_value_revisions v "
+       "WHERE v.indicator_id = $1 AND v.org_unit = $2 AND v.period = $3 "
+       "  AND v.disaggregation = $4 ORDER BY v.revision DESC"},
+      // Sums per indicator, period, group and disaggregation, and per
+      // group over all disaggregations (GROUPING(...) = 1).
+      {kSumValues,
+       "WITH m AS (SELECT * FROM unnest($1::text[], $2::text[]) "
+       "           AS m(unit_id, group_id)) "
+       "SELECT v.indicator_id, v.period_ordinal, min(v.period), m.group_id, "
+       "  v.disaggregation, GROUPING(v.disaggregation), "
+       "  coalesce(sum(v.numerator), 0)::bigint, "
+       "  coalesce(sum(v.denominator), 0)::bigint, "
+       "  count(DISTINCT v.org_unit)::int, "
+       "  (count(*) FILTER (WHERE v.value >= i.condition_threshold))::int, "
+       "  CASE WHEN count(*) = 1 THEN min(v.value)::text END "
+       "FROM reported_values v JOIN m ON m.unit_id = v.org_unit "
+       "  JOIN indicators i ON i.id = v.indicator_id "
+       "WHERE v.indicator_id = ANY ($3::text[]) "
+       "  AND v.period_ordinal BETWEEN $4::bigint AND $5::bigint "
+       "GROUP BY GROUPING SETS ("
+       "  (v.indicator_id, v.period_ordinal, m.group_id, v.disaggregation), "
+       "  (v.indicator_id, v.period_ordinal, m.group_id))"},
+  };
+  return *kStatements;
+}
+
+std::unique_ptr<IndicatorStore> NewPostgresIndicatorStore(db::Pool& pool) {
+  return std::make_unique<PostgresIndicatorStore>(pool);
+}
+
+}  // namespace hpedu::indicators

@@ -1,0 +1,31 @@
+#include "services/indicators/indicators_definition.h"
+
+#include <memory>
+#include <utility>
+
+#include "libs/api/dates.h"
+#include "services/indicators/indicator_store_pg.h"
+#include "services/indicators/indicators_service.h"
+#include "services/indicators/unit_directory.h"
+
+namespace hpedu::indicators {
+
+server::ServiceDefinition Definition(std::function<absl::CivilDay()> today) {
+  if (!today) today = &api::TodayInVietnam;
+  server::ServiceDefinition definition;
+  definition.name = "indicators";
+  definition.migrations = &Migrations();
+  definition.statements = IndicatorStatements();
+  definition.service_names = {"hpedu.indicators.v1.IndicatorsService"};
+  definition.make_services = [today](server::ServiceEnv& env)
+      -> absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> {
+    std::vector<std::unique_ptr<grpc::Service>> services;
+    services.push_back(std::make_unique<IndicatorsServiceImpl>(
+        NewPostgresIndicatorStore(env.pool),
+        NewRegistryUnitDirectory(env.peers), env.calls, today));
+    return services;
+  };
+  return definition;
+}
+
+}  // namespace hpedu::indicators

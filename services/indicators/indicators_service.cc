@@ -1,0 +1,629 @@
+#include "services/indicators/indicators_service.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "libs/api/page_token.h"
+#include "libs/status/errors.h"
+#include "libs/status/grpc_status.h"
+#include "libs/status/status_macros.h"
+#include "services/indicators/indicator_validation.h"
+#include "services/indicators/value_import.h"
+#include "services/indicators/value_names.h"
+
+namespace hpedu::indicators {
+namespace {
+
+using server::CallContext;
+
+constexpr size_t kMaxUnaryCsvBytes = 8 << 20;
+constexpr size_t kMaxStreamedCsvBytes = 64 << 20;
+// Earlier periods shown as trend.
+constexpr int64_t kTrendPeriods = 4;
+
+std::string IdOfIndicator(const v1::Indicator& indicator) {
+  return indicator.name().substr(sizeof("indicators/") - 1);
+}
+
+// Collects a streamed import, then runs it on `executor`.
+class StreamImportReactor final
+    : public grpc::ServerReadReactor<v1::ImportReportedValuesRequest> {
+ public:
+  StreamImportReactor(IndicatorsServiceImpl& service,
+                      server::Executor& executor,
+                      grpc::CallbackServerContext* context,
+                      v1::ImportReportedValuesResponse* response)
+      : service_(service),
+        executor_(executor),
+        context_(context),
+        response_(response) {
+    StartRead(&chunk_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (ok) {
+      if (first_) {
+        validate_only_ = chunk_.validate_only();
+        override_reason_ = chunk_.override_reason();
+        first_ = false;
+      }
+      if (chunk_.csv_content().size() > (4u << 20) ||
+          content_.size() + chunk_.csv_content().size() >
+              kMaxStreamedCsvBytes) {
+        Finish(ToGrpcStatus(InvalidField(
+            "csv_content", "tệp quá lớn (chunk over 4 MiB or file over "
+                           "64 MiB)")));
+        return;
+      }
+      content_ += chunk_.csv_content();
+      StartRead(&chunk_);
+      return;
+    }
+    // The client finished sending (or left): import off the gRPC thread.
+    const bool queued = executor_.Submit([this] {
+      absl::Time deadline = absl::Now() + absl::Seconds(600);
+      if (context_->deadline() !=
+          std::chrono::system_clock::time_point::max()) {
+        deadline = absl::FromChrono(context_->deadline());
+      }
+      const CallContext call(context_, server::Caller{"anonymous", false},
+                             server::TraceContext{}, "", deadline);
+      if (call.cancelled()) {
+        Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
+        return;
+      }
+      absl::StatusOr<v1::ImportReportedValuesResponse> result =
+          service_.Import(call, content_, validate_only_, override_reason_);
+      if (result.ok()) *response_ = *std::move(result);
+      Finish(ToGrpcStatus(result.status()));
+    });
+    if (!queued) {
+      Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                          "đang bận (too many imports queued)"));
+    }
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  IndicatorsServiceImpl& service_;
+  server::Executor& executor_;
+  grpc::CallbackServerContext* context_;
+  v1::ImportReportedValuesResponse* response_;
+  v1::ImportReportedValuesRequest chunk_;
+  std::string content_;
+  bool first_ = true;
+  bool validate_only_ = false;
+  std::string override_reason_;
+};
+
+}  // namespace
+
+IndicatorsServiceImpl::IndicatorsServiceImpl(
+    std::unique_ptr<IndicatorStore> store,
+    std::unique_ptr<UnitDirectory> directory, server::UnaryCalls& calls,
+    std::function<absl::CivilDay()> today)
+    : store_(std::move(store)),
+      directory_(std::move(directory)),
+      calls_(calls),
+      today_(std::move(today)),
+      stream_imports_(/*threads=*/1, /*max_queue=*/4) {}
+
+IndicatorsServiceImpl::~IndicatorsServiceImpl() { stream_imports_.Shutdown(); }
+
+grpc::ServerUnaryReactor* IndicatorsServiceImpl::GetIndicator(
+    grpc::CallbackServerContext* context,
+    const v1::GetIndicatorRequest* request, v1::Indicator* response) {
+  return calls_.Run<v1::Indicator>(
+      context, response,
+      [this, request](const CallContext& call) -> absl::StatusOr<v1::Indicator> {
+        ASSIGN_OR_RETURN(const std::string id,
+                         ParseIndicatorName(request->name(), "name"));
+        return store_->GetIndicator(call, id);
+      });
+}
+
+grpc::ServerUnaryReactor* IndicatorsServiceImpl::ListIndicators(
+    grpc::CallbackServerContext* context,
+    const v1::ListIndicatorsRequest* request,
+    v1::ListIndicatorsResponse* response) {
+  return calls_.Run<v1::ListIndicatorsResponse>(
+      context, response,
+      [this, request](
+          const CallContext& call) -> absl::StatusOr<v1::ListIndicatorsResponse> {
+        ASSIGN_OR_RETURN(const int page_size,
+                         api::EffectivePageSize(request->page_size()));
+        const uint64_t fingerprint = api::QueryFingerprint(*request);
+        std::string after;
+        if (!request->page_token().empty()) {
+          ASSIGN_OR_RETURN(const api::PageCursor cursor,
+                           api::DecodePageToken(request->page_token(),
+                                                fingerprint));
+          if (cursor.keys.size() != 1) {
+            return InvalidField("page_token", "không hợp lệ (invalid)");
+          }
+          after = cursor.keys[0];
+        }
+        ASSIGN_OR_RETURN(std::vector<v1::Indicator> indicators,
+                         store_->ListIndicators(call));
+        v1::ListIndicatorsResponse result;
+        result.set_total_size(static_cast<int>(indicators.size()));
+        for (v1::Indicator& indicator : indicators) {
+          if (!after.empty() && indicator.code() <= after) continue;
+          if (result.indicators_size() == page_size) {
+            result.set_next_page_token(api::EncodePageToken(
+                api::PageCursor{{result.indicators().rbegin()->code()}},
+                fingerprint));
+            break;
+          }
+          *result.add_indicators() = std::move(indicator);
+        }
+        return result;
+      });
+}
+
+grpc::ServerUnaryReactor* IndicatorsServiceImpl::CreateIndicator(
+    grpc::CallbackServerContext* context,
+    const v1::CreateIndicatorRequest* request, v1::Indicator* response) {
+  return calls_.Run<v1::Indicator>(
+      context, response,
+      [this, request](const CallContext& call) -> absl::StatusOr<v1::Indicator> {
+        ASSIGN_OR_RETURN(const CreateIndicatorCommand command,
+                         ValidateCreateIndicatorRequest(*request));
+        return store_->CreateIndicator(call, command.id, command.indicator,
+                                       command.request_id);
+      });
+}
+
+grpc::ServerUnaryReactor* IndicatorsServiceImpl::UpdateIndicator(
+    grpc::CallbackServerContext* context,
+    const v1::UpdateIndicatorRequest* request, v1::Indicator* response) {
+  return calls_.Run<v1::Indicator>(
+      context, response,
+      [this, request](const CallContext& call) -> absl::StatusOr<v1::Indicator> {
+        ASSIGN_OR_RETURN(const IndicatorUpdate update,
+                         ValidateUpdateIndicatorRequest(*request));
+        // The result must still be a valid definition.
+        ASSIGN_OR_RETURN(v1::Indicator current,
+                         store_->GetIndicator(call, update.id));
+        v1::Indicator next = current;
+        google::protobuf::FieldMask mask = request->update_mask();
+        for (const std::string& path : mask.paths()) {
+          const auto* field =
+              v1::Indicator::descriptor()->FindFieldByName(path);
+          const auto* reflection = next.GetReflection();
+          reflection->ClearField(&next, field);
+          if (reflection->HasField(update.fields, field)) {
+            // Scalars only in the mask's allowed list.
+            switch (field->cpp_type()) {
+              case google::protobuf::FieldDescriptor::CPPTYPE_STRING:
+                reflection->SetString(&next, field,
+                                      reflection->GetString(update.fields, field));
+                break;
+              case google::protobuf::FieldDescriptor::CPPTYPE_INT64:
+                reflection->SetInt64(&next, field,
+                                     reflection->GetInt64(update.fields, field));
+                break;
+              case google::protobuf::FieldDescriptor::CPPTYPE_INT32:
+                reflection->SetInt32(&next, field,
+                                     reflection->GetInt32(update.fields, field));
+                break;
+              case google::protobuf::FieldDescriptor::CPPTYPE_ENUM:
+                reflection->SetEnumValue(
+                    &next, field, reflection->GetEnumValue(update.fields, field));
+                break;
+              default:
+                break;
+            }
+          }
+        }
+        FieldViolations violations;
+        ValidateIndicatorFields(next, "indicator.", violations);
+        RETURN_IF_ERROR(violations.ToStatus());
+        return store_->UpdateIndicator(call, update);
+      });
+}
+
+grpc::ServerUnaryReactor* IndicatorsServiceImpl::CreateTarget(
+    grpc::CallbackServerContext* context,
+    const v1::CreateTargetRequest* request, v1::Target* response) {
+  return calls_.Run<v1::Target>(
+      context, response,
+      [this, request](const CallContext& call) -> absl::StatusOr<v1::Target> {
+        ASSIGN_OR_RETURN(const std::string indicator_id,
+                         ParseIndicatorName(request->parent(), "parent"));
+        ASSIGN_OR_RETURN(const v1::Indicator indicator,
+                         store_->GetIndicator(call, indicator_id));
+        ASSIGN_OR_RETURN(const absl::CivilDay horizon_end,
+                         ValidateTarget(indicator, *request));
+        return store_->CreateTarget(call, indicator_id, request->target_id(),
+                                    request->target(), horizon_end,
+                                    request->request_id());
+      });
+}
+
+grpc::ServerUnaryReactor* IndicatorsServiceImpl::ListTargets(
+    grpc::CallbackServerContext* context,
+    const v1::ListTargetsRequest* request, v1::ListTargetsResponse* response) {
+  return calls_.Run<v1::ListTargetsResponse>(
+      context, response,
+      [this, request](
+          const CallContext& call) -> absl::StatusOr<v1::ListTargetsResponse> {
+        FieldViolations violations;
+        absl::StatusOr<std::string> indicator_id =
+            ParseIndicatorName(request->parent(), "parent", /*allow_all=*/true);
+        if (!indicator_id.ok()) violations.Add("parent", "cần indicators/{id} hoặc indicators/-");
+        std::string org_unit_id;
+        if (!request->org_unit().empty()) {
+          absl::StatusOr<std::string> unit =
+              ParseUnitName(request->org_unit(), "org_unit");
+          if (unit.ok()) {
+            org_unit_id = *unit;
+          } else {
+            violations.Add("org_unit", "cần units/{id} (a unit name)");
+          }
+        }
+        absl::StatusOr<int> page_size =
+            api::EffectivePageSize(request->page_size());
+        if (!page_size.ok()) violations.Add("page_size", "không âm (>= 0)");
+        RETURN_IF_ERROR(violations.ToStatus());
+        const uint64_t fingerprint = api::QueryFingerprint(*request);
+        std::string after;
+        if (!request->page_token().empty()) {
+          ASSIGN_OR_RETURN(const api::PageCursor cursor,
+                           api::DecodePageToken(request->page_token(),
+                                                fingerprint));
+          if (cursor.keys.size() != 1) {
+            return InvalidField("page_token", "không hợp lệ (invalid)");
+          }
+          after = cursor.keys[0];
+        }
+        std::vector<std::string> ids;
+        if (*indicator_id != kAllIndicators) ids.push_back(*indicator_id);
+        ASSIGN_OR_RETURN(std::vector<v1::Target> targets,
+                         store_->ListTargets(call, ids, org_unit_id));
+        v1::ListTargetsResponse result;
+        bool skipping = !after.empty();
+        for (v1::Target& target : targets) {
+          if (skipping) {
+            if (target.name() == after) skipping = false;
+            continue;
+          }
+          if (result.targets_size() == *page_size) {
+            result.set_next_page_token(api::EncodePageToken(
+                api::PageCursor{{result.targets().rbegin()->name()}},
+                fingerprint));
+            break;
+          }
+          *result.add_targets() = std::move(target);
+        }
+        return result;
+      });
+}
+
+grpc::ServerUnaryReactor* IndicatorsServiceImpl::ReportValue(
+    grpc::CallbackServerContext* context, const v1::ReportValueRequest* request,
+    v1::ReportedValue* response) {
+  return calls_.Run<v1::ReportedValue>(
+      context, response,
+      [this, request](
+          const CallContext& call) -> absl::StatusOr<v1::ReportedValue> {
+        FieldViolations violations;
+        absl::StatusOr<std::string> indicator_id =
+            ParseIndicatorName(request->parent(), "parent");
+        if (!indicator_id.ok()) violations.Add("parent", "cần indicators/{id}");
+        if (!request->has_value()) violations.Add("value", "bắt buộc (required)");
+        if (!request->request_id().empty() && !IsUuid(request->request_id())) {
+          violations.Add("request_id", "phải là UUID (must be a UUID)");
+        }
+        if (request->override_reason().size() > 1000) {
+          violations.Add("override_reason", "tối đa 1000 byte (<= 1000 bytes)");
+        }
+        RETURN_IF_ERROR(violations.ToStatus());
+        ASSIGN_OR_RETURN(const v1::Indicator indicator,
+                         store_->GetIndicator(call, *indicator_id));
+        const v1::ReportedValue& value = request->value();
+        ValueInput input;
+        input.org_unit = value.org_unit();
+        if (!value.org_unit().starts_with("units/")) {
+          violations.Add("value.org_unit", "cần units/{id} (a unit name)");
+        }
+        input.period = value.period();
+        input.disaggregation = value.disaggregation();
+        if (indicator.kind() == v1::RATIO) {
+          input.numerator = std::to_string(value.numerator());
+          input.denominator = std::to_string(value.denominator());
+          if (value.numerator() < 0) input.numerator = "-";
+          if (value.denominator() < 0) input.denominator = "-";
+          input.value = value.value();
+        } else {
+          input.value = value.value();
+          if (value.numerator() != 0 || value.denominator() != 0) {
+            input.numerator = "set";
+          }
+        }
+        input.generated = value.generated();
+        std::vector<std::pair<std::string, std::string>> problems;
+        std::optional<ValueWrite> write =
+            ValidateValue(indicator, input, 0, problems);
+        for (const auto& [column, message] : problems) {
+          violations.Add("value." + column, message);
+        }
+        RETURN_IF_ERROR(violations.ToStatus());
+        WriteOptions options;
+        options.provenance = v1::ENTERED;
+        options.reporter = call.caller().id;
+        options.today = today_();
+        options.override_reason = request->override_reason();
+        options.request_id = request->request_id();
+        ASSIGN_OR_RETURN(WriteResult result,
+                         store_->WriteValues(call, {*write}, options));
+        return result.values.at(0);
+      });
+}
+
+grpc::ServerUnaryReactor* IndicatorsServiceImpl::ListReportedValues(
+    grpc::CallbackServerContext* context,
+    const v1::ListReportedValuesRequest* request,
+    v1::ListReportedValuesResponse* response) {
+  return calls_.Run<v1::ListReportedValuesResponse>(
+      context, response,
+      [this, request](const CallContext& call)
+          -> absl::StatusOr<v1::ListReportedValuesResponse> {
+        FieldViolations violations;
+        ValueQuery query;
+        absl::StatusOr<std::string> indicator_id =
+            ParseIndicatorName(request->parent(), "parent");
+        if (!indicator_id.ok()) violations.Add("parent", "cần indicators/{id}");
+        if (!request->org_unit().empty()) {
+          absl::StatusOr<std::string> unit =
+              ParseUnitName(request->org_unit(), "org_unit");
+          if (unit.ok()) {
+            query.org_unit_id = *unit;
+          } else {
+            violations.Add("org_unit", "cần units/{id} (a unit name)");
+          }
+        }
+        absl::StatusOr<int> page_size =
+            api::EffectivePageSize(request->page_size());
+        if (!page_size.ok()) violations.Add("page_size", "không âm (>= 0)");
+        RETURN_IF_ERROR(violations.ToStatus());
+        query.indicator_id = *indicator_id;
+        query.period = request->period();
+        query.page_size = *page_size;
+        const uint64_t fingerprint = api::QueryFingerprint(*request);
+        if (!request->page_token().empty()) {
+          ASSIGN_OR_RETURN(const api::PageCursor cursor,
+                           api::DecodePageToken(request->page_token(),
+                                                fingerprint));
+          if (cursor.keys.size() != 3) {
+            return InvalidField("page_token", "không hợp lệ (invalid)");
+          }
+          query.after = ValuePosition{cursor.keys[0], cursor.keys[1],
+                                      cursor.keys[2]};
+        }
+        ASSIGN_OR_RETURN(auto page, store_->ListValues(call, query));
+        v1::ListReportedValuesResponse result;
+        if (page.second) {
+          const v1::ReportedValue& last = page.first.back();
+          result.set_next_page_token(api::EncodePageToken(
+              api::PageCursor{{last.org_unit().substr(6), last.period(),
+                               last.disaggregation()}},
+              fingerprint));
+        }
+        for (v1::ReportedValue& value : page.first) {
+          *result.add_values() = std::move(value);
+        }
+        return result;
+      });
+}
+
+grpc::ServerUnaryReactor* IndicatorsServiceImpl::ListValueRevisions(
+    grpc::CallbackServerContext* context,
+    const v1::ListValueRevisionsRequest* request,
+    v1::ListValueRevisionsResponse* response) {
+  return calls_.Run<v1::ListValueRevisionsResponse>(
+      context, response,
+      [this, request](const CallContext& call)
+          -> absl::StatusOr<v1::ListValueRevisionsResponse> {
+        ASSIGN_OR_RETURN(const ValueKeyParts key,
+                         ParseValueName(request->name(), "name"));
+        ASSIGN_OR_RETURN(std::vector<v1::ReportedValue> revisions,
+                         store_->ListRevisions(call, key.indicator_id,
+                                               key.org_unit_id, key.period,
+                                               key.disaggregation));
+        v1::ListValueRevisionsResponse result;
+        for (v1::ReportedValue& revision : revisions) {
+          *result.add_revisions() = std::move(revision);
+        }
+        return result;
+      });
+}
+
+absl::StatusOr<v1::ImportReportedValuesResponse> IndicatorsServiceImpl::Import(
+    const CallContext& call, const std::string& csv_content,
+    bool validate_only, const std::string& override_reason) {
+  if (csv_content.empty()) return InvalidField("csv_content", "bắt buộc (required)");
+  ASSIGN_OR_RETURN(const std::vector<v1::Indicator> indicators,
+                   store_->ListIndicators(call));
+  ASSIGN_OR_RETURN(const std::vector<ValueWrite> writes,
+                   ParseValuesCsv(csv_content, indicators));
+  WriteOptions options;
+  options.provenance = v1::IMPORTED;
+  options.reporter = call.caller().id;
+  options.today = today_();
+  options.override_reason = override_reason;
+  options.validate_only = validate_only;
+  ASSIGN_OR_RETURN(const WriteResult result,
+                   store_->WriteValues(call, writes, options));
+  v1::ImportReportedValuesResponse response;
+  response.set_created(result.created);
+  response.set_corrected(result.corrected);
+  response.set_unchanged(result.unchanged);
+  for (int line : result.outlier_lines) response.add_outlier_lines(line);
+  return response;
+}
+
+grpc::ServerUnaryReactor* IndicatorsServiceImpl::ImportReportedValues(
+    grpc::CallbackServerContext* context,
+    const v1::ImportReportedValuesRequest* request,
+    v1::ImportReportedValuesResponse* response) {
+  return calls_.Run<v1::ImportReportedValuesResponse>(
+      context, response,
+      [this, request](const CallContext& call)
+          -> absl::StatusOr<v1::ImportReportedValuesResponse> {
+        if (request->csv_content().size() > kMaxUnaryCsvBytes) {
+          return InvalidField("csv_content",
+                              "tối đa 8 MiB; tệp lớn hơn dùng "
+                              "StreamImportReportedValues (at most 8 MiB)");
+        }
+        return Import(call, request->csv_content(), request->validate_only(),
+                      request->override_reason());
+      });
+}
+
+grpc::ServerReadReactor<v1::ImportReportedValuesRequest>*
+IndicatorsServiceImpl::StreamImportReportedValues(
+    grpc::CallbackServerContext* context,
+    v1::ImportReportedValuesResponse* response) {
+  return new StreamImportReactor(*this, stream_imports_, context, response);
+}
+
+grpc::ServerUnaryReactor* IndicatorsServiceImpl::RollUp(
+    grpc::CallbackServerContext* context, const v1::RollUpRequest* request,
+    v1::RollUpResponse* response) {
+  return calls_.Run<v1::RollUpResponse>(
+      context, response,
+      [this, request](
+          const CallContext& call) -> absl::StatusOr<v1::RollUpResponse> {
+        FieldViolations violations;
+        absl::StatusOr<std::string> indicator_id = ParseIndicatorName(
+            request->indicator(), "indicator", /*allow_all=*/true);
+        if (!indicator_id.ok()) {
+          violations.Add("indicator", "cần indicators/{id} hoặc indicators/-");
+        }
+        if (request->period().empty()) violations.Add("period", "bắt buộc (required)");
+        std::string org_unit_id(kCityUnitId);
+        if (!request->org_unit().empty()) {
+          absl::StatusOr<std::string> unit =
+              ParseUnitName(request->org_unit(), "org_unit");
+          if (unit.ok()) {
+            org_unit_id = *unit;
+          } else {
+            violations.Add("org_unit", "cần units/{id} (a unit name)");
+          }
+        }
+        RETURN_IF_ERROR(violations.ToStatus());
+
+        std::vector<v1::Indicator> indicators;
+        if (*indicator_id == kAllIndicators) {
+          ASSIGN_OR_RETURN(indicators, store_->ListIndicators(call));
+        } else {
+          ASSIGN_OR_RETURN(v1::Indicator one,
+                           store_->GetIndicator(call, *indicator_id));
+          indicators.push_back(std::move(one));
+        }
+        // Each indicator reads the period in its own type; with
+        // indicators/- those whose type does not fit are left out.
+        std::vector<std::pair<const v1::Indicator*, Period>> selected;
+        for (const v1::Indicator& indicator : indicators) {
+          absl::StatusOr<Period> period = ParsePeriod(
+              indicator.period_type(), request->period(), "period");
+          if (period.ok()) {
+            selected.emplace_back(&indicator, *period);
+          } else if (*indicator_id != kAllIndicators) {
+            return period.status();
+          }
+          if (!request->disaggregation().empty() &&
+              *indicator_id != kAllIndicators &&
+              std::find(indicator.disaggregations().begin(),
+                        indicator.disaggregations().end(),
+                        request->disaggregation()) ==
+                  indicator.disaggregations().end()) {
+            return InvalidField("disaggregation",
+                                "không thuộc phân tổ của chỉ tiêu (not one of "
+                                "the indicator's disaggregations)");
+          }
+        }
+        if (selected.empty()) {
+          return InvalidField("period",
+                              "không chỉ tiêu nào có kỳ dạng này (no "
+                              "indicator has periods of this form)");
+        }
+
+        ASSIGN_OR_RETURN(const UnitTree tree, directory_->Tree(call, org_unit_id));
+        // One unit -> group map for every reporting level; commune-level
+        // and school-level reporters never overlap.
+        SumQuery query;
+        std::map<std::string, Groups> groups_of;
+        std::set<std::string> mapped;
+        for (const auto& [indicator, period] : selected) {
+          Groups groups = ExpectedReporters(*indicator, tree);
+          for (const auto& [group, units] : groups) {
+            for (const std::string& unit : units) {
+              if (mapped.insert(unit).second) {
+                query.unit_ids.push_back(unit);
+                query.group_ids.push_back(group);
+              }
+            }
+          }
+          groups_of[IdOfIndicator(*indicator)] = std::move(groups);
+        }
+        // One sum query per period type (the ordinals are per type).
+        std::map<v1::PeriodType, std::vector<const v1::Indicator*>> by_type;
+        for (const auto& [indicator, period] : selected) {
+          by_type[indicator->period_type()].push_back(indicator);
+        }
+        std::map<std::string, std::vector<GroupSum>> sums_of;
+        for (const auto& [type, members] : by_type) {
+          SumQuery typed = query;
+          for (const v1::Indicator* indicator : members) {
+            typed.indicator_ids.push_back(IdOfIndicator(*indicator));
+          }
+          const Period period =
+              *ParsePeriod(type, request->period(), "period");
+          typed.first_ordinal = period.ordinal - kTrendPeriods;
+          typed.last_ordinal = period.ordinal;
+          ASSIGN_OR_RETURN(std::vector<GroupSum> sums,
+                           store_->SumValues(call, typed));
+          for (GroupSum& sum : sums) {
+            sums_of[sum.indicator_id].push_back(std::move(sum));
+          }
+        }
+        std::vector<std::string> ids;
+        for (const auto& [indicator, period] : selected) {
+          ids.push_back(IdOfIndicator(*indicator));
+        }
+        ASSIGN_OR_RETURN(const std::vector<v1::Target> targets,
+                         store_->ListTargets(call, ids, org_unit_id));
+        std::map<std::string, std::vector<v1::Target>> targets_of;
+        for (const v1::Target& target : targets) {
+          const std::string& name = target.name();
+          const size_t slash = name.find("/targets/");
+          targets_of[name.substr(sizeof("indicators/") - 1,
+                                 slash - (sizeof("indicators/") - 1))]
+              .push_back(target);
+        }
+
+        v1::RollUpResponse result;
+        for (const auto& [indicator, period] : selected) {
+          const std::string id = IdOfIndicator(*indicator);
+          RollUpInput input;
+          input.indicator = indicator;
+          input.period = period;
+          input.org_unit_id = org_unit_id;
+          input.disaggregation = request->disaggregation();
+          input.drill_down = request->drill_down();
+          input.groups = std::move(groups_of[id]);
+          input.sums = std::move(sums_of[id]);
+          input.targets = std::move(targets_of[id]);
+          *result.add_roll_ups() = ComposeRollUp(input);
+        }
+        return result;
+      });
+}
+
+}  // namespace hpedu::indicators

@@ -1,0 +1,96 @@
+// The gRPC handlers of hpedu.indicators.v1.IndicatorsService. Each handler
+// runs on the service's worker pool (UnaryCalls), never on a gRPC thread: it
+// validates the request (every bad field at once, nothing written), then
+// asks the store, and for roll-ups the registry (who should report).
+#ifndef HPEDU_SERVICES_INDICATORS_INDICATORS_SERVICE_H_
+#define HPEDU_SERVICES_INDICATORS_INDICATORS_SERVICE_H_
+
+#include <functional>
+#include <memory>
+
+#include "absl/time/civil_time.h"
+#include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
+#include "libs/server/executor.h"
+#include "libs/server/unary.h"
+#include "services/indicators/indicator_store.h"
+#include "services/indicators/unit_directory.h"
+
+namespace hpedu::indicators {
+
+// Thread-safe.
+class IndicatorsServiceImpl final
+    : public v1::IndicatorsService::CallbackService {
+ public:
+  // `today` decides which periods are closed; `calls` must outlive the
+  // service.
+  IndicatorsServiceImpl(std::unique_ptr<IndicatorStore> store,
+                        std::unique_ptr<UnitDirectory> directory,
+                        server::UnaryCalls& calls,
+                        std::function<absl::CivilDay()> today);
+  ~IndicatorsServiceImpl() override;
+
+  grpc::ServerUnaryReactor* GetIndicator(
+      grpc::CallbackServerContext* context,
+      const v1::GetIndicatorRequest* request,
+      v1::Indicator* response) override;
+  grpc::ServerUnaryReactor* ListIndicators(
+      grpc::CallbackServerContext* context,
+      const v1::ListIndicatorsRequest* request,
+      v1::ListIndicatorsResponse* response) override;
+  grpc::ServerUnaryReactor* CreateIndicator(
+      grpc::CallbackServerContext* context,
+      const v1::CreateIndicatorRequest* request,
+      v1::Indicator* response) override;
+  grpc::ServerUnaryReactor* UpdateIndicator(
+      grpc::CallbackServerContext* context,
+      const v1::UpdateIndicatorRequest* request,
+      v1::Indicator* response) override;
+  grpc::ServerUnaryReactor* CreateTarget(
+      grpc::CallbackServerContext* context,
+      const v1::CreateTargetRequest* request, v1::Target* response) override;
+  grpc::ServerUnaryReactor* ListTargets(
+      grpc::CallbackServerContext* context,
+      const v1::ListTargetsRequest* request,
+      v1::ListTargetsResponse* response) override;
+  grpc::ServerUnaryReactor* ReportValue(
+      grpc::CallbackServerContext* context,
+      const v1::ReportValueRequest* request,
+      v1::ReportedValue* response) override;
+  grpc::ServerUnaryReactor* ListReportedValues(
+      grpc::CallbackServerContext* context,
+      const v1::ListReportedValuesRequest* request,
+      v1::ListReportedValuesResponse* response) override;
+  grpc::ServerUnaryReactor* ListValueRevisions(
+      grpc::CallbackServerContext* context,
+      const v1::ListValueRevisionsRequest* request,
+      v1::ListValueRevisionsResponse* response) override;
+  grpc::ServerUnaryReactor* ImportReportedValues(
+      grpc::CallbackServerContext* context,
+      const v1::ImportReportedValuesRequest* request,
+      v1::ImportReportedValuesResponse* response) override;
+  grpc::ServerReadReactor<v1::ImportReportedValuesRequest>*
+  StreamImportReportedValues(
+      grpc::CallbackServerContext* context,
+      v1::ImportReportedValuesResponse* response) override;
+  grpc::ServerUnaryReactor* RollUp(grpc::CallbackServerContext* context,
+                                   const v1::RollUpRequest* request,
+                                   v1::RollUpResponse* response) override;
+
+  // The import shared by the unary and streaming RPCs.
+  absl::StatusOr<v1::ImportReportedValuesResponse> Import(
+      const server::CallContext& call, const std::string& csv_content,
+      bool validate_only, const std::string& override_reason);
+
+ private:
+  std::unique_ptr<IndicatorStore> store_;
+  std::unique_ptr<UnitDirectory> directory_;
+  server::UnaryCalls& calls_;
+  std::function<absl::CivilDay()> today_;
+  // Runs streamed imports once their last chunk arrived: one at a time,
+  // a few queued, off gRPC's threads.
+  server::Executor stream_imports_;
+};
+
+}  // namespace hpedu::indicators
+
+#endif  // HPEDU_SERVICES_INDICATORS_INDICATORS_SERVICE_H_

@@ -1,0 +1,118 @@
+#include "services/indicators/unit_directory.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "hpedu/registry/v1/registry_service.grpc.pb.h"
+#include "libs/status/errors.h"
+#include "libs/status/grpc_status.h"
+#include "libs/status/status_macros.h"
+
+namespace hpedu::indicators {
+namespace {
+
+namespace rv1 = ::hpedu::registry::v1;
+
+bool IsCommuneLevel(rv1::UnitKind kind) {
+  return kind == rv1::WARD || kind == rv1::COMMUNE ||
+         kind == rv1::SPECIAL_ZONE;
+}
+
+std::string IdOf(const std::string& name) {
+  return name.substr(sizeof("units/") - 1);
+}
+
+class RegistryUnitDirectory final : public UnitDirectory {
+ public:
+  explicit RegistryUnitDirectory(server::PeerChannels& peers) : peers_(peers) {}
+
+  absl::StatusOr<UnitTree> Tree(const server::CallContext& call,
+                                const std::string& org_unit_id) override {
+    ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel,
+                     peers_.Get("registry"));
+    std::unique_ptr<rv1::RegistryService::Stub> stub =
+        rv1::RegistryService::NewStub(channel);
+    rv1::GetUnitRequest get;
+    get.set_name("units/" + org_unit_id);
+    rv1::Unit root;
+    {
+      std::unique_ptr<grpc::ClientContext> context = call.NewClientContext();
+      const grpc::Status status = stub->GetUnit(context.get(), get, &root);
+      if (!status.ok()) return FromGrpcStatus(status);
+    }
+    UnitTree tree;
+    tree.root_id = org_unit_id;
+    if (root.kind() == rv1::CITY) {
+      tree.root_is_city = true;
+      ASSIGN_OR_RETURN(std::vector<rv1::Unit> children,
+                       List(call, *stub, root.name(), rv1::UNIT_KIND_UNSPECIFIED));
+      for (const rv1::Unit& unit : children) {
+        if (IsCommuneLevel(unit.kind())) {
+          tree.communes.push_back(IdOf(unit.name()));
+          tree.schools[IdOf(unit.name())];
+        }
+      }
+      ASSIGN_OR_RETURN(std::vector<rv1::Unit> schools,
+                       List(call, *stub, "", rv1::SCHOOL));
+      for (const rv1::Unit& school : schools) {
+        auto it = tree.schools.find(IdOf(school.parent()));
+        if (it != tree.schools.end()) it->second.push_back(Entry(school));
+      }
+    } else if (IsCommuneLevel(root.kind())) {
+      tree.communes.push_back(org_unit_id);
+      ASSIGN_OR_RETURN(std::vector<rv1::Unit> schools,
+                       List(call, *stub, root.name(), rv1::SCHOOL));
+      for (const rv1::Unit& school : schools) {
+        tree.schools[org_unit_id].push_back(Entry(school));
+      }
+    } else {
+      return InvalidField("org_unit",
+                          "cần thành phố hoặc đơn vị cấp xã (the city or a "
+                          "commune-level unit)");
+    }
+    return tree;
+  }
+
+ private:
+  static SchoolEntry Entry(const rv1::Unit& school) {
+    SchoolEntry entry;
+    entry.id = IdOf(school.name());
+    for (int level : school.school().levels()) {
+      entry.levels.insert(rv1::SchoolLevel_Name(level));
+    }
+    return entry;
+  }
+
+  // Every unit (valid today) under `parent` of `kind`, over all pages.
+  absl::StatusOr<std::vector<rv1::Unit>> List(
+      const server::CallContext& call, rv1::RegistryService::Stub& stub,
+      const std::string& parent, rv1::UnitKind kind) {
+    std::vector<rv1::Unit> units;
+    rv1::ListUnitsRequest request;
+    request.set_parent(parent);
+    request.set_kind(kind);
+    request.set_page_size(1000);
+    while (true) {
+      rv1::ListUnitsResponse response;
+      std::unique_ptr<grpc::ClientContext> context = call.NewClientContext();
+      const grpc::Status status = stub.ListUnits(context.get(), request, &response);
+      if (!status.ok()) return FromGrpcStatus(status);
+      for (rv1::Unit& unit : *response.mutable_units()) {
+        units.push_back(std::move(unit));
+      }
+      if (response.next_page_token().empty()) return units;
+      request.set_page_token(response.next_page_token());
+    }
+  }
+
+  server::PeerChannels& peers_;
+};
+
+}  // namespace
+
+std::unique_ptr<UnitDirectory> NewRegistryUnitDirectory(
+    server::PeerChannels& peers) {
+  return std::make_unique<RegistryUnitDirectory>(peers);
+}
+
+}  // namespace hpedu::indicators
