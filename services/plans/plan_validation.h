@@ -1,0 +1,111 @@
+// Request validation for the plans service, before anything touches the
+// store or the registry: every bad field of a request is reported at once,
+// as INVALID_ARGUMENT with one BadRequest violation per field (AIP-193), and
+// nothing is written. Pure functions; each returns what the store needs,
+// already normalized. Agencies are resolved afterwards (plans_service.cc).
+#ifndef HPEDU_SERVICES_PLANS_PLAN_VALIDATION_H_
+#define HPEDU_SERVICES_PLANS_PLAN_VALIDATION_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "hpedu/plans/v1/plans_service.pb.h"
+#include "services/plans/plan_store.h"
+
+namespace hpedu::plans {
+
+inline constexpr int kMaxTitleChars = 1000;
+inline constexpr int kMaxContentChars = 4000;
+inline constexpr int kMaxTextChars = 1000;
+inline constexpr int kMaxImplements = 50;
+inline constexpr int kMaxDueWithinDays = 366;
+inline constexpr size_t kMaxCsvBytes = 8 << 20;
+
+// documents/{document}/tasks/{task}.
+struct TaskKey {
+  std::string document_id;
+  std::string id;
+};
+
+// The key of a task name; INVALID_ARGUMENT on `field` if malformed.
+absl::StatusOr<TaskKey> ParseTaskName(std::string_view name,
+                                      std::string_view field);
+
+struct CreateDocumentCommand {
+  // row.document has issuer/issuer_text as sent; the service resolves them.
+  DocumentRow row;
+  std::string request_id;
+};
+absl::StatusOr<CreateDocumentCommand> ValidateCreateDocumentRequest(
+    const v1::CreateDocumentRequest& request);
+
+absl::StatusOr<std::string> ValidateGetDocumentRequest(
+    const v1::GetDocumentRequest& request);
+
+struct DocumentListQuery {
+  int page_size = 50;
+  std::string after_id;
+};
+absl::StatusOr<DocumentListQuery> ValidateListDocumentsRequest(
+    const v1::ListDocumentsRequest& request);
+
+absl::StatusOr<DocumentUpdate> ValidateUpdateDocumentRequest(
+    const v1::UpdateDocumentRequest& request);
+
+struct CreateTaskCommand {
+  // row.task has lead_agency/lead_agency_text as sent.
+  TaskRow row;
+  std::string request_id;
+};
+absl::StatusOr<CreateTaskCommand> ValidateCreateTaskRequest(
+    const v1::CreateTaskRequest& request);
+
+absl::StatusOr<TaskKey> ValidateGetTaskRequest(const v1::GetTaskRequest& request);
+
+absl::StatusOr<TaskListQuery> ValidateListTasksRequest(
+    const v1::ListTasksRequest& request);
+
+absl::StatusOr<TaskUpdate> ValidateUpdateTaskRequest(
+    const v1::UpdateTaskRequest& request);
+
+absl::StatusOr<TaskKey> ValidateCascadeTaskRequest(
+    const v1::CascadeTaskRequest& request);
+
+struct CreateReportCommand {
+  TaskKey task;
+  // state, progress_percent, evidence, report_date (today if unset).
+  v1::StatusReport report;
+};
+absl::StatusOr<CreateReportCommand> ValidateCreateStatusReportRequest(
+    const v1::CreateStatusReportRequest& request, absl::CivilDay today);
+
+struct ReportListQuery {
+  TaskKey task;
+  int page_size = 50;
+  int64_t before_id = 0;
+};
+absl::StatusOr<ReportListQuery> ValidateListStatusReportsRequest(
+    const v1::ListStatusReportsRequest& request);
+
+struct ChasingQuery {
+  absl::CivilDay as_of;
+  int due_within_days = 0;
+  std::string document_id;  // empty: all
+  int max_entries_per_group = 100;
+};
+absl::StatusOr<ChasingQuery> ValidateGetChasingListRequest(
+    const v1::GetChasingListRequest& request, absl::CivilDay today);
+
+absl::StatusOr<std::string> ValidateGetCascadeCoverageRequest(
+    const v1::GetCascadeCoverageRequest& request);
+
+// Returns the document id; the file is checked by ParseTasksCsv.
+absl::StatusOr<std::string> ValidateImportTasksRequest(
+    const v1::ImportTasksRequest& request);
+
+}  // namespace hpedu::plans
+
+#endif  // HPEDU_SERVICES_PLANS_PLAN_VALIDATION_H_

@@ -1,0 +1,90 @@
+// The gRPC handlers of hpedu.plans.v1.PlansService. Each handler runs on the
+// service's worker pool (UnaryCalls), never on a gRPC thread: it validates
+// the request (every bad field at once, nothing written), resolves agencies
+// through the registry, then asks the store.
+#ifndef HPEDU_SERVICES_PLANS_PLANS_SERVICE_H_
+#define HPEDU_SERVICES_PLANS_PLANS_SERVICE_H_
+
+#include <functional>
+#include <memory>
+
+#include "absl/time/civil_time.h"
+#include "hpedu/plans/v1/plans_service.grpc.pb.h"
+#include "libs/server/unary.h"
+#include "services/plans/agency_directory.h"
+#include "services/plans/plan_store.h"
+
+namespace hpedu::plans {
+
+// Thread-safe.
+class PlansServiceImpl final : public v1::PlansService::CallbackService {
+ public:
+  // `today` gives the date of requests without one (Asia/Ho_Chi_Minh);
+  // `calls` must outlive the service.
+  PlansServiceImpl(std::unique_ptr<PlanStore> store,
+                   std::unique_ptr<AgencyDirectory> directory,
+                   server::UnaryCalls& calls,
+                   std::function<absl::CivilDay()> today);
+
+  grpc::ServerUnaryReactor* CreateDocument(
+      grpc::CallbackServerContext* context,
+      const v1::CreateDocumentRequest* request,
+      v1::Document* response) override;
+  grpc::ServerUnaryReactor* GetDocument(grpc::CallbackServerContext* context,
+                                        const v1::GetDocumentRequest* request,
+                                        v1::Document* response) override;
+  grpc::ServerUnaryReactor* ListDocuments(
+      grpc::CallbackServerContext* context,
+      const v1::ListDocumentsRequest* request,
+      v1::ListDocumentsResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateDocument(
+      grpc::CallbackServerContext* context,
+      const v1::UpdateDocumentRequest* request,
+      v1::Document* response) override;
+  grpc::ServerUnaryReactor* CreateTask(grpc::CallbackServerContext* context,
+                                       const v1::CreateTaskRequest* request,
+                                       v1::Task* response) override;
+  grpc::ServerUnaryReactor* GetTask(grpc::CallbackServerContext* context,
+                                    const v1::GetTaskRequest* request,
+                                    v1::Task* response) override;
+  grpc::ServerUnaryReactor* ListTasks(grpc::CallbackServerContext* context,
+                                      const v1::ListTasksRequest* request,
+                                      v1::ListTasksResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateTask(grpc::CallbackServerContext* context,
+                                       const v1::UpdateTaskRequest* request,
+                                       v1::Task* response) override;
+  grpc::ServerUnaryReactor* CascadeTask(
+      grpc::CallbackServerContext* context,
+      const v1::CascadeTaskRequest* request,
+      v1::CascadeTaskResponse* response) override;
+  grpc::ServerUnaryReactor* CreateStatusReport(
+      grpc::CallbackServerContext* context,
+      const v1::CreateStatusReportRequest* request,
+      v1::StatusReport* response) override;
+  grpc::ServerUnaryReactor* ListStatusReports(
+      grpc::CallbackServerContext* context,
+      const v1::ListStatusReportsRequest* request,
+      v1::ListStatusReportsResponse* response) override;
+  grpc::ServerUnaryReactor* GetChasingList(
+      grpc::CallbackServerContext* context,
+      const v1::GetChasingListRequest* request,
+      v1::ChasingList* response) override;
+  grpc::ServerUnaryReactor* GetCascadeCoverage(
+      grpc::CallbackServerContext* context,
+      const v1::GetCascadeCoverageRequest* request,
+      v1::CascadeCoverage* response) override;
+  grpc::ServerUnaryReactor* ImportTasks(
+      grpc::CallbackServerContext* context,
+      const v1::ImportTasksRequest* request,
+      v1::ImportTasksResponse* response) override;
+
+ private:
+  std::unique_ptr<PlanStore> store_;
+  std::unique_ptr<AgencyDirectory> directory_;
+  server::UnaryCalls& calls_;
+  std::function<absl::CivilDay()> today_;
+};
+
+}  // namespace hpedu::plans
+
+#endif  // HPEDU_SERVICES_PLANS_PLANS_SERVICE_H_

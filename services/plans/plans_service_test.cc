@@ -1,0 +1,408 @@
+// The plans service end to end: the real registry and plans services
+// (ServiceHost, as main.cc starts them) on port 0 over a real PostgreSQL,
+// the registry loaded with the demo units, called through the generated
+// stubs.
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "hpedu/plans/v1/plans_service.grpc.pb.h"
+#include "hpedu/registry/v1/registry_service.grpc.pb.h"
+#include "libs/status/errors.h"
+#include "libs/status/grpc_status.h"
+#include "libs/status/status_matchers.h"
+#include "libs/testing/postgres_server.h"
+#include "services/plans/plans_definition.h"
+#include "services/registry/demo/demo_units.h"
+#include "services/registry/registry_definition.h"
+#include "services/registry/unit_import.h"
+
+namespace hpedu::plans {
+namespace {
+
+using ::hpedu::testing::HasFieldViolation;
+using ::hpedu::testing::IsOk;
+using ::hpedu::testing::StatusIs;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using Stub = v1::PlansService::Stub;
+
+constexpr char kTaskHeader[] =
+    "group,no,content,lead_agency,coordinating,approval_level,submission_time\n";
+
+server::ServerConfig TestConfig(const std::string& service,
+                                const std::string& conninfo) {
+  server::ServerConfig config;
+  config.service = service;
+  config.db = conninfo;
+  config.listen_address = "127.0.0.1:0";
+  config.db_pool_size = 2;
+  config.workers = 2;
+  config.default_deadline = absl::Seconds(120);
+  config.log_requests = false;
+  return config;
+}
+
+class PlansServiceTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
+    const std::string database = pg.CreateDatabase().value();
+    registry_ = server::ServiceHost::Start(
+                    TestConfig("registry",
+                               pg.ProvisionService(database, "registry").value()),
+                    registry::Definition())
+                    .value()
+                    .release();
+    auto channel = grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", registry_->port()),
+        grpc::InsecureChannelCredentials());
+    registry::v1::ImportUnitsRequest request;
+    request.set_csv_content(registry::FormatUnitsCsv(
+        registry::demo::DemoUnits(registry::demo::EmbeddedCommunesCsv())
+            .value()));
+    registry::v1::ImportUnitsResponse response;
+    grpc::ClientContext context;
+    const grpc::Status status = registry::v1::RegistryService::NewStub(channel)
+                                    ->ImportUnits(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  static void TearDownTestSuite() {
+    registry_->Shutdown(absl::Seconds(5));
+    registry_->Wait();
+    delete registry_;
+  }
+
+  void SetUp() override {
+    hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
+    ASSERT_OK_AND_ASSIGN(std::string database, pg.CreateDatabase());
+    ASSERT_OK_AND_ASSIGN(std::string conninfo,
+                         pg.ProvisionService(database, "plans"));
+    server::ServerConfig config = TestConfig("plans", conninfo);
+    config.peer_addresses["registry"] =
+        absl::StrCat("127.0.0.1:", registry_->port());
+    ASSERT_OK_AND_ASSIGN(host_, server::ServiceHost::Start(config, Definition()));
+    stub_ = v1::PlansService::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", host_->port()),
+                            grpc::InsecureChannelCredentials()));
+  }
+
+  void TearDown() override {
+    if (host_) {
+      host_->Shutdown(absl::Seconds(5));
+      host_->Wait();
+    }
+  }
+
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> Call(
+      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                   Response*),
+      const Request& request) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(120)));
+    Response response;
+    const grpc::Status status =
+        (stub_.get()->*method)(&context, request, &response);
+    if (!status.ok()) return FromGrpcStatus(status);
+    return response;
+  }
+
+  absl::StatusOr<v1::Document> CreateDocument(
+      const std::string& id, const std::string& number,
+      const std::string& issuer_text, v1::DocumentLevel level,
+      std::vector<std::string> implements = {}) {
+    v1::CreateDocumentRequest request;
+    request.set_document_id(id);
+    v1::Document* document = request.mutable_document();
+    document->set_number(number);
+    document->set_kind(v1::PLAN);
+    document->set_issuer_text(issuer_text);
+    document->set_level(level);
+    document->set_title("Thực hiện Nghị quyết 71-NQ/TW");
+    document->mutable_issue_date()->set_year(2025);
+    document->mutable_issue_date()->set_month(10);
+    document->mutable_issue_date()->set_day(20);
+    for (const std::string& name : implements) document->add_implements(name);
+    return Call(&Stub::CreateDocument, request);
+  }
+
+  absl::StatusOr<v1::Task> CreateTask(const std::string& document,
+                                      const std::string& id,
+                                      const std::string& time_text) {
+    v1::CreateTaskRequest request;
+    request.set_parent(document);
+    request.set_task_id(id);
+    request.mutable_task()->set_content("Rà soát, sắp xếp mạng lưới trường");
+    request.mutable_task()->set_lead_agency_text("Sở Giáo dục và Đào tạo Hải Phòng");
+    request.mutable_task()->mutable_time()->set_text(time_text);
+    return Call(&Stub::CreateTask, request);
+  }
+
+  absl::StatusOr<v1::StatusReport> Report(const std::string& task,
+                                          v1::TaskState state, int y, int m,
+                                          int d) {
+    v1::CreateStatusReportRequest request;
+    request.set_parent(task);
+    request.mutable_status_report()->set_state(state);
+    request.mutable_status_report()->set_progress_percent(50);
+    request.mutable_status_report()->set_evidence("Công văn 123/SGDĐT");
+    request.mutable_status_report()->mutable_report_date()->set_year(y);
+    request.mutable_status_report()->mutable_report_date()->set_month(m);
+    request.mutable_status_report()->mutable_report_date()->set_day(d);
+    return Call(&Stub::CreateStatusReport, request);
+  }
+
+  int CountDocuments() {
+    absl::StatusOr<v1::ListDocumentsResponse> list =
+        Call(&Stub::ListDocuments, v1::ListDocumentsRequest());
+    EXPECT_THAT(list, IsOk());
+    return list.ok() ? list->documents_size() : -1;
+  }
+
+  static server::ServiceHost* registry_;
+  std::unique_ptr<server::ServiceHost> host_;
+  std::unique_ptr<Stub> stub_;
+};
+
+server::ServiceHost* PlansServiceTest::registry_ = nullptr;
+
+TEST_F(PlansServiceTest, DocumentsResolveIssuersAndRefuseCycles) {
+  ASSERT_OK_AND_ASSIGN(v1::Document nq71,
+                       CreateDocument("nq-71", "71-NQ/TW", "Bộ Chính trị",
+                                      v1::CENTRAL_PARTY));
+  EXPECT_EQ(nq71.issuer(), "units/bo-chinh-tri");
+  ASSERT_OK_AND_ASSIGN(
+      v1::Document ctr02,
+      CreateDocument("ctr-02", "02-CTr/TU", "Ban Thường vụ Thành ủy Hải Phòng",
+                     v1::CITY_PARTY, {"documents/nq-71"}));
+  EXPECT_THAT(ctr02.implements(), Contains("documents/nq-71"));
+  EXPECT_TRUE(ctr02.commune().empty());
+  ASSERT_OK_AND_ASSIGN(
+      v1::Document duong_kinh,
+      CreateDocument("ctr-07-duong-kinh", "07-CTr/ĐU",
+                     "Ban Thường vụ Đảng ủy phường Dương Kinh", v1::WARD_PARTY,
+                     {"documents/ctr-02"}));
+  EXPECT_EQ(duong_kinh.commune(), "units/phuong-duong-kinh");
+
+  // 71-NQ/TW implementing the ward's programme would close a cycle.
+  v1::UpdateDocumentRequest update;
+  update.mutable_document()->set_name("documents/nq-71");
+  update.mutable_document()->add_implements("documents/ctr-07-duong-kinh");
+  update.mutable_update_mask()->add_paths("implements");
+  EXPECT_THAT(Call(&Stub::UpdateDocument, update),
+              HasFieldViolation("document.implements"));
+  ASSERT_OK_AND_ASSIGN(v1::Document unchanged,
+                       Call(&Stub::GetDocument, [] {
+                         v1::GetDocumentRequest r;
+                         r.set_name("documents/nq-71");
+                         return r;
+                       }()));
+  EXPECT_TRUE(unchanged.implements().empty());
+
+  // A stale etag.
+  update.mutable_document()->set_etag("\"999\"");
+  update.mutable_document()->clear_implements();
+  EXPECT_THAT(Call(&Stub::UpdateDocument, update),
+              StatusIs(absl::StatusCode::kAborted));
+
+  // Unknown issuer, missing implemented document: nothing written.
+  const int before = CountDocuments();
+  EXPECT_THAT(CreateDocument("x", "1/X", "Bộ Không Tồn Tại", v1::CENTRAL_PARTY),
+              HasFieldViolation("document.issuer_text"));
+  EXPECT_THAT(CreateDocument("y", "2/Y", "Bộ Chính trị", v1::CENTRAL_PARTY,
+                             {"documents/missing"}),
+              HasFieldViolation("document.implements[0]"));
+  EXPECT_THAT(CreateDocument("nq-71", "3/Z", "Bộ Chính trị", v1::CENTRAL_PARTY),
+              StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_EQ(CountDocuments(), before);
+}
+
+TEST_F(PlansServiceTest, BadTasksAreRefusedWithFieldViolations) {
+  ASSERT_OK(CreateDocument("kh", "KH-1", "UBND thành phố Hải Phòng",
+                           v1::CITY_GOVERNMENT)
+                .status());
+  v1::CreateTaskRequest request;
+  request.set_parent("documents/kh");
+  request.set_task_id("t-1");
+  request.mutable_task()->set_lead_agency_text("Bộ Không Tồn Tại");
+  request.mutable_task()->mutable_time()->set_text("13/2025");
+  const absl::Status status = Call(&Stub::CreateTask, request).status();
+  EXPECT_THAT(status, HasFieldViolation("task.content"));
+  EXPECT_THAT(status, HasFieldViolation("task.time.text"));
+
+  request.mutable_task()->set_content("Nội dung");
+  request.mutable_task()->mutable_time()->set_text("10/2025");
+  EXPECT_THAT(Call(&Stub::CreateTask, request),
+              HasFieldViolation("task.lead_agency_text"));
+  v1::ListTasksRequest list;
+  list.set_parent("documents/kh");
+  ASSERT_OK_AND_ASSIGN(v1::ListTasksResponse tasks, Call(&Stub::ListTasks, list));
+  EXPECT_EQ(tasks.tasks_size(), 0);
+}
+
+TEST_F(PlansServiceTest, CascadeToEveryCommuneAndCountChildrenDone) {
+  ASSERT_OK(CreateDocument("ctr-02", "02-CTr/TU",
+                           "Ban Thường vụ Thành ủy Hải Phòng", v1::CITY_PARTY)
+                .status());
+  ASSERT_OK(CreateTask("documents/ctr-02", "t-1", "12/2025").status());
+  v1::CascadeTaskRequest cascade;
+  cascade.set_name("documents/ctr-02/tasks/t-1");
+  ASSERT_OK_AND_ASSIGN(v1::CascadeTaskResponse first,
+                       Call(&Stub::CascadeTask, cascade));
+  EXPECT_EQ(first.created(), 114);
+  EXPECT_EQ(first.task().children_total(), 114);
+  EXPECT_EQ(first.task().children_done(), 0);
+  // Idempotent.
+  ASSERT_OK_AND_ASSIGN(v1::CascadeTaskResponse again,
+                       Call(&Stub::CascadeTask, cascade));
+  EXPECT_EQ(again.created(), 0);
+  EXPECT_EQ(again.existing(), 114);
+
+  const std::string child = "documents/ctr-02/tasks/t-1-phuong-do-son";
+  ASSERT_OK(Report(child, v1::DONE, 2025, 12, 1).status());
+  ASSERT_OK_AND_ASSIGN(v1::StatusReport late,
+                       Report("documents/ctr-02/tasks/t-1-phuong-duong-kinh",
+                              v1::DONE, 2026, 1, 3));
+  EXPECT_EQ(late.state(), v1::DONE_LATE);
+  v1::GetTaskRequest get;
+  get.set_name("documents/ctr-02/tasks/t-1");
+  ASSERT_OK_AND_ASSIGN(v1::Task parent, Call(&Stub::GetTask, get));
+  EXPECT_EQ(parent.children_done(), 2);
+  get.set_name(child);
+  ASSERT_OK_AND_ASSIGN(v1::Task done, Call(&Stub::GetTask, get));
+  EXPECT_EQ(done.state(), v1::DONE);
+  EXPECT_EQ(done.progress_percent(), 100);
+  EXPECT_EQ(done.commune(), "units/phuong-do-son");
+
+  // History is kept, newest first.
+  ASSERT_OK(Report(child, v1::IN_PROGRESS, 2025, 12, 5).status());
+  v1::ListStatusReportsRequest history;
+  history.set_parent(child);
+  ASSERT_OK_AND_ASSIGN(v1::ListStatusReportsResponse reports,
+                       Call(&Stub::ListStatusReports, history));
+  ASSERT_EQ(reports.status_reports_size(), 2);
+  EXPECT_EQ(reports.status_reports(0).state(), v1::IN_PROGRESS);
+  EXPECT_EQ(reports.status_reports(1).state(), v1::DONE);
+
+  // The chasing list on 5 January 2026: 112 communes' tasks plus the
+  // reopened one (in progress again) are overdue; each commune is a group.
+  v1::GetChasingListRequest chase;
+  chase.mutable_as_of()->set_year(2026);
+  chase.mutable_as_of()->set_month(1);
+  chase.mutable_as_of()->set_day(5);
+  ASSERT_OK_AND_ASSIGN(v1::ChasingList list, Call(&Stub::GetChasingList, chase));
+  EXPECT_EQ(list.overdue(), 1 + 113);  // the parent and 113 open children
+  EXPECT_EQ(list.by_commune_size(), 113);
+  EXPECT_EQ(list.by_commune(0).entries(0).days_overdue(), 5);
+  // On 1 December 2025 with a 30-day window everything is due soon.
+  chase.mutable_as_of()->set_month(12);
+  chase.mutable_as_of()->set_year(2025);
+  chase.mutable_as_of()->set_day(1);
+  chase.set_due_within_days(30);
+  ASSERT_OK_AND_ASSIGN(list, Call(&Stub::GetChasingList, chase));
+  EXPECT_EQ(list.overdue(), 0);
+  EXPECT_EQ(list.due_soon(), 1 + 113);
+}
+
+TEST_F(PlansServiceTest, CascadeCoverageListsCommunesWithoutAPlan) {
+  ASSERT_OK(CreateDocument("nq-71", "71-NQ/TW", "Bộ Chính trị", v1::CENTRAL_PARTY)
+                .status());
+  ASSERT_OK(CreateDocument("ctr-02", "02-CTr/TU",
+                           "Ban Thường vụ Thành ủy Hải Phòng", v1::CITY_PARTY,
+                           {"documents/nq-71"})
+                .status());
+  ASSERT_OK(CreateDocument("ctr-07", "07-CTr/ĐU",
+                           "Ban Thường vụ Đảng ủy phường Dương Kinh",
+                           v1::WARD_PARTY, {"documents/ctr-02"})
+                .status());
+  ASSERT_OK(CreateDocument("kh-27", "27-KH/ĐU",
+                           "Ban Thường vụ Đảng ủy phường Đồ Sơn", v1::WARD_PARTY,
+                           {"documents/ctr-02"})
+                .status());
+  v1::GetCascadeCoverageRequest request;
+  request.set_document("documents/nq-71");
+  ASSERT_OK_AND_ASSIGN(v1::CascadeCoverage coverage,
+                       Call(&Stub::GetCascadeCoverage, request));
+  EXPECT_THAT(coverage.covered(),
+              ::testing::UnorderedElementsAre("units/phuong-duong-kinh",
+                                              "units/phuong-do-son"));
+  EXPECT_EQ(coverage.missing_size(), 112);
+  EXPECT_THAT(coverage.missing(), Not(Contains("units/phuong-do-son")));
+  ASSERT_EQ(coverage.tree().implemented_by_size(), 1);
+  EXPECT_EQ(coverage.tree().implemented_by(0).number(), "02-CTr/TU");
+  EXPECT_EQ(coverage.tree().implemented_by(0).implemented_by_size(), 2);
+}
+
+TEST_F(PlansServiceTest, ImportIsDryRunnableAtomicAndIdempotent) {
+  ASSERT_OK(CreateDocument("kh-51", "KH-UBND-HP-NQ51", "UBND thành phố Hải Phòng",
+                           v1::CITY_GOVERNMENT)
+                .status());
+  const std::string good = std::string(kTaskHeader) +
+      "I. LUẬT,1,Xây dựng Luật Nhà giáo,Bộ Giáo dục và Đào tạo,\"Bộ, ngành, "
+      "địa phương\",Quốc hội,5/2025\n"
+      "I. LUẬT,7,Sửa đổi bổ sung Luật Giáo dục quốc phòng và an ninh,Bộ Quốc "
+      "phòng,\"Bộ, ngành, địa phương\",Quốc hội,2025-2030\n"
+      "II. NGHỊ ĐỊNH NGHỊ QUYẾT,4,Nghị định sửa đổi Nghị định 106/2020/NĐ-CP,"
+      "Bộ Nội vụ,\"Bộ, ngành, địa phương\",Chính phủ,\"Theo lộ trình sửa các "
+      "Luật: Tổ chức Chính phủ, Tổ chức chính quyền địa phương, Cán bộ, công "
+      "chức, viên chức\"\n";
+  v1::ImportTasksRequest request;
+  request.set_parent("documents/kh-51");
+  request.set_csv_content(good);
+  request.set_validate_only(true);
+  ASSERT_OK_AND_ASSIGN(v1::ImportTasksResponse dry, Call(&Stub::ImportTasks, request));
+  EXPECT_EQ(dry.created(), 3);
+  v1::ListTasksRequest list;
+  list.set_parent("documents/kh-51");
+  ASSERT_OK_AND_ASSIGN(v1::ListTasksResponse tasks, Call(&Stub::ListTasks, list));
+  EXPECT_EQ(tasks.tasks_size(), 0);
+
+  // One unknown agency rejects the whole file, naming its line.
+  v1::ImportTasksRequest bad = request;
+  bad.set_validate_only(false);
+  bad.set_csv_content(good + "III. QĐ,1,Đề án,Bộ Không Tồn Tại,,,5/2025\n");
+  const absl::Status rejected = Call(&Stub::ImportTasks, bad).status();
+  EXPECT_THAT(rejected, HasFieldViolation("csv_content"));
+  EXPECT_THAT(GetBadRequest(rejected).field_violations(0).description(),
+              HasSubstr("dòng 5, cột lead_agency"));
+  ASSERT_OK_AND_ASSIGN(tasks, Call(&Stub::ListTasks, list));
+  EXPECT_EQ(tasks.tasks_size(), 0);
+
+  request.set_validate_only(false);
+  ASSERT_OK_AND_ASSIGN(v1::ImportTasksResponse first, Call(&Stub::ImportTasks, request));
+  EXPECT_EQ(first.created(), 3);
+  ASSERT_OK_AND_ASSIGN(v1::ImportTasksResponse second, Call(&Stub::ImportTasks, request));
+  EXPECT_EQ(second.created(), 0);
+  EXPECT_EQ(second.unchanged(), 3);
+  ASSERT_OK_AND_ASSIGN(tasks, Call(&Stub::ListTasks, list));
+  ASSERT_EQ(tasks.tasks_size(), 3);
+  EXPECT_EQ(tasks.tasks(0).name(), "documents/kh-51/tasks/i-1");
+  EXPECT_EQ(tasks.tasks(0).lead_agency(), "units/bo-gddt");
+  EXPECT_EQ(tasks.tasks(1).name(), "documents/kh-51/tasks/i-7");
+  EXPECT_EQ(tasks.tasks(1).time().form(), v1::YEAR_RANGE);
+  const v1::Task& free_text = tasks.tasks(2);
+  EXPECT_EQ(free_text.time().form(), v1::FREE_TEXT);
+  EXPECT_FALSE(free_text.time().computable());
+  EXPECT_THAT(free_text.time().text(), HasSubstr("Theo lộ trình"));
+
+  // The free-text task is counted, never chased.
+  v1::GetChasingListRequest chase;
+  chase.mutable_as_of()->set_year(2026);
+  chase.mutable_as_of()->set_month(1);
+  chase.mutable_as_of()->set_day(5);
+  ASSERT_OK_AND_ASSIGN(v1::ChasingList chasing, Call(&Stub::GetChasingList, chase));
+  EXPECT_EQ(chasing.overdue(), 1);  // the May 2025 law
+  EXPECT_EQ(chasing.without_deadline(), 1);
+}
+
+}  // namespace
+}  // namespace hpedu::plans
