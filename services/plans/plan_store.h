@@ -24,6 +24,7 @@ namespace hpedu::plans {
 // A document to create: `document` is normalized, with issuer and commune
 // resolved; `implements_ids` are the ids of document.implements.
 struct DocumentRow {
+  int line = 0;  // the CSV line; 0 for CreateDocument
   std::string id;
   v1::Document document;
   std::vector<std::string> implements_ids;
@@ -190,6 +191,16 @@ class PlanStore {
   // Creates or updates the document's tasks from `rows`, all or nothing;
   // with validate_only, only counts. NOT_FOUND if the document is missing;
   // INVALID_ARGUMENT (line-numbered) if a row's id is a cascaded child.
+  // Creates the documents of `rows` (in dependency order) that are not
+  // stored yet, all or nothing; with validate_only, only counts. A stored
+  // document (same id) must agree on number, kind, level, issuer and title
+  // and counts as unchanged. INVALID_ARGUMENT (line-numbered) if it does
+  // not, or if an implemented document is neither stored nor earlier in
+  // `rows`.
+  virtual absl::StatusOr<ImportCounts> ImportDocuments(
+      const server::CallContext& call, const std::vector<DocumentRow>& rows,
+      bool validate_only) = 0;
+
   virtual absl::StatusOr<ImportCounts> ImportTasks(
       const server::CallContext& call, const std::string& document_id,
       const std::vector<TaskRow>& rows, bool validate_only) = 0;

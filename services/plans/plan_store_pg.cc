@@ -344,6 +344,32 @@ ParsedTime TimeOfTask(const v1::Task& task) {
   return time;
 }
 
+void InsertDocument(pqxx::transaction_base& tx, const DocumentRow& row,
+                    const std::string& request_id) {
+  const v1::Document& document = row.document;
+  db::Params params;
+  params.Add(row.id)
+      .Add(document.number())
+      .Add(v1::DocumentKind_Name(document.kind()))
+      .Add(UnitId(document.issuer()))
+      .Add(document.issuer_text())
+      .Add(v1::DocumentLevel_Name(document.level()));
+  if (document.has_issue_date()) {
+    params.Add(api::FormatIsoDate(absl::CivilDay(document.issue_date().year(),
+                                                 document.issue_date().month(),
+                                                 document.issue_date().day())));
+  } else {
+    params.AddNull();
+  }
+  params.Add(document.title())
+      .AddOrNull(document.commune().empty() ? "" : UnitId(document.commune()))
+      .AddOrNull(request_id);
+  params.Exec(tx, kInsertDocument);
+  for (const std::string& implemented : row.implements_ids) {
+    db::Params().Add(row.id).Add(implemented).Exec(tx, kInsertLink);
+  }
+}
+
 const db::TransactionOptions kRead = {.isolation = db::Isolation::kReadCommitted,
                                       .read_only = true};
 const db::TransactionOptions kReadSnapshot = {
@@ -379,28 +405,7 @@ class PostgresPlanStore final : public PlanStore {
           CheckDocumentsExist(tx, row.implements_ids, "document.implements",
                               violations);
           RETURN_IF_ERROR(violations.ToStatus());
-          db::Params params;
-          params.Add(row.id)
-              .Add(document.number())
-              .Add(v1::DocumentKind_Name(document.kind()))
-              .Add(UnitId(document.issuer()))
-              .Add(document.issuer_text())
-              .Add(v1::DocumentLevel_Name(document.level()));
-          if (document.has_issue_date()) {
-            params.Add(api::FormatIsoDate(absl::CivilDay(
-                document.issue_date().year(), document.issue_date().month(),
-                document.issue_date().day())));
-          } else {
-            params.AddNull();
-          }
-          params.Add(document.title())
-              .AddOrNull(document.commune().empty() ? ""
-                                                    : UnitId(document.commune()))
-              .AddOrNull(request_id);
-          params.Exec(tx, kInsertDocument);
-          for (const std::string& implemented : row.implements_ids) {
-            db::Params().Add(row.id).Add(implemented).Exec(tx, kInsertLink);
-          }
+          InsertDocument(tx, row, request_id);
           return *LoadDocument(tx, kGetDocument, row.id);
         });
   }
@@ -743,6 +748,64 @@ class PostgresPlanStore final : public PlanStore {
             tree.push_back(std::move(document));
           }
           return tree;
+        });
+  }
+
+  absl::StatusOr<ImportCounts> ImportDocuments(
+      const server::CallContext& call, const std::vector<DocumentRow>& rows,
+      bool validate_only) override {
+    db::TransactionOptions options = kWrite;
+    options.read_only = validate_only;
+    return db::InTransaction<ImportCounts>(
+        pool_, call.deadline(), options,
+        [&](pqxx::transaction_base& tx) -> absl::StatusOr<ImportCounts> {
+          csv::LineErrors errors;
+          ImportCounts counts;
+          std::set<std::string> known;  // stored, or created earlier here
+          std::vector<const DocumentRow*> to_create;
+          for (const DocumentRow& row : rows) {
+            const v1::Document& next = row.document;
+            if (std::optional<v1::Document> stored =
+                    LoadDocument(tx, kGetDocument, row.id)) {
+              if (stored->number() != next.number() ||
+                  stored->kind() != next.kind() ||
+                  stored->level() != next.level() ||
+                  stored->issuer() != next.issuer() ||
+                  stored->title() != next.title()) {
+                errors.Add(row.line, "number",
+                           "khác văn bản đã có cùng số (differs from the "
+                           "stored document; change it with UpdateDocument)");
+              } else {
+                ++counts.unchanged;
+              }
+              known.insert(row.id);
+              continue;
+            }
+            if (!db::Params().Add(next.number()).Exec(tx, kDocumentIdByNumber).empty()) {
+              errors.Add(row.line, "number",
+                         "số đã dùng cho văn bản khác (number taken)");
+              continue;
+            }
+            for (const std::string& implemented : row.implements_ids) {
+              if (known.count(implemented)) continue;
+              if (LoadDocument(tx, kGetDocument, implemented)) {
+                known.insert(implemented);
+              } else {
+                errors.Add(row.line, "implements",
+                           absl::StrCat("không có văn bản ",
+                                        DocumentName(implemented),
+                                        " (no such document)"));
+              }
+            }
+            known.insert(row.id);
+            ++counts.created;
+            to_create.push_back(&row);
+          }
+          RETURN_IF_ERROR(errors.ToStatus());
+          if (!validate_only) {
+            for (const DocumentRow* row : to_create) InsertDocument(tx, *row, "");
+          }
+          return counts;
         });
   }
 

@@ -521,4 +521,15 @@ absl::StatusOr<std::string> ValidateImportTasksRequest(
   return id;
 }
 
+absl::Status ValidateImportDocumentsRequest(
+    const v1::ImportDocumentsRequest& request) {
+  FieldViolations violations;
+  if (request.csv_content().empty()) {
+    violations.Add("csv_content", "bắt buộc (required)");
+  } else if (request.csv_content().size() > kMaxCsvBytes) {
+    violations.Add("csv_content", "lớn quá 8 MiB (larger than 8 MiB)");
+  }
+  return violations.ToStatus();
+}
+
 }  // namespace hpedu::plans

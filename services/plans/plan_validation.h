@@ -106,6 +106,10 @@ absl::StatusOr<std::string> ValidateGetCascadeCoverageRequest(
 absl::StatusOr<std::string> ValidateImportTasksRequest(
     const v1::ImportTasksRequest& request);
 
+// Checks the request itself; the file is checked by ParseDocumentsCsv.
+absl::Status ValidateImportDocumentsRequest(
+    const v1::ImportDocumentsRequest& request);
+
 }  // namespace hpedu::plans
 
 #endif  // HPEDU_SERVICES_PLANS_PLAN_VALIDATION_H_

@@ -13,6 +13,7 @@
 #include "libs/status/errors.h"
 #include "libs/status/status_macros.h"
 #include "services/plans/chasing.h"
+#include "services/plans/document_import.h"
 #include "services/plans/plan_validation.h"
 #include "services/plans/task_import.h"
 
@@ -395,6 +396,63 @@ grpc::ServerUnaryReactor* PlansServiceImpl::ImportTasks(
         v1::ImportTasksResponse result;
         result.set_created(counts.created);
         result.set_updated(counts.updated);
+        result.set_unchanged(counts.unchanged);
+        return result;
+      });
+}
+
+grpc::ServerUnaryReactor* PlansServiceImpl::ImportDocuments(
+    grpc::CallbackServerContext* context,
+    const v1::ImportDocumentsRequest* request,
+    v1::ImportDocumentsResponse* response) {
+  return calls_.Run<v1::ImportDocumentsResponse>(
+      context, response,
+      [this, request](const CallContext& call)
+          -> absl::StatusOr<v1::ImportDocumentsResponse> {
+        RETURN_IF_ERROR(ValidateImportDocumentsRequest(*request));
+        ASSIGN_OR_RETURN(std::vector<DocumentRow> rows,
+                         ParseDocumentsCsv(request->csv_content()));
+        // Resolve each issuer on its issue date (names before July 2025
+        // included), once per distinct name and date.
+        std::map<std::pair<std::string, std::string>,
+                 absl::StatusOr<DirectoryUnit>>
+            resolved;
+        csv::LineErrors errors;
+        for (DocumentRow& row : rows) {
+          v1::Document& document = row.document;
+          std::optional<absl::CivilDay> as_of;
+          if (document.has_issue_date()) {
+            as_of = absl::CivilDay(document.issue_date().year(),
+                                   document.issue_date().month(),
+                                   document.issue_date().day());
+          }
+          const auto key = std::make_pair(
+              document.issuer_text(), as_of ? api::FormatIsoDate(*as_of) : "");
+          auto it = resolved.find(key);
+          if (it == resolved.end()) {
+            it = resolved
+                     .emplace(key, directory_->Resolve(
+                                       call, document.issuer_text(), as_of))
+                     .first;
+          }
+          if (it->second.ok()) {
+            document.set_issuer(it->second->name);
+            document.set_commune(it->second->commune);
+          } else if (IsUnknownAgency(it->second.status())) {
+            errors.Add(row.line, "issuer",
+                       absl::StrCat("cơ quan không có trong sổ đăng ký "
+                                    "(unknown agency): ",
+                                    document.issuer_text()));
+          } else {
+            return it->second.status();
+          }
+        }
+        RETURN_IF_ERROR(errors.ToStatus());
+        ASSIGN_OR_RETURN(const ImportCounts counts,
+                         store_->ImportDocuments(call, rows,
+                                                 request->validate_only()));
+        v1::ImportDocumentsResponse result;
+        result.set_created(counts.created);
         result.set_unchanged(counts.unchanged);
         return result;
       });

@@ -77,6 +77,10 @@ class PlansServiceImpl final : public v1::PlansService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::ImportTasksRequest* request,
       v1::ImportTasksResponse* response) override;
+  grpc::ServerUnaryReactor* ImportDocuments(
+      grpc::CallbackServerContext* context,
+      const v1::ImportDocumentsRequest* request,
+      v1::ImportDocumentsResponse* response) override;
 
  private:
   std::unique_ptr<PlanStore> store_;

@@ -2,7 +2,9 @@
 // (ServiceHost, as main.cc starts them) on port 0 over a real PostgreSQL,
 // the registry loaded with the demo units, called through the generated
 // stubs.
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <set>
 #include <string>
 #include <vector>
@@ -372,7 +374,9 @@ TEST_F(PlansServiceTest, ImportIsDryRunnableAtomicAndIdempotent) {
   bad.set_csv_content(good + "III. QĐ,1,Đề án,Bộ Không Tồn Tại,,,5/2025\n");
   const absl::Status rejected = Call(&Stub::ImportTasks, bad).status();
   EXPECT_THAT(rejected, HasFieldViolation("csv_content"));
-  EXPECT_THAT(GetBadRequest(rejected).field_violations(0).description(),
+  const google::rpc::BadRequest bad_request = GetBadRequest(rejected);
+  ASSERT_GE(bad_request.field_violations_size(), 1);
+  EXPECT_THAT(bad_request.field_violations(0).description(),
               HasSubstr("dòng 5, cột lead_agency"));
   ASSERT_OK_AND_ASSIGN(tasks, Call(&Stub::ListTasks, list));
   EXPECT_EQ(tasks.tasks_size(), 0);
@@ -402,6 +406,117 @@ TEST_F(PlansServiceTest, ImportIsDryRunnableAtomicAndIdempotent) {
   ASSERT_OK_AND_ASSIGN(v1::ChasingList chasing, Call(&Stub::GetChasingList, chase));
   EXPECT_EQ(chasing.overdue(), 1);  // the May 2025 law
   EXPECT_EQ(chasing.without_deadline(), 1);
+}
+
+std::string ReadDemoFile(const std::string& name) {
+  std::ifstream file(std::string(HPEDU_PLANS_DEMO_DIR) + "/" + name);
+  std::stringstream content;
+  content << file.rdbuf();
+  return content.str();
+}
+
+TEST_F(PlansServiceTest, SeedDocumentsAndTasksImportAndCover71) {
+  v1::ImportDocumentsRequest documents;
+  documents.set_csv_content(ReadDemoFile("plan_documents.csv"));
+  ASSERT_OK_AND_ASSIGN(v1::ImportDocumentsResponse first,
+                       Call(&Stub::ImportDocuments, documents));
+  EXPECT_EQ(first.created(), 19);
+  ASSERT_OK_AND_ASSIGN(v1::ImportDocumentsResponse again,
+                       Call(&Stub::ImportDocuments, documents));
+  EXPECT_EQ(again.created(), 0);
+  EXPECT_EQ(again.unchanged(), 19);
+
+  v1::ImportTasksRequest tasks;
+  tasks.set_parent("documents/d-kh-ubnd-hp-nq51");
+  tasks.set_csv_content(ReadDemoFile("tasks_kh_51nqcp_appendix.csv"));
+  ASSERT_OK_AND_ASSIGN(v1::ImportTasksResponse imported,
+                       Call(&Stub::ImportTasks, tasks));
+  EXPECT_EQ(imported.created(), 38);
+
+  // Resolution 71: Dương Kinh (07-CTr/ĐU) and Đồ Sơn (27-KH/ĐU and the
+  // ward's plan) have implementing documents; the other 112 have none.
+  v1::GetCascadeCoverageRequest coverage_request;
+  coverage_request.set_document("documents/d-71-nq-tw");
+  ASSERT_OK_AND_ASSIGN(v1::CascadeCoverage coverage,
+                       Call(&Stub::GetCascadeCoverage, coverage_request));
+  EXPECT_THAT(coverage.covered(),
+              ::testing::UnorderedElementsAre("units/phuong-duong-kinh",
+                                              "units/phuong-do-son"));
+  EXPECT_EQ(coverage.missing_size(), 112);
+
+  // A document that would implement a ward's plan from 71-NQ/TW closes a
+  // cycle.
+  v1::UpdateDocumentRequest update;
+  update.mutable_document()->set_name("documents/d-71-nq-tw");
+  update.mutable_document()->add_implements("documents/d-kh-ubnd-doson-nq71");
+  update.mutable_update_mask()->add_paths("implements");
+  EXPECT_THAT(Call(&Stub::UpdateDocument, update),
+              HasFieldViolation("document.implements"));
+}
+
+TEST_F(PlansServiceTest, TaskUpdateChecksTheEtagAndCreateIsIdempotent) {
+  ASSERT_OK(CreateDocument("kh", "KH-1", "UBND thành phố Hải Phòng",
+                           v1::CITY_GOVERNMENT)
+                .status());
+  v1::CreateTaskRequest create;
+  create.set_parent("documents/kh");
+  create.set_task_id("t-1");
+  create.set_request_id("1b4e28ba-2fa1-11d2-883f-0016d3cca427");
+  create.mutable_task()->set_content("Báo cáo sơ kết");
+  create.mutable_task()->set_lead_agency("units/so-gddt");
+  create.mutable_task()->mutable_time()->set_text("Hằng năm");
+  create.mutable_task()->mutable_time()->mutable_recurring_due()->set_month(1);
+  create.mutable_task()->mutable_time()->mutable_recurring_due()->set_day(31);
+  ASSERT_OK_AND_ASSIGN(v1::Task task, Call(&Stub::CreateTask, create));
+  EXPECT_EQ(task.time().form(), v1::RECURRING_YEARLY);
+  EXPECT_EQ(task.time().recurring_due().month(), 1);
+  create.set_task_id("t-2");  // same request id: the first task comes back
+  ASSERT_OK_AND_ASSIGN(v1::Task retried, Call(&Stub::CreateTask, create));
+  EXPECT_EQ(retried.name(), task.name());
+
+  v1::UpdateTaskRequest update;
+  update.mutable_task()->set_name(task.name());
+  update.mutable_task()->set_etag(task.etag());
+  update.mutable_task()->mutable_time()->set_text("10/2025");
+  update.mutable_update_mask()->add_paths("time");
+  ASSERT_OK_AND_ASSIGN(v1::Task updated, Call(&Stub::UpdateTask, update));
+  EXPECT_EQ(updated.time().form(), v1::MONTH);
+  EXPECT_EQ(updated.time().due_date().day(), 31);
+  EXPECT_NE(updated.etag(), task.etag());
+  EXPECT_THAT(Call(&Stub::UpdateTask, update),
+              StatusIs(absl::StatusCode::kAborted));
+  update.mutable_task()->clear_etag();
+  update.mutable_update_mask()->add_paths("owner");
+  EXPECT_THAT(Call(&Stub::UpdateTask, update), HasFieldViolation("update_mask"));
+}
+
+TEST_F(PlansServiceTest, ListsPageWithOpaqueTokens) {
+  v1::ImportDocumentsRequest documents;
+  documents.set_csv_content(ReadDemoFile("plan_documents.csv"));
+  ASSERT_OK(Call(&Stub::ImportDocuments, documents).status());
+  v1::ImportTasksRequest tasks;
+  tasks.set_parent("documents/d-kh-ubnd-hp-nq51");
+  tasks.set_csv_content(ReadDemoFile("tasks_kh_51nqcp_appendix.csv"));
+  ASSERT_OK(Call(&Stub::ImportTasks, tasks).status());
+
+  std::vector<std::string> names;
+  v1::ListTasksRequest list;
+  list.set_parent("documents/d-kh-ubnd-hp-nq51");
+  list.set_page_size(10);
+  do {
+    ASSERT_OK_AND_ASSIGN(v1::ListTasksResponse page, Call(&Stub::ListTasks, list));
+    for (const v1::Task& task : page.tasks()) names.push_back(task.name());
+    list.set_page_token(page.next_page_token());
+  } while (!list.page_token().empty());
+  ASSERT_EQ(names.size(), 38u);
+  // Group order, then number as a number: i-1..i-7, ii-1..ii-13, iii-1...
+  EXPECT_EQ(names[0], "documents/d-kh-ubnd-hp-nq51/tasks/i-1");
+  EXPECT_EQ(names[7], "documents/d-kh-ubnd-hp-nq51/tasks/ii-1");
+  EXPECT_EQ(names[16], "documents/d-kh-ubnd-hp-nq51/tasks/ii-10");
+  EXPECT_EQ(std::set<std::string>(names.begin(), names.end()).size(), 38u);
+
+  list.set_page_token("forged");
+  EXPECT_THAT(Call(&Stub::ListTasks, list), HasFieldViolation("page_token"));
 }
 
 }  // namespace
