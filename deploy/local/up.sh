@@ -118,10 +118,33 @@ say "Nạp dữ liệu mẫu / loading demo data"
 "$build/services/registry/hpedu_registry_demo" >"$run/demo/units.csv"
 "$hpedu" import units "$run/demo/units.csv"
 
+# Plans: the seed documents, the 38 tasks of the city's plan for 51/NQ-CP,
+# the Sở's report deadlines, and generated progress (once: reports are
+# history, a second run must not repeat them). The plans service got
+# --registry_addr from HPEDU_REGISTRY_ADDR, exported above.
+plans_demo="$build/services/plans/hpedu_plans_demo"
+if [ -x "$build/services/plans/hpedu_plans" ] && [ -x "$plans_demo" ]; then
+  "$plans_demo" documents >"$run/demo/plan_documents.csv"
+  "$plans_demo" tasks >"$run/demo/plan_tasks_nq51.csv"
+  "$plans_demo" deadlines >"$run/demo/plan_report_deadlines.csv"
+  "$hpedu" import documents "$run/demo/plan_documents.csv"
+  "$hpedu" import tasks "$run/demo/plan_tasks_nq51.csv" \
+    --parent=documents/d-kh-ubnd-hp-nq51
+  "$hpedu" import tasks "$run/demo/plan_report_deadlines.csv" \
+    --parent=documents/d-kh-sgddt-2025-2026
+  if [ ! -f "$run/demo/plans-progress.done" ]; then
+    "$plans_demo" progress | while IFS= read -r report; do
+      "$hpedu" call PlansService.CreateStatusReport "$report" >/dev/null
+    done
+    touch "$run/demo/plans-progress.done"
+  fi
+fi
+
 cat >&2 <<MSG
 
 hpedu đang chạy / is running. Dữ liệu / data: $run (PostgreSQL 127.0.0.1:$pg_port)
   registry   127.0.0.1:50051   (gRPC, health, reflection)
+  plans      127.0.0.1:50052   (documents, tasks, chasing list)
   logs       $run/logs/ (PostgreSQL: $run/pg/postgresql.log)
 
 Mọi kết nối dùng mTLS / every connection is mutual TLS. In another shell:
@@ -131,6 +154,8 @@ Thử / try:
   $hpedu list units --kind=WARD
   $hpedu list units --query="do son"
   $hpedu call RegistryService.ResolveUnit '{"query": "Quận Đồ Sơn"}'
+  $hpedu call PlansService.GetChasingList '{"dueWithinDays": 14}'
+  $hpedu call PlansService.GetCascadeCoverage '{"document": "documents/d-71-nq-tw"}'
   $hpedu methods
 
 Ctrl-C để dừng / to stop.
