@@ -596,7 +596,15 @@ class PostgresIndicatorStore final : public IndicatorStore {
       max_ordinal = std::max(max_ordinal, write.period.ordinal);
     }
     if (!errors.empty()) {
-      return WithErrorInfo(errors.ToStatus(), "PERIOD_LOCKED");
+      // A closed period is the state of the system, not a bad request:
+      // FAILED_PRECONDITION, still naming every line.
+      const absl::Status lines = errors.ToStatus();
+      absl::Status locked = absl::FailedPreconditionError(lines.message());
+      lines.ForEachPayload(
+          [&locked](absl::string_view url, const absl::Cord& payload) {
+            locked.SetPayload(url, payload);
+          });
+      return WithErrorInfo(locked, "PERIOD_LOCKED");
     }
     const std::string indicator_array = db::TextArrayLiteral(
         std::vector<std::string>(indicator_ids.begin(), indicator_ids.end()));

@@ -421,8 +421,22 @@ bool IsOutlier(const std::vector<double>& history, double value) {
 namespace hpedu::indicators {
 namespace {
 
-bool Teaches(const SchoolEntry& school, const std::string& level) {
-  return level.empty() || school.levels.contains(level);
+// Does `school` report `indicator`? A school level on the indicator
+// selects schools teaching it; disaggregations by level (THCS/THPT) select
+// schools teaching any of them.
+bool Reports(const SchoolEntry& school, const v1::Indicator& indicator) {
+  if (!indicator.school_level().empty()) {
+    return school.levels.contains(indicator.school_level());
+  }
+  static const std::set<std::string> kLevels = {"MN", "TH", "THCS", "THPT",
+                                                "GDTX", "GDNN"};
+  bool by_level = !indicator.disaggregations().empty();
+  bool teaches_one = false;
+  for (const std::string& d : indicator.disaggregations()) {
+    by_level = by_level && kLevels.contains(d);
+    teaches_one = teaches_one || school.levels.contains(d);
+  }
+  return !by_level || teaches_one;
 }
 
 // The figure of `totals` with its coverage within `groups`.
@@ -461,7 +475,7 @@ Groups ExpectedReporters(const v1::Indicator& indicator, const UnitTree& tree) {
     case v1::SCHOOL:
       for (const auto& [commune, schools] : tree.schools) {
         for (const SchoolEntry& school : schools) {
-          if (!Teaches(school, indicator.school_level())) continue;
+          if (!Reports(school, indicator)) continue;
           if (tree.root_is_city) {
             groups[commune].push_back(school.id);
           } else {
