@@ -140,11 +140,21 @@ if [ -x "$build/services/plans/hpedu_plans" ] && [ -x "$plans_demo" ]; then
   fi
 fi
 
+# Indicators: the Sở's 25 indicators and Resolution 71's targets, then
+# generated values for every commune and school (streamed import; the
+# loader is idempotent). The service got --registry_addr from
+# HPEDU_REGISTRY_ADDR, exported above; the loader reads the same variables.
+indicators_demo="$build/services/indicators/hpedu_indicators_demo"
+if [ -x "$build/services/indicators/hpedu_indicators" ] && [ -x "$indicators_demo" ]; then
+  "$indicators_demo"
+fi
+
 cat >&2 <<MSG
 
 hpedu đang chạy / is running. Dữ liệu / data: $run (PostgreSQL 127.0.0.1:$pg_port)
   registry   127.0.0.1:50051   (gRPC, health, reflection)
   plans      127.0.0.1:50052   (documents, tasks, chasing list)
+  indicators 127.0.0.1:50053   (indicators, targets, values, roll-ups)
   logs       $run/logs/ (PostgreSQL: $run/pg/postgresql.log)
 
 Mọi kết nối dùng mTLS / every connection is mutual TLS. In another shell:
@@ -156,6 +166,7 @@ Thử / try:
   $hpedu call RegistryService.ResolveUnit '{"query": "Quận Đồ Sơn"}'
   $hpedu call PlansService.GetChasingList '{"dueWithinDays": 14}'
   $hpedu call PlansService.GetCascadeCoverage '{"document": "documents/d-71-nq-tw"}'
+  $hpedu call IndicatorsService.RollUp '{"indicator": "indicators/hp-18", "period": "2025-2026", "drillDown": true}'
   $hpedu methods
 
 Ctrl-C để dừng / to stop.

@@ -69,7 +69,12 @@ class StreamImportReactor final
           std::chrono::system_clock::time_point::max()) {
         deadline = absl::FromChrono(context_->deadline());
       }
-      const CallContext call(context_, server::Caller{"anonymous", false},
+      // The caller as UnaryCalls resolves it: the TLS peer, if any.
+      std::string peer = server::PeerIdentity(*context_);
+      server::Caller caller = peer.empty()
+                                  ? server::Caller{"anonymous", false}
+                                  : server::Caller{std::move(peer), true};
+      const CallContext call(context_, std::move(caller),
                              server::TraceContext{}, "", deadline);
       if (call.cancelled()) {
         Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));

@@ -525,6 +525,11 @@ TEST_F(IndicatorsServiceTest, CityRollUpOfTheDemoData) {
             expected["HP-20~THPT"].numerator);
   EXPECT_EQ(hp20.total().reporters(),
             static_cast<int>(expected["HP-20"].reporters.size()));
+  // The Sở's targets for 20 are per level: 54.95 (THCS) and 54.88 (THPT).
+  ASSERT_THAT(hp20.by_disaggregation(0).targets(), SizeIs(1));
+  EXPECT_EQ(hp20.by_disaggregation(0).targets(0).target_value(), "54.95");
+  EXPECT_EQ(hp20.by_disaggregation(1).targets(0).target_value(), "54.88");
+  EXPECT_THAT(hp20.total().targets(), SizeIs(0));
 
   // Drill down into one commune: its schools.
   request.set_indicator("indicators/hp-18");

@@ -563,26 +563,30 @@ v1::IndicatorRollUp ComposeRollUp(const RollUpInput& input) {
   }
 
   // Targets, nearest horizon first (the store orders them so).
-  const std::optional<Rational> value = FigureValue(*formula, total);
-  for (const v1::Target& target : input.targets) {
-    if (target.disaggregation() != input.disaggregation) continue;
-    absl::StatusOr<Period> horizon =
-        ParseHorizon(indicator.period_type(), target.horizon(), "horizon");
-    absl::StatusOr<Decimal> target_value = ParseDecimal(target.value(), "value");
-    if (!horizon.ok() || !target_value.ok()) continue;  // validated on write
-    const Assessment assessment =
-        AssessTarget(value, previous, target.comparator(), *target_value,
-                     PeriodsUntil(indicator.period_type(), input.period,
-                                  *horizon));
-    v1::TargetAssessment* out = figure->add_targets();
-    out->set_target(target.name());
-    out->set_issuer(target.issuer());
-    out->set_horizon(target.horizon());
-    out->set_comparator(target.comparator());
-    out->set_target_value(target.value());
-    out->set_status(assessment.status);
-    if (assessment.gap) out->set_gap(FormatDecimal(*assessment.gap));
-  }
+  auto assess = [&](v1::Figure& out_figure, const std::string& disaggregation,
+                    const std::optional<Rational>& figure_value,
+                    const std::optional<Rational>& figure_previous) {
+    for (const v1::Target& target : input.targets) {
+      if (target.disaggregation() != disaggregation) continue;
+      absl::StatusOr<Period> horizon =
+          ParseHorizon(indicator.period_type(), target.horizon(), "horizon");
+      absl::StatusOr<Decimal> target_value =
+          ParseDecimal(target.value(), "value");
+      if (!horizon.ok() || !target_value.ok()) continue;  // checked on write
+      const Assessment assessment = AssessTarget(
+          figure_value, figure_previous, target.comparator(), *target_value,
+          PeriodsUntil(indicator.period_type(), input.period, *horizon));
+      v1::TargetAssessment* out = out_figure.add_targets();
+      out->set_target(target.name());
+      out->set_issuer(target.issuer());
+      out->set_horizon(target.horizon());
+      out->set_comparator(target.comparator());
+      out->set_target_value(target.value());
+      out->set_status(assessment.status);
+      if (assessment.gap) out->set_gap(FormatDecimal(*assessment.gap));
+    }
+  };
+  assess(*figure, input.disaggregation, FigureValue(*formula, total), previous);
 
   if (input.drill_down) {
     for (const auto& [group, units] : input.groups) {
@@ -604,6 +608,9 @@ v1::IndicatorRollUp ComposeRollUp(const RollUpInput& input) {
       // Coverage per disaggregation counts the units that reported it.
       part->set_reporters(by_disaggregation[d].reporters);
       stamp(*part, d);
+      // Without a per-disaggregation trend: not yet met is AT_RISK.
+      assess(*part, d, FigureValue(*formula, by_disaggregation[d]),
+             std::nullopt);
     }
   }
   return result;

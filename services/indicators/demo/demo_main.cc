@@ -22,6 +22,7 @@
 #include "grpcpp/grpcpp.h"
 #include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
 #include "hpedu/registry/v1/registry_service.grpc.pb.h"
+#include "libs/server/tls.h"
 #include "services/indicators/demo/demo_indicators.h"
 #include "services/indicators/value_import.h"
 
@@ -82,9 +83,17 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // Mutual TLS when HPEDU_TLS_CERT/KEY/CA are set (as up.sh does), as the
+  // hpedu command.
+  const auto credentials = hpedu::server::MakeChannelCredentials(
+      {Env("HPEDU_TLS_CERT"), Env("HPEDU_TLS_KEY"), Env("HPEDU_TLS_CA")});
+  if (!credentials.ok()) {
+    std::cerr << credentials.status() << "\n";
+    return 2;
+  }
   // Every unit the registry holds today.
   auto registry = rv1::RegistryService::NewStub(
-      grpc::CreateChannel(registry_addr, grpc::InsecureChannelCredentials()));
+      grpc::CreateChannel(registry_addr, *credentials));
   std::vector<rv1::Unit> units;
   rv1::ListUnitsRequest list;
   list.set_page_size(1000);
@@ -111,7 +120,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto indicators = iv1::IndicatorsService::NewStub(
-      grpc::CreateChannel(indicators_addr, grpc::InsecureChannelCredentials()));
+      grpc::CreateChannel(indicators_addr, *credentials));
   int created = 0;
   for (const iv1::CreateIndicatorRequest& request : absl_catalogue->indicators) {
     iv1::Indicator response;
