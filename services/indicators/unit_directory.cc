@@ -1,6 +1,11 @@
 #include "services/indicators/unit_directory.h"
 
+#include <map>
 #include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 
 #include "absl/strings/str_cat.h"
 #include "hpedu/registry/v1/registry_service.grpc.pb.h"
@@ -24,10 +29,27 @@ std::string IdOf(const std::string& name) {
 
 class RegistryUnitDirectory final : public UnitDirectory {
  public:
-  explicit RegistryUnitDirectory(server::PeerChannels& peers) : peers_(peers) {}
+  RegistryUnitDirectory(server::PeerChannels& peers, absl::Duration ttl)
+      : peers_(peers), ttl_(ttl) {}
 
   absl::StatusOr<UnitTree> Tree(const server::CallContext& call,
                                 const std::string& org_unit_id) override {
+    {
+      absl::MutexLock lock(&mu_);
+      auto it = cache_.find(org_unit_id);
+      if (it != cache_.end() && absl::Now() - it->second.first < ttl_) {
+        return it->second.second;
+      }
+    }
+    ASSIGN_OR_RETURN(UnitTree tree, Fetch(call, org_unit_id));
+    absl::MutexLock lock(&mu_);
+    cache_[org_unit_id] = {absl::Now(), tree};
+    return tree;
+  }
+
+ private:
+  absl::StatusOr<UnitTree> Fetch(const server::CallContext& call,
+                                 const std::string& org_unit_id) {
     ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel,
                      peers_.Get("registry"));
     std::unique_ptr<rv1::RegistryService::Stub> stub =
@@ -73,7 +95,6 @@ class RegistryUnitDirectory final : public UnitDirectory {
     return tree;
   }
 
- private:
   static SchoolEntry Entry(const rv1::Unit& school) {
     SchoolEntry entry;
     entry.id = IdOf(school.name());
@@ -106,13 +127,18 @@ class RegistryUnitDirectory final : public UnitDirectory {
   }
 
   server::PeerChannels& peers_;
+  const absl::Duration ttl_;
+  absl::Mutex mu_;
+  // Trees by root id, with when they were fetched.
+  std::map<std::string, std::pair<absl::Time, UnitTree>> cache_
+      ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace
 
 std::unique_ptr<UnitDirectory> NewRegistryUnitDirectory(
-    server::PeerChannels& peers) {
-  return std::make_unique<RegistryUnitDirectory>(peers);
+    server::PeerChannels& peers, absl::Duration ttl) {
+  return std::make_unique<RegistryUnitDirectory>(peers, ttl);
 }
 
 }  // namespace hpedu::indicators

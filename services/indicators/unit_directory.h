@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "libs/server/call_context.h"
 #include "libs/server/peers.h"
 #include "services/indicators/rollup.h"
@@ -26,9 +27,12 @@ class UnitDirectory {
                                         const std::string& org_unit_id) = 0;
 };
 
-// The registry over `peers` ("registry"); `peers` must outlive it.
+// The registry over `peers` ("registry"); `peers` must outlive it. Trees
+// are kept for `ttl`: the units under the city change by mergers and new
+// schools, rarely, and a city-wide tree is tens of registry pages at a
+// country's scale. A roll-up may thus miss a unit added less than `ttl` ago.
 std::unique_ptr<UnitDirectory> NewRegistryUnitDirectory(
-    server::PeerChannels& peers);
+    server::PeerChannels& peers, absl::Duration ttl = absl::Seconds(60));
 
 }  // namespace hpedu::indicators
 

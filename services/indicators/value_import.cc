@@ -77,7 +77,9 @@ absl::StatusOr<std::vector<ValueWrite>> ParseValuesCsv(
 }
 
 std::string FormatValuesCsv(const std::vector<ValueLine>& lines) {
-  std::string out = absl::StrCat(kValuesCsvHeader, "\n");
+  // CsvLine ends lines with CRLF (RFC 4180); the header too, so that
+  // every line ends alike (COPY insists).
+  std::string out = absl::StrCat(kValuesCsvHeader, "\r\n");
   for (const ValueLine& line : lines) {
     absl::StrAppend(&out,
                     csv::CsvLine({line.indicator, line.org_unit, line.period,

@@ -1,0 +1,334 @@
+// The indicators service at Hai Phong's scale and at 25 times it (a
+// country's worth of communes and schools): the city-wide roll-up of every
+// indicator for one period, end to end over gRPC, as p50/p99, against the
+// equivalent hand-written SQL on the same database in the same run; and the
+// import's throughput against psql's \copy of the same rows into an
+// equivalent table.
+//
+//   cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release
+//   cmake --build build/release --target indicators_bench
+//   build/release/tests/bench/indicators_bench [--iterations=N] [--scale=25]
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "grpcpp/grpcpp.h"
+#include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
+#include "hpedu/registry/v1/registry_service.grpc.pb.h"
+#include "libs/server/log.h"
+#include "libs/server/service_host.h"
+#include "libs/testing/postgres_server.h"
+#include "services/indicators/demo/demo_indicators.h"
+#include "services/indicators/indicators_definition.h"
+#include "services/indicators/value_import.h"
+#include "services/registry/demo/demo_units.h"
+#include "services/registry/registry_definition.h"
+#include "services/registry/unit_import.h"
+
+namespace hpedu {
+namespace {
+
+namespace iv1 = ::hpedu::indicators::v1;
+namespace rv1 = ::hpedu::registry::v1;
+
+[[noreturn]] void Die(const std::string& what) {
+  std::fprintf(stderr, "indicators_bench: %s\n", what.c_str());
+  std::exit(1);
+}
+
+template <typename T>
+T Must(absl::StatusOr<T> value, const char* what) {
+  if (!value.ok()) Die(absl::StrCat(what, ": ", value.status().ToString()));
+  return *std::move(value);
+}
+
+std::unique_ptr<grpc::ClientContext> Context() {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Minutes(30)));
+  return context;
+}
+
+server::ServerConfig Config(const std::string& service, const std::string& db) {
+  server::ServerConfig config;
+  config.service = service;
+  config.db = db;
+  config.listen_address = "127.0.0.1:0";
+  config.log_requests = false;
+  config.default_deadline = absl::Minutes(30);
+  config.max_message_bytes = 256 << 20;
+  return config;
+}
+
+// The demo city with each commune-level unit and its schools repeated
+// `scale` times under suffixed ids (no lineage for the copies).
+std::vector<rv1::Unit> ScaledUnits(const std::vector<rv1::Unit>& units,
+                                   int scale) {
+  std::vector<rv1::Unit> out = units;
+  std::set<std::string> communes;
+  for (const rv1::Unit& unit : units) {
+    if (unit.kind() == rv1::WARD || unit.kind() == rv1::COMMUNE ||
+        unit.kind() == rv1::SPECIAL_ZONE) {
+      communes.insert(unit.name());
+    }
+  }
+  for (int k = 2; k <= scale; ++k) {
+    const std::string suffix = absl::StrCat("-x", k);
+    for (const rv1::Unit& unit : units) {
+      const bool commune = unit.kind() == rv1::WARD ||
+                           unit.kind() == rv1::COMMUNE ||
+                           unit.kind() == rv1::SPECIAL_ZONE;
+      // Schools of a commune (not those directly under the city).
+      const bool school = unit.kind() == rv1::SCHOOL &&
+                          !unit.has_valid_until() &&
+                          communes.contains(unit.parent());
+      if (!commune && !school) continue;
+      rv1::Unit copy = unit;
+      copy.set_name(unit.name() + suffix);
+      copy.set_display_name(absl::StrCat(unit.display_name(), " (", k, ")"));
+      copy.clear_predecessors();
+      copy.clear_successors();
+      if (school) copy.set_parent(unit.parent() + suffix);
+      out.push_back(std::move(copy));
+    }
+  }
+  return out;
+}
+
+struct World {
+  std::unique_ptr<server::ServiceHost> registry;
+  std::unique_ptr<server::ServiceHost> indicators;
+  std::string indicators_db;  // the indicators role's conninfo
+  std::unique_ptr<iv1::IndicatorsService::Stub> stub;
+  std::vector<rv1::Unit> units;
+};
+
+World Start(testing::PostgresServer& pg, int scale) {
+  World world;
+  const std::string reg_db = Must(pg.CreateDatabase(), "database");
+  world.registry = Must(
+      server::ServiceHost::Start(
+          Config("registry", Must(pg.ProvisionService(reg_db, "registry"), "provision")),
+          registry::Definition()),
+      "registry");
+  const std::string registry_addr =
+      absl::StrCat("127.0.0.1:", world.registry->port());
+  world.units = ScaledUnits(
+      Must(registry::demo::DemoUnits(registry::demo::EmbeddedCommunesCsv()), "units"),
+      scale);
+  rv1::ImportUnitsRequest import;
+  import.set_csv_content(registry::FormatUnitsCsv(world.units));
+  rv1::ImportUnitsResponse imported;
+  grpc::ChannelArguments args;
+  args.SetMaxSendMessageSize(256 << 20);
+  args.SetMaxReceiveMessageSize(256 << 20);
+  const grpc::Status status =
+      rv1::RegistryService::NewStub(
+          grpc::CreateCustomChannel(registry_addr, grpc::InsecureChannelCredentials(), args))
+          ->ImportUnits(Context().get(), import, &imported);
+  if (!status.ok()) Die("registry import: " + status.error_message());
+
+  const std::string ind_db = Must(pg.CreateDatabase(), "database");
+  world.indicators_db = Must(pg.ProvisionService(ind_db, "indicators"), "provision");
+  server::ServerConfig config = Config("indicators", world.indicators_db);
+  config.peer_addresses["registry"] = registry_addr;
+  world.indicators = Must(
+      server::ServiceHost::Start(config, indicators::Definition()), "indicators");
+  world.stub = iv1::IndicatorsService::NewStub(grpc::CreateCustomChannel(
+      absl::StrCat("127.0.0.1:", world.indicators->port()),
+      grpc::InsecureChannelCredentials(), args));
+  const indicators::demo::DemoCatalogue catalogue =
+      Must(indicators::demo::DemoIndicators(indicators::demo::EmbeddedIndicatorsCsv(),
+                                            indicators::demo::EmbeddedTargetsCsv()),
+           "catalogue");
+  for (const auto& request : catalogue.indicators) {
+    iv1::Indicator out;
+    const grpc::Status s = world.stub->CreateIndicator(Context().get(), request, &out);
+    if (!s.ok()) Die("CreateIndicator: " + s.error_message());
+  }
+  for (const auto& request : catalogue.targets) {
+    iv1::Target out;
+    const grpc::Status s = world.stub->CreateTarget(Context().get(), request, &out);
+    if (!s.ok()) Die("CreateTarget: " + s.error_message());
+  }
+  return world;
+}
+
+// Streams `csv` into the service; returns the seconds it took.
+double StreamImport(World& world, const std::string& csv) {
+  const absl::Time start = absl::Now();
+  iv1::ImportReportedValuesResponse response;
+  auto context = Context();
+  auto writer = world.stub->StreamImportReportedValues(context.get(), &response);
+  constexpr size_t kChunk = 2 << 20;
+  for (size_t offset = 0; offset < csv.size(); offset += kChunk) {
+    iv1::ImportReportedValuesRequest chunk;
+    chunk.set_csv_content(csv.substr(offset, kChunk));
+    if (offset == 0) chunk.set_override_reason("benchmark");
+    if (!writer->Write(chunk)) break;
+  }
+  writer->WritesDone();
+  const grpc::Status status = writer->Finish();
+  if (!status.ok()) Die("import: " + status.error_message());
+  return absl::ToDoubleSeconds(absl::Now() - start);
+}
+
+struct Percentiles {
+  double p50 = 0;
+  double p99 = 0;
+};
+
+template <typename Fn>
+Percentiles Time(int iterations, Fn&& fn) {
+  std::vector<double> samples;
+  fn();  // warm-up (and the unit tree cache)
+  for (int i = 0; i < iterations; ++i) {
+    const absl::Time start = absl::Now();
+    fn();
+    samples.push_back(absl::ToDoubleMilliseconds(absl::Now() - start));
+  }
+  std::sort(samples.begin(), samples.end());
+  auto at = [&](double q) {
+    return samples[std::min(samples.size() - 1,
+                            static_cast<size_t>(q * samples.size()))];
+  };
+  return {at(0.5), at(0.99)};
+}
+
+struct ScaleResult {
+  size_t units = 0;
+  size_t rows = 0;
+  Percentiles rollup;
+  Percentiles sql;
+};
+
+ScaleResult RunScale(testing::PostgresServer& pg, int scale, int iterations) {
+  World world = Start(pg, scale);
+  const std::vector<indicators::ValueLine> lines =
+      indicators::demo::DemoValues(world.units);
+  const double seconds = StreamImport(world, indicators::FormatValuesCsv(lines));
+  std::fprintf(stderr, "scale %dx: %zu units, %zu value rows imported in %.1f s\n",
+               scale, world.units.size(), lines.size(), seconds);
+  ScaleResult result;
+  result.units = world.units.size();
+  result.rows = lines.size();
+  iv1::RollUpRequest request;
+  request.set_indicator("indicators/-");
+  request.set_period("2025-2026");
+  result.rollup = Time(iterations, [&] {
+    iv1::RollUpResponse response;
+    const grpc::Status status = world.stub->RollUp(Context().get(), request, &response);
+    if (!status.ok() || response.roll_ups_size() != 25) {
+      Die("RollUp: " + status.error_message());
+    }
+  });
+  // The same figures by hand: per indicator and disaggregation (and over
+  // all), this period and the four before it, sums and reporters.
+  pqxx::connection connection(world.indicators_db);
+  result.sql = Time(iterations, [&] {
+    pqxx::read_transaction tx(connection);
+    const pqxx::result rows = tx.exec(
+        "SELECT indicator_id, period_ordinal, disaggregation, "
+        "  sum(numerator), sum(denominator), count(DISTINCT org_unit), "
+        "  count(*) FILTER (WHERE value >= 3) "
+        "FROM reported_values WHERE period_ordinal BETWEEN 2021 AND 2025 "
+        "GROUP BY GROUPING SETS ((indicator_id, period_ordinal, disaggregation),"
+        "                        (indicator_id, period_ordinal))");
+    if (rows.empty()) Die("hand-written SQL returned nothing");
+  });
+  world.indicators->Shutdown(absl::Seconds(5));
+  world.indicators->Wait();
+  world.registry->Shutdown(absl::Seconds(5));
+  world.registry->Wait();
+  return result;
+}
+
+void RunImport(testing::PostgresServer& pg) {
+  World world = Start(pg, 1);
+  const std::string csv =
+      indicators::FormatValuesCsv(indicators::demo::DemoValues(world.units));
+  const size_t rows = static_cast<size_t>(std::count(csv.begin(), csv.end(), '\n')) - 1;
+  const double service_seconds = StreamImport(world, csv);
+  const std::string path = "/tmp/indicators_bench_values.csv";
+  {
+    std::ofstream file(path, std::ios::binary);
+    file << csv;
+  }
+  {
+    pqxx::connection connection(world.indicators_db);
+    pqxx::work tx(connection);
+    tx.exec("CREATE TABLE copy_bench (indicator text, org_unit text, "
+            "period text, disaggregation text, numerator bigint, "
+            "denominator bigint, value numeric, generated boolean)");
+    tx.commit();
+  }
+  std::string quoted;  // the conninfo inside single quotes for sh
+  for (char c : world.indicators_db) {
+    if (c == '\'') {
+      quoted += "'\\''";
+    } else {
+      quoted += c;
+    }
+  }
+  const std::string command = absl::StrCat(
+      "psql '", quoted,
+      "' -qc \"\\copy copy_bench FROM '", path, "' WITH (FORMAT csv, HEADER true)\"");
+  const absl::Time start = absl::Now();
+  if (std::system(command.c_str()) != 0) Die("psql \\copy failed: " + command);
+  const double copy_seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  std::printf("import of %zu rows: service %.0f rows/s (%.2f s), psql \\copy "
+              "%.0f rows/s (%.2f s); service/copy speed = %.2f\n",
+              rows, rows / service_seconds, service_seconds, rows / copy_seconds,
+              copy_seconds, copy_seconds / service_seconds);
+  std::remove(path.c_str());
+  world.indicators->Shutdown(absl::Seconds(5));
+  world.indicators->Wait();
+  world.registry->Shutdown(absl::Seconds(5));
+  world.registry->Wait();
+}
+
+}  // namespace
+}  // namespace hpedu
+
+int main(int argc, char** argv) {
+  int iterations = 50;
+  int scale = 25;
+  for (int i = 1; i < argc; ++i) {
+    absl::string_view arg = argv[i];
+    if (absl::ConsumePrefix(&arg, "--iterations=") &&
+        absl::SimpleAtoi(arg, &iterations) && iterations > 0) {
+      continue;
+    }
+    if (absl::ConsumePrefix(&arg, "--scale=") && absl::SimpleAtoi(arg, &scale) &&
+        scale >= 1) {
+      continue;
+    }
+    std::fprintf(stderr, "usage: %s [--iterations=N] [--scale=N]\n", argv[0]);
+    return 2;
+  }
+  hpedu::server::SetLogSinkForTesting(+[](std::string_view) {});
+  hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
+  hpedu::RunImport(pg);
+  const auto one = hpedu::RunScale(pg, 1, iterations);
+  const auto many = hpedu::RunScale(pg, scale, iterations);
+  for (const auto* r : {&one, &many}) {
+    std::printf("roll-up of every indicator, city, 2025-2026: %zu units, %zu "
+                "rows: service p50 %.1f ms p99 %.1f ms; hand-written SQL p50 "
+                "%.1f ms p99 %.1f ms; service/SQL (p50) = %.2f\n",
+                r->units, r->rows, r->rollup.p50, r->rollup.p99, r->sql.p50,
+                r->sql.p99, r->rollup.p50 / r->sql.p50);
+  }
+  std::printf("%dx the data: roll-up p50 x%.2f, SQL p50 x%.2f\n", scale,
+              many.rollup.p50 / one.rollup.p50, many.sql.p50 / one.sql.p50);
+  return 0;
+}
