@@ -8,6 +8,7 @@
 #ifndef HPEDU_SERVICES_PLANS_PLAN_STORE_H_
 #define HPEDU_SERVICES_PLANS_PLAN_STORE_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "hpedu/plans/v1/plans.pb.h"
 #include "libs/server/call_context.h"
 #include "services/plans/chasing.h"
+#include "services/plans/report_cycles.h"
 #include "services/plans/task_time.h"
 
 namespace hpedu::plans {
@@ -111,6 +113,16 @@ struct ImportCounts {
   int unchanged = 0;
 };
 
+// A report cycle as stored, and its schedule.
+struct StoredCycle {
+  v1::ReportCycle cycle;
+  CycleSpec spec;
+};
+
+// (unit name, due date) -> the day the unit's first submission came.
+using SubmissionDays =
+    std::map<std::pair<std::string, absl::CivilDay>, absl::CivilDay>;
+
 class PlanStore {
  public:
   virtual ~PlanStore() = default;
@@ -200,6 +212,29 @@ class PlanStore {
   virtual absl::StatusOr<ImportCounts> ImportDocuments(
       const server::CallContext& call, const std::vector<DocumentRow>& rows,
       bool validate_only) = 0;
+
+  // Creates a report cycle (validated; reporting_units resolved).
+  // NOT_FOUND if the document is missing, ALREADY_EXISTS if the id is
+  // taken.
+  virtual absl::StatusOr<v1::ReportCycle> CreateReportCycle(
+      const server::CallContext& call, const std::string& document_id,
+      const std::string& id, const v1::ReportCycle& cycle) = 0;
+
+  // NOT_FOUND if absent.
+  virtual absl::StatusOr<StoredCycle> GetReportCycle(
+      const server::CallContext& call, const std::string& document_id,
+      const std::string& id) = 0;
+
+  // Records `submission` (validated against the cycle) unless the unit
+  // already submitted for that due date; returns the submission that
+  // counts.
+  virtual absl::StatusOr<v1::Submission> CreateSubmission(
+      const server::CallContext& call, const std::string& document_id,
+      const std::string& cycle_id, const v1::Submission& submission) = 0;
+
+  virtual absl::StatusOr<SubmissionDays> ListSubmissions(
+      const server::CallContext& call, const std::string& document_id,
+      const std::string& cycle_id) = 0;
 
   virtual absl::StatusOr<ImportCounts> ImportTasks(
       const server::CallContext& call, const std::string& document_id,

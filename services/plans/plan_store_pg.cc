@@ -78,6 +78,11 @@ constexpr char kSetTaskState[] = "plans_set_task_state";
 constexpr char kListReports[] = "plans_list_reports";
 constexpr char kChasingCandidates[] = "plans_chasing_candidates";
 constexpr char kCoverageTree[] = "plans_coverage_tree";
+constexpr char kInsertCycle[] = "plans_insert_cycle";
+constexpr char kGetCycle[] = "plans_get_cycle";
+constexpr char kInsertSubmission[] = "plans_insert_submission";
+constexpr char kGetSubmission[] = "plans_get_submission";
+constexpr char kListSubmissions[] = "plans_list_submissions";
 
 std::string DocumentName(const std::string& id) { return "documents/" + id; }
 std::string TaskName(const std::string& document_id, const std::string& id) {
@@ -368,6 +373,67 @@ void InsertDocument(pqxx::transaction_base& tx, const DocumentRow& row,
   for (const std::string& implemented : row.implements_ids) {
     db::Params().Add(row.id).Add(implemented).Exec(tx, kInsertLink);
   }
+}
+
+absl::CivilDay DayOfProto(const google::type::Date& date) {
+  return absl::CivilDay(date.year(), date.month(), date.day());
+}
+
+std::vector<absl::CivilDay> DaysOf(const pqxx::field& field) {
+  std::vector<absl::CivilDay> days;
+  for (const std::string& text : SplitIds(field)) {
+    absl::StatusOr<absl::CivilDay> day = api::ParseIsoDate(text);
+    if (day.ok()) days.push_back(*day);  // a date column: always ISO
+  }
+  return days;
+}
+
+StoredCycle CycleFromRow(const pqxx::row& row) {
+  StoredCycle stored;
+  v1::ReportCycle& cycle = stored.cycle;
+  cycle.set_name(absl::StrCat("documents/", row[0].c_str(), "/reportCycles/",
+                              row[1].c_str()));
+  cycle.set_title(row[2].c_str());
+  v1::ReportFrequency frequency = v1::REPORT_FREQUENCY_UNSPECIFIED;
+  v1::ReportFrequency_Parse(row[3].c_str(), &frequency);
+  cycle.set_frequency(frequency);
+  cycle.set_due_days_after_period(row[4].as<int>());
+  stored.spec.frequency = frequency;
+  stored.spec.due_days_after_period = row[4].as<int>();
+  stored.spec.fixed_dates = DaysOf(row[5]);
+  for (absl::CivilDay day : stored.spec.fixed_dates) {
+    *cycle.add_fixed_dates() = api::ToProtoDate(day);
+  }
+  stored.spec.first_day = *DayOf(row[6]);
+  *cycle.mutable_first_day() = api::ToProtoDate(stored.spec.first_day);
+  stored.spec.last_day = DayOf(row[7]);
+  if (stored.spec.last_day) {
+    *cycle.mutable_last_day() = api::ToProtoDate(*stored.spec.last_day);
+  }
+  for (const std::string& unit : SplitIds(row[8])) {
+    cycle.add_reporting_units(UnitName(unit));
+  }
+  cycle.set_etag(api::EtagFromRevision(row[9].as<int64_t>()));
+  *cycle.mutable_create_time() = TimestampFromMicros(row[10].as<int64_t>());
+  return stored;
+}
+
+v1::Submission SubmissionFromRow(const pqxx::row& row) {
+  v1::Submission submission;
+  submission.set_unit(UnitName(row[0].c_str()));
+  *submission.mutable_due_date() = api::ToProtoDate(*DayOf(row[1]));
+  *submission.mutable_submitted_date() = api::ToProtoDate(*DayOf(row[2]));
+  submission.set_evidence(row[3].c_str());
+  return submission;
+}
+
+std::optional<StoredCycle> LoadCycle(pqxx::transaction_base& tx,
+                                     const std::string& document_id,
+                                     const std::string& id) {
+  const pqxx::result result =
+      db::Params().Add(document_id).Add(id).Exec(tx, kGetCycle);
+  if (result.empty()) return std::nullopt;
+  return CycleFromRow(result[0]);
 }
 
 const db::TransactionOptions kRead = {.isolation = db::Isolation::kReadCommitted,
@@ -809,6 +875,102 @@ class PostgresPlanStore final : public PlanStore {
         });
   }
 
+  absl::StatusOr<v1::ReportCycle> CreateReportCycle(
+      const server::CallContext& call, const std::string& document_id,
+      const std::string& id, const v1::ReportCycle& cycle) override {
+    std::vector<std::string> fixed_dates;
+    for (const google::type::Date& date : cycle.fixed_dates()) {
+      fixed_dates.push_back(api::FormatIsoDate(DayOfProto(date)));
+    }
+    std::vector<std::string> units;
+    for (const std::string& unit : cycle.reporting_units()) {
+      units.push_back(UnitId(unit));
+    }
+    return db::InTransaction<v1::ReportCycle>(
+        pool_, call.deadline(), kWrite,
+        [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::ReportCycle> {
+          if (!LoadDocument(tx, kGetDocument, document_id)) {
+            return DocumentNotFound(document_id);
+          }
+          if (LoadCycle(tx, document_id, id)) {
+            return WithErrorInfo(
+                absl::AlreadyExistsError(absl::StrCat(
+                    "kỳ báo cáo ", id, " đã có (report cycle already exists)")),
+                "REPORT_CYCLE_ALREADY_EXISTS", {{"id", id}});
+          }
+          db::Params params;
+          params.Add(document_id)
+              .Add(id)
+              .Add(cycle.title())
+              .Add(v1::ReportFrequency_Name(cycle.frequency()))
+              .Add(std::to_string(cycle.due_days_after_period()))
+              .Add(db::TextArrayLiteral(fixed_dates))
+              .Add(api::FormatIsoDate(DayOfProto(cycle.first_day())));
+          if (cycle.has_last_day()) {
+            params.Add(api::FormatIsoDate(DayOfProto(cycle.last_day())));
+          } else {
+            params.AddNull();
+          }
+          params.Add(db::TextArrayLiteral(units)).Exec(tx, kInsertCycle);
+          return LoadCycle(tx, document_id, id)->cycle;
+        });
+  }
+
+  absl::StatusOr<StoredCycle> GetReportCycle(const server::CallContext& call,
+                                             const std::string& document_id,
+                                             const std::string& id) override {
+    return db::InTransaction<StoredCycle>(
+        pool_, call.deadline(), kRead,
+        [&](pqxx::transaction_base& tx) -> absl::StatusOr<StoredCycle> {
+          std::optional<StoredCycle> cycle = LoadCycle(tx, document_id, id);
+          if (!cycle) {
+            return absl::NotFoundError(absl::StrCat(
+                "không có kỳ báo cáo documents/", document_id,
+                "/reportCycles/", id, " (report cycle not found)"));
+          }
+          return *std::move(cycle);
+        });
+  }
+
+  absl::StatusOr<v1::Submission> CreateSubmission(
+      const server::CallContext& call, const std::string& document_id,
+      const std::string& cycle_id, const v1::Submission& submission) override {
+    return db::InTransaction<v1::Submission>(
+        pool_, call.deadline(), kWrite,
+        [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Submission> {
+          db::Params key;
+          key.Add(document_id)
+              .Add(cycle_id)
+              .Add(UnitId(submission.unit()))
+              .Add(api::FormatIsoDate(DayOfProto(submission.due_date())));
+          db::Params insert = key;
+          insert
+              .Add(api::FormatIsoDate(DayOfProto(submission.submitted_date())))
+              .Add(submission.evidence())
+              .Exec(tx, kInsertSubmission);
+          return SubmissionFromRow(key.Exec(tx, kGetSubmission)[0]);
+        });
+  }
+
+  absl::StatusOr<SubmissionDays> ListSubmissions(
+      const server::CallContext& call, const std::string& document_id,
+      const std::string& cycle_id) override {
+    return db::InTransaction<SubmissionDays>(
+        pool_, call.deadline(), kRead,
+        [&](pqxx::transaction_base& tx) -> absl::StatusOr<SubmissionDays> {
+          SubmissionDays days;
+          for (const pqxx::row& row : db::Params()
+                                          .Add(document_id)
+                                          .Add(cycle_id)
+                                          .Exec(tx, kListSubmissions)) {
+            const v1::Submission submission = SubmissionFromRow(row);
+            days[{submission.unit(), DayOfProto(submission.due_date())}] =
+                DayOfProto(submission.submitted_date());
+          }
+          return days;
+        });
+  }
+
   absl::StatusOr<ImportCounts> ImportTasks(const server::CallContext& call,
                                            const std::string& document_id,
                                            const std::vector<TaskRow>& rows,
@@ -1004,6 +1166,35 @@ const std::vector<db::PreparedStatement>& PlanStatements() {
        "     FROM document_links l WHERE l.document_id = d.id"
        "      AND l.implemented_id IN (SELECT id FROM tree)) "
        "FROM documents d WHERE d.id IN (SELECT id FROM tree) ORDER BY d.id"},
+      {kInsertCycle,
+       "INSERT INTO report_cycles (document_id, id, title, frequency, "
+       "  due_days_after_period, fixed_dates, first_day, last_day, "
+       "  reporting_units) "
+       "VALUES ($1, $2, $3, $4, $5::int, $6::date[], $7::date, $8::date, "
+       "  $9::text[])"},
+      {kGetCycle,
+       "SELECT c.document_id, c.id, c.title, c.frequency, "
+       "  c.due_days_after_period, "
+       "  (SELECT string_agg(to_char(f, 'YYYY-MM-DD'), ';' ORDER BY f) "
+       "     FROM unnest(c.fixed_dates) f), "
+       "  to_char(c.first_day, 'YYYY-MM-DD'), to_char(c.last_day, 'YYYY-MM-DD'), "
+       "  array_to_string(c.reporting_units, ';'), c.revision, "
+       "  (extract(epoch FROM c.create_time) * 1000000)::bigint "
+       "FROM report_cycles c WHERE c.document_id = $1 AND c.id = $2"},
+      // The first submission for a due date counts.
+      {kInsertSubmission,
+       "INSERT INTO submissions (document_id, cycle_id, unit_id, due_date, "
+       "  submitted_date, evidence) "
+       "VALUES ($1, $2, $3, $4::date, $5::date, $6) ON CONFLICT DO NOTHING"},
+      {kGetSubmission,
+       "SELECT unit_id, to_char(due_date, 'YYYY-MM-DD'), "
+       "  to_char(submitted_date, 'YYYY-MM-DD'), evidence FROM submissions "
+       "WHERE document_id = $1 AND cycle_id = $2 AND unit_id = $3 "
+       "  AND due_date = $4::date"},
+      {kListSubmissions,
+       "SELECT unit_id, to_char(due_date, 'YYYY-MM-DD'), "
+       "  to_char(submitted_date, 'YYYY-MM-DD'), evidence FROM submissions "
+       "WHERE document_id = $1 AND cycle_id = $2"},
   };
   return *kStatements;
 }

@@ -532,4 +532,139 @@ absl::Status ValidateImportDocumentsRequest(
   return violations.ToStatus();
 }
 
+namespace {
+
+CycleKey CheckCycleName(std::string_view name, const std::string& field,
+                        FieldViolations& violations) {
+  const std::vector<std::string> parts = absl::StrSplit(ToAbsl(name), '/');
+  if (name.empty()) {
+    violations.Add(field, "bắt buộc (required)");
+  } else if (parts.size() != 4 || parts[0] != "documents" ||
+             parts[2] != "reportCycles" || !api::IsValidResourceId(parts[1]) ||
+             !api::IsValidResourceId(parts[3])) {
+    violations.Add(field, "phải có dạng documents/{id}/reportCycles/{id}");
+  } else {
+    return CycleKey{parts[1], parts[3]};
+  }
+  return {};
+}
+
+std::optional<absl::CivilDay> CheckDate(const google::type::Date& date,
+                                        const std::string& field,
+                                        FieldViolations& violations) {
+  absl::StatusOr<absl::CivilDay> day = api::FromProtoDate(date, field);
+  Absorb(day.status(), field, violations);
+  if (!day.ok()) return std::nullopt;
+  return *day;
+}
+
+}  // namespace
+
+absl::StatusOr<CreateReportCycleCommand> ValidateCreateReportCycleRequest(
+    const v1::CreateReportCycleRequest& request) {
+  FieldViolations violations;
+  CreateReportCycleCommand command;
+  command.key.document_id =
+      CheckDocumentName(request.parent(), "parent", violations);
+  CheckId(request.report_cycle_id(), "report_cycle_id", violations);
+  command.key.id = request.report_cycle_id();
+  command.all_communes = request.all_communes();
+  v1::ReportCycle& cycle = command.cycle;
+  cycle = request.report_cycle();
+  cycle.set_name(absl::StrCat(request.parent(), "/reportCycles/",
+                              request.report_cycle_id()));
+  cycle.set_title(CheckText(cycle.title(), "report_cycle.title",
+                            kMaxTitleChars, true, violations));
+  if (cycle.frequency() == v1::REPORT_FREQUENCY_UNSPECIFIED ||
+      !v1::ReportFrequency_IsValid(cycle.frequency())) {
+    violations.Add("report_cycle.frequency", "bắt buộc (required)");
+  }
+  if (cycle.due_days_after_period() < 0 || cycle.due_days_after_period() > 366) {
+    violations.Add("report_cycle.due_days_after_period", "0..366");
+  }
+  if ((cycle.frequency() == v1::FIXED_DATES) != (cycle.fixed_dates_size() > 0)) {
+    violations.Add("report_cycle.fixed_dates",
+                   "bắt buộc với FIXED_DATES và chỉ với nó (required with "
+                   "FIXED_DATES, only with it)");
+  }
+  for (int i = 0; i < cycle.fixed_dates_size(); ++i) {
+    CheckDate(cycle.fixed_dates(i),
+              absl::StrCat("report_cycle.fixed_dates[", i, "]"), violations);
+  }
+  std::optional<absl::CivilDay> first;
+  if (!cycle.has_first_day()) {
+    violations.Add("report_cycle.first_day", "bắt buộc (required)");
+  } else {
+    first = CheckDate(cycle.first_day(), "report_cycle.first_day", violations);
+  }
+  if (cycle.has_last_day()) {
+    std::optional<absl::CivilDay> last =
+        CheckDate(cycle.last_day(), "report_cycle.last_day", violations);
+    if (first && last && *last < *first) {
+      violations.Add("report_cycle.last_day", "trước first_day (before)");
+    }
+  }
+  std::set<std::string> seen;
+  for (int i = 0; i < cycle.reporting_units_size(); ++i) {
+    const std::string field = absl::StrCat("report_cycle.reporting_units[", i, "]");
+    CheckUnitName(cycle.reporting_units(i), field, violations);
+    if (!seen.insert(cycle.reporting_units(i)).second) {
+      violations.Add(field, "trùng lặp (duplicate)");
+    }
+  }
+  if (cycle.reporting_units().empty() && !request.all_communes()) {
+    violations.Add("report_cycle.reporting_units",
+                   "bắt buộc, hoặc all_communes (required, or all_communes)");
+  }
+  cycle.clear_etag();
+  cycle.clear_create_time();
+  RETURN_IF_ERROR(violations.ToStatus());
+  return command;
+}
+
+absl::StatusOr<SubmitReportCommand> ValidateSubmitReportRequest(
+    const v1::SubmitReportRequest& request, absl::CivilDay today) {
+  FieldViolations violations;
+  SubmitReportCommand command;
+  command.cycle =
+      CheckCycleName(request.report_cycle(), "report_cycle", violations);
+  v1::Submission& submission = command.submission;
+  submission = request.submission();
+  CheckUnitName(submission.unit(), "submission.unit", violations);
+  if (!submission.has_due_date()) {
+    violations.Add("submission.due_date", "bắt buộc (required)");
+  } else {
+    CheckDate(submission.due_date(), "submission.due_date", violations);
+  }
+  if (submission.has_submitted_date()) {
+    CheckDate(submission.submitted_date(), "submission.submitted_date",
+              violations);
+  } else {
+    *submission.mutable_submitted_date() = api::ToProtoDate(today);
+  }
+  submission.set_evidence(CheckText(submission.evidence(), "submission.evidence",
+                                    kMaxTextChars, false, violations));
+  RETURN_IF_ERROR(violations.ToStatus());
+  return command;
+}
+
+absl::StatusOr<SubmissionStatusQuery> ValidateGetSubmissionStatusRequest(
+    const v1::GetSubmissionStatusRequest& request, absl::CivilDay today) {
+  FieldViolations violations;
+  SubmissionStatusQuery query;
+  query.cycle = CheckCycleName(request.report_cycle(), "report_cycle", violations);
+  query.as_of = today;
+  if (request.has_as_of()) {
+    if (auto day = CheckDate(request.as_of(), "as_of", violations)) {
+      query.as_of = *day;
+    }
+  }
+  if (request.horizon_days() < 0 || request.horizon_days() > kMaxDueWithinDays) {
+    violations.Add("horizon_days", "0..366");
+  }
+  query.horizon_days = request.horizon_days();
+  RETURN_IF_ERROR(violations.ToStatus());
+  return query;
+}
+
 }  // namespace hpedu::plans

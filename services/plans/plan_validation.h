@@ -110,6 +110,37 @@ absl::StatusOr<std::string> ValidateImportTasksRequest(
 absl::Status ValidateImportDocumentsRequest(
     const v1::ImportDocumentsRequest& request);
 
+// documents/{document}/reportCycles/{report_cycle}.
+struct CycleKey {
+  std::string document_id;
+  std::string id;
+};
+
+struct CreateReportCycleCommand {
+  CycleKey key;
+  // Normalized; reporting_units as sent (checked names).
+  v1::ReportCycle cycle;
+  bool all_communes = false;
+};
+absl::StatusOr<CreateReportCycleCommand> ValidateCreateReportCycleRequest(
+    const v1::CreateReportCycleRequest& request);
+
+struct SubmitReportCommand {
+  CycleKey cycle;
+  // submitted_date set (today if unset).
+  v1::Submission submission;
+};
+absl::StatusOr<SubmitReportCommand> ValidateSubmitReportRequest(
+    const v1::SubmitReportRequest& request, absl::CivilDay today);
+
+struct SubmissionStatusQuery {
+  CycleKey cycle;
+  absl::CivilDay as_of;
+  int horizon_days = 0;
+};
+absl::StatusOr<SubmissionStatusQuery> ValidateGetSubmissionStatusRequest(
+    const v1::GetSubmissionStatusRequest& request, absl::CivilDay today);
+
 }  // namespace hpedu::plans
 
 #endif  // HPEDU_SERVICES_PLANS_PLAN_VALIDATION_H_

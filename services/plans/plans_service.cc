@@ -15,6 +15,7 @@
 #include "services/plans/chasing.h"
 #include "services/plans/document_import.h"
 #include "services/plans/plan_validation.h"
+#include "services/plans/report_cycles.h"
 #include "services/plans/task_import.h"
 
 namespace hpedu::plans {
@@ -454,6 +455,132 @@ grpc::ServerUnaryReactor* PlansServiceImpl::ImportDocuments(
         v1::ImportDocumentsResponse result;
         result.set_created(counts.created);
         result.set_unchanged(counts.unchanged);
+        return result;
+      });
+}
+
+grpc::ServerUnaryReactor* PlansServiceImpl::CreateReportCycle(
+    grpc::CallbackServerContext* context,
+    const v1::CreateReportCycleRequest* request, v1::ReportCycle* response) {
+  return calls_.Run<v1::ReportCycle>(
+      context, response,
+      [this, request](const CallContext& call) -> absl::StatusOr<v1::ReportCycle> {
+        ASSIGN_OR_RETURN(CreateReportCycleCommand command,
+                         ValidateCreateReportCycleRequest(*request));
+        v1::ReportCycle& cycle = command.cycle;
+        FieldViolations violations;
+        for (int i = 0; i < cycle.reporting_units_size(); ++i) {
+          absl::StatusOr<DirectoryUnit> unit =
+              directory_->Get(call, cycle.reporting_units(i));
+          if (!unit.ok() && !IsUnknownAgency(unit.status())) {
+            return unit.status();
+          }
+          if (!unit.ok()) {
+            violations.Add(absl::StrCat("report_cycle.reporting_units[", i, "]"),
+                           "không có trong sổ đăng ký (unknown unit)");
+          }
+        }
+        RETURN_IF_ERROR(violations.ToStatus());
+        if (command.all_communes) {
+          ASSIGN_OR_RETURN(const std::vector<DirectoryUnit> communes,
+                           directory_->ListCommunes(call));
+          std::set<std::string> present(cycle.reporting_units().begin(),
+                                        cycle.reporting_units().end());
+          for (const DirectoryUnit& commune : communes) {
+            if (present.insert(commune.name).second) {
+              cycle.add_reporting_units(commune.name);
+            }
+          }
+        }
+        return store_->CreateReportCycle(call, command.key.document_id,
+                                         command.key.id, cycle);
+      });
+}
+
+grpc::ServerUnaryReactor* PlansServiceImpl::SubmitReport(
+    grpc::CallbackServerContext* context, const v1::SubmitReportRequest* request,
+    v1::Submission* response) {
+  return calls_.Run<v1::Submission>(
+      context, response,
+      [this, request](const CallContext& call) -> absl::StatusOr<v1::Submission> {
+        ASSIGN_OR_RETURN(const SubmitReportCommand command,
+                         ValidateSubmitReportRequest(*request, today_()));
+        ASSIGN_OR_RETURN(const StoredCycle stored,
+                         store_->GetReportCycle(call, command.cycle.document_id,
+                                                command.cycle.id));
+        FieldViolations violations;
+        const v1::Submission& submission = command.submission;
+        if (std::find(stored.cycle.reporting_units().begin(),
+                      stored.cycle.reporting_units().end(),
+                      submission.unit()) == stored.cycle.reporting_units().end()) {
+          violations.Add("submission.unit",
+                         "không phải đơn vị báo cáo của kỳ này (not a "
+                         "reporting unit of this cycle)");
+        }
+        const absl::CivilDay due(submission.due_date().year(),
+                                 submission.due_date().month(),
+                                 submission.due_date().day());
+        const std::vector<absl::CivilDay> dates = DueDates(stored.spec, due);
+        if (dates.empty() || dates.back() != due) {
+          violations.Add("submission.due_date",
+                         "không phải hạn báo cáo của kỳ này (not a due date "
+                         "of this cycle)");
+        }
+        RETURN_IF_ERROR(violations.ToStatus());
+        return store_->CreateSubmission(call, command.cycle.document_id,
+                                        command.cycle.id, submission);
+      });
+}
+
+grpc::ServerUnaryReactor* PlansServiceImpl::GetSubmissionStatus(
+    grpc::CallbackServerContext* context,
+    const v1::GetSubmissionStatusRequest* request,
+    v1::SubmissionStatus* response) {
+  return calls_.Run<v1::SubmissionStatus>(
+      context, response,
+      [this, request](
+          const CallContext& call) -> absl::StatusOr<v1::SubmissionStatus> {
+        ASSIGN_OR_RETURN(const SubmissionStatusQuery query,
+                         ValidateGetSubmissionStatusRequest(*request, today_()));
+        ASSIGN_OR_RETURN(const StoredCycle stored,
+                         store_->GetReportCycle(call, query.cycle.document_id,
+                                                query.cycle.id));
+        ASSIGN_OR_RETURN(const SubmissionDays submitted,
+                         store_->ListSubmissions(call, query.cycle.document_id,
+                                                 query.cycle.id));
+        const std::vector<std::string> units(
+            stored.cycle.reporting_units().begin(),
+            stored.cycle.reporting_units().end());
+        v1::SubmissionStatus result;
+        *result.mutable_as_of() = api::ToProtoDate(query.as_of);
+        for (const UnitSubmission& entry :
+             TrackSubmissions(stored.spec, units, submitted, query.as_of,
+                              query.horizon_days)) {
+          v1::UnitSubmissionStatus* out = result.add_entries();
+          out->set_unit(entry.unit);
+          *out->mutable_due_date() = api::ToProtoDate(entry.due);
+          if (entry.submitted) {
+            *out->mutable_submitted_date() = api::ToProtoDate(*entry.submitted);
+          }
+          switch (entry.state) {
+            case SubmissionState::kOnTime:
+              out->set_state(v1::ON_TIME);
+              result.set_on_time(result.on_time() + 1);
+              break;
+            case SubmissionState::kLate:
+              out->set_state(v1::LATE);
+              result.set_late(result.late() + 1);
+              break;
+            case SubmissionState::kMissing:
+              out->set_state(v1::MISSING);
+              result.set_missing(result.missing() + 1);
+              break;
+            case SubmissionState::kPending:
+              out->set_state(v1::PENDING);
+              result.set_pending(result.pending() + 1);
+              break;
+          }
+        }
         return result;
       });
 }

@@ -81,6 +81,18 @@ class PlansServiceImpl final : public v1::PlansService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::ImportDocumentsRequest* request,
       v1::ImportDocumentsResponse* response) override;
+  grpc::ServerUnaryReactor* CreateReportCycle(
+      grpc::CallbackServerContext* context,
+      const v1::CreateReportCycleRequest* request,
+      v1::ReportCycle* response) override;
+  grpc::ServerUnaryReactor* SubmitReport(
+      grpc::CallbackServerContext* context,
+      const v1::SubmitReportRequest* request,
+      v1::Submission* response) override;
+  grpc::ServerUnaryReactor* GetSubmissionStatus(
+      grpc::CallbackServerContext* context,
+      const v1::GetSubmissionStatusRequest* request,
+      v1::SubmissionStatus* response) override;
 
  private:
   std::unique_ptr<PlanStore> store_;

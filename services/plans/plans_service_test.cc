@@ -7,6 +7,7 @@
 #include <sstream>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -517,6 +518,73 @@ TEST_F(PlansServiceTest, ListsPageWithOpaqueTokens) {
 
   list.set_page_token("forged");
   EXPECT_THAT(Call(&Stub::ListTasks, list), HasFieldViolation("page_token"));
+}
+
+TEST_F(PlansServiceTest, SubmissionTrackingOnTimeLateMissing) {
+  ASSERT_OK(CreateDocument("kh-so", "KH-SGDDT-2025-2026",
+                           "Sở Giáo dục và Đào tạo Hải Phòng",
+                           v1::CITY_DEPARTMENT)
+                .status());
+  v1::CreateReportCycleRequest create;
+  create.set_parent("documents/kh-so");
+  create.set_report_cycle_id("bao-cao-nam-hoc");
+  create.set_all_communes(true);
+  v1::ReportCycle* cycle = create.mutable_report_cycle();
+  cycle->set_title("Báo cáo theo hạn của Sở năm học 2025-2026");
+  cycle->set_frequency(v1::FIXED_DATES);
+  for (auto [y, m, d] : {std::tuple{2025, 9, 10}, std::tuple{2026, 1, 31},
+                         std::tuple{2026, 6, 25}}) {
+    google::type::Date* date = cycle->add_fixed_dates();
+    date->set_year(y);
+    date->set_month(m);
+    date->set_day(d);
+  }
+  cycle->mutable_first_day()->set_year(2025);
+  cycle->mutable_first_day()->set_month(8);
+  cycle->mutable_first_day()->set_day(1);
+  ASSERT_OK_AND_ASSIGN(v1::ReportCycle created,
+                       Call(&Stub::CreateReportCycle, create));
+  EXPECT_EQ(created.reporting_units_size(), 114);
+
+  const auto submit = [&](const std::string& unit, int due_y, int due_m,
+                          int due_d, int y, int m, int d) {
+    v1::SubmitReportRequest request;
+    request.set_report_cycle("documents/kh-so/reportCycles/bao-cao-nam-hoc");
+    request.mutable_submission()->set_unit(unit);
+    request.mutable_submission()->mutable_due_date()->set_year(due_y);
+    request.mutable_submission()->mutable_due_date()->set_month(due_m);
+    request.mutable_submission()->mutable_due_date()->set_day(due_d);
+    request.mutable_submission()->mutable_submitted_date()->set_year(y);
+    request.mutable_submission()->mutable_submitted_date()->set_month(m);
+    request.mutable_submission()->mutable_submitted_date()->set_day(d);
+    return Call(&Stub::SubmitReport, request);
+  };
+  ASSERT_OK(submit("units/phuong-do-son", 2025, 9, 10, 2025, 9, 8).status());
+  ASSERT_OK(submit("units/phuong-duong-kinh", 2025, 9, 10, 2025, 9, 15).status());
+  // The first submission counts.
+  ASSERT_OK_AND_ASSIGN(v1::Submission again,
+                       submit("units/phuong-duong-kinh", 2025, 9, 10, 2025, 9, 9));
+  EXPECT_EQ(again.submitted_date().day(), 15);
+  // Not a due date of the cycle; not a reporting unit.
+  EXPECT_THAT(submit("units/phuong-do-son", 2025, 9, 11, 2025, 9, 8),
+              HasFieldViolation("submission.due_date"));
+  EXPECT_THAT(submit("units/so-gddt", 2025, 9, 10, 2025, 9, 8),
+              HasFieldViolation("submission.unit"));
+
+  v1::GetSubmissionStatusRequest status_request;
+  status_request.set_report_cycle("documents/kh-so/reportCycles/bao-cao-nam-hoc");
+  status_request.mutable_as_of()->set_year(2025);
+  status_request.mutable_as_of()->set_month(10);
+  status_request.mutable_as_of()->set_day(1);
+  ASSERT_OK_AND_ASSIGN(v1::SubmissionStatus status,
+                       Call(&Stub::GetSubmissionStatus, status_request));
+  EXPECT_EQ(status.on_time(), 1);
+  EXPECT_EQ(status.late(), 1);
+  EXPECT_EQ(status.missing(), 112);
+  EXPECT_EQ(status.pending(), 0);
+  status_request.set_horizon_days(366);
+  ASSERT_OK_AND_ASSIGN(status, Call(&Stub::GetSubmissionStatus, status_request));
+  EXPECT_EQ(status.pending(), 2 * 114);
 }
 
 }  // namespace
