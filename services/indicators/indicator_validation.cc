@@ -338,7 +338,8 @@ std::optional<ValueWrite> ValidateValue(
       problems.emplace_back("denominator",
                             "cần số nguyên dương (a whole count > 0)");
     }
-    if (numerator && denominator && indicator.factor() == 100 &&
+    if (numerator && denominator && *denominator > 0 &&
+        indicator.factor() == 100 &&
         *numerator > *denominator) {
       problems.emplace_back(
           "numerator", absl::StrCat("tử số ", *numerator, " lớn hơn mẫu số ",
