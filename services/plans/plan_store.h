@@ -43,6 +43,7 @@ struct DocumentUpdate {
   std::string etag;
   std::optional<std::string> title;
   std::optional<std::vector<std::string>> implements_ids;
+  std::optional<std::vector<std::string>> targets;
 };
 
 // A task to create or import. `task` is normalized with lead_agency

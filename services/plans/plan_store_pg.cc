@@ -32,7 +32,8 @@ namespace {
   "(extract(epoch FROM d.create_time) * 1000000)::bigint, "                 \
   "(extract(epoch FROM d.update_time) * 1000000)::bigint, "                 \
   "(SELECT string_agg(l.implemented_id, ';' ORDER BY l.implemented_id) "    \
-  "   FROM document_links l WHERE l.document_id = d.id) "
+  "   FROM document_links l WHERE l.document_id = d.id), "                     \
+  "array_to_string(d.targets, ';') "
 
 // The columns TaskFromRow reads, in order.
 #define HPEDU_TASK_COLUMNS                                                    \
@@ -141,6 +142,9 @@ v1::Document DocumentFromRow(const pqxx::row& row) {
   *document.mutable_update_time() = TimestampFromMicros(row[11].as<int64_t>());
   for (const std::string& id : SplitIds(row[12])) {
     document.add_implements(DocumentName(id));
+  }
+  for (const std::string& target : SplitIds(row[13])) {
+    document.add_targets(target);
   }
   return document;
 }
@@ -368,7 +372,9 @@ void InsertDocument(pqxx::transaction_base& tx, const DocumentRow& row,
   }
   params.Add(document.title())
       .AddOrNull(document.commune().empty() ? "" : UnitId(document.commune()))
-      .AddOrNull(request_id);
+      .AddOrNull(request_id)
+      .Add(db::TextArrayLiteral(std::vector<std::string>(
+          document.targets().begin(), document.targets().end())));
   params.Exec(tx, kInsertDocument);
   for (const std::string& implemented : row.implements_ids) {
     db::Params().Add(row.id).Add(implemented).Exec(tx, kInsertLink);
@@ -541,9 +547,13 @@ class PostgresPlanStore final : public PlanStore {
               db::Params().Add(update.id).Add(implemented).Exec(tx, kInsertLink);
             }
           }
+          const std::vector<std::string> targets =
+              update.targets.value_or(std::vector<std::string>(
+                  current->targets().begin(), current->targets().end()));
           db::Params()
               .Add(update.id)
               .Add(update.title.value_or(current->title()))
+              .Add(db::TextArrayLiteral(targets))
               .Exec(tx, kUpdateDocument);
           return *LoadDocument(tx, kGetDocument, update.id);
         });
@@ -1071,8 +1081,8 @@ const std::vector<db::PreparedStatement>& PlanStatements() {
        "SELECT id FROM documents WHERE id = ANY ($1::text[])"},
       {kInsertDocument,
        "INSERT INTO documents (id, number, kind, issuer_id, issuer_text, "
-       "  level, issue_date, title, commune_id, request_id) "
-       "VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9, $10)"},
+       "  level, issue_date, title, commune_id, request_id, targets) "
+       "VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9, $10, $11::text[])"},
       {kInsertLink,
        "INSERT INTO document_links (document_id, implemented_id) "
        "VALUES ($1, $2)"},
@@ -1085,8 +1095,8 @@ const std::vector<db::PreparedStatement>& PlanStatements() {
        "        JOIN up ON l.document_id = up.id) "
        "SELECT EXISTS (SELECT 1 FROM up WHERE id = $2)"},
       {kUpdateDocument,
-       "UPDATE documents SET title = $2, revision = revision + 1, "
-       "  update_time = now() WHERE id = $1"},
+       "UPDATE documents SET title = $2, targets = $3::text[], "
+       "  revision = revision + 1, update_time = now() WHERE id = $1"},
       {kGetTask, "SELECT " HPEDU_TASK_COLUMNS
                  "FROM tasks t WHERE t.document_id = $1 AND t.id = $2"},
       {kGetTaskForUpdate,

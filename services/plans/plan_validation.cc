@@ -176,6 +176,23 @@ void CheckTaskFields(v1::Task& task, const std::string& prefix,
   }
 }
 
+void CheckTargets(const google::protobuf::RepeatedPtrField<std::string>& targets,
+                  const std::string& field, FieldViolations& violations) {
+  if (targets.size() > kMaxImplements) violations.Add(field, "quá nhiều (too many)");
+  std::set<std::string> seen;
+  for (int i = 0; i < targets.size(); ++i) {
+    const std::vector<std::string> parts = absl::StrSplit(targets[i], '/');
+    const std::string item = absl::StrCat(field, "[", i, "]");
+    if (parts.size() != 4 || parts[0] != "indicators" ||
+        parts[2] != "targets" || !api::IsValidResourceId(parts[1]) ||
+        !api::IsValidResourceId(parts[3])) {
+      violations.Add(item, "phải có dạng indicators/{id}/targets/{id}");
+    } else if (!seen.insert(targets[i]).second) {
+      violations.Add(item, "trùng lặp (duplicate)");
+    }
+  }
+}
+
 absl::StatusOr<TaskKey> TaskKeyOf(std::string_view name,
                                   const std::string& field) {
   FieldViolations violations;
@@ -253,6 +270,7 @@ absl::StatusOr<CreateDocumentCommand> ValidateCreateDocumentRequest(
       command.row.implements_ids.push_back(id);
     }
   }
+  CheckTargets(document.targets(), "document.targets", violations);
   document.clear_commune();
   document.clear_etag();
   document.clear_create_time();
@@ -289,7 +307,8 @@ absl::StatusOr<DocumentUpdate> ValidateUpdateDocumentRequest(
   update.id =
       CheckDocumentName(request.document().name(), "document.name", violations);
   update.etag = request.document().etag();
-  Absorb(api::ValidateFieldMask(request.update_mask(), {"title", "implements"}),
+  Absorb(api::ValidateFieldMask(request.update_mask(),
+                                {"title", "implements", "targets"}),
          "update_mask", violations);
   for (const std::string& path : request.update_mask().paths()) {
     if (path == "title") {
@@ -311,6 +330,12 @@ absl::StatusOr<DocumentUpdate> ValidateUpdateDocumentRequest(
         }
       }
       update.implements_ids = std::move(ids);
+    } else if (path == "targets") {
+      CheckTargets(request.document().targets(), "document.targets",
+                   violations);
+      update.targets = std::vector<std::string>(
+          request.document().targets().begin(),
+          request.document().targets().end());
     }
   }
   RETURN_IF_ERROR(violations.ToStatus());

@@ -211,6 +211,21 @@ TEST_F(PlansServiceTest, DocumentsResolveIssuersAndRefuseCycles) {
                        }()));
   EXPECT_TRUE(unchanged.implements().empty());
 
+  // Targets name the indicators service's targets.
+  v1::UpdateDocumentRequest targets;
+  targets.mutable_document()->set_name("documents/ctr-02");
+  targets.mutable_document()->add_targets(
+      "indicators/chi-tieu-14/targets/nam-2030");
+  targets.mutable_update_mask()->add_paths("targets");
+  ASSERT_OK_AND_ASSIGN(v1::Document with_targets,
+                       Call(&Stub::UpdateDocument, targets));
+  EXPECT_THAT(with_targets.targets(),
+              ::testing::ElementsAre("indicators/chi-tieu-14/targets/nam-2030"));
+  EXPECT_EQ(with_targets.implements_size(), 1);
+  targets.mutable_document()->add_targets("chi-tieu-14");
+  EXPECT_THAT(Call(&Stub::UpdateDocument, targets),
+              HasFieldViolation("document.targets[1]"));
+
   // A stale etag.
   update.mutable_document()->set_etag("\"999\"");
   update.mutable_document()->clear_implements();
