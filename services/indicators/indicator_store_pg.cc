@@ -66,6 +66,13 @@ constexpr char kGetValue[] = "indicators_get_value";
 constexpr char kListValues[] = "indicators_list_values";
 constexpr char kListRevisions[] = "indicators_list_revisions";
 constexpr char kSumValues[] = "indicators_sum_values";
+constexpr char kAnalyzeValues[] = "indicators_analyze_values";
+
+// Writes of at least this many values refresh the planner's statistics of
+// reported_values at once: roll-ups join it with the unit mapping, and with
+// the statistics of an empty table (autovacuum comes a minute later) the
+// planner picks a nested loop that is a hundred times slower.
+constexpr size_t kAnalyzeAfterRows = 5000;
 
 google::protobuf::Timestamp TimestampFromMicros(int64_t micros) {
   google::protobuf::Timestamp timestamp;
@@ -737,6 +744,9 @@ class PostgresIndicatorStore final : public IndicatorStore {
     db::Params revision_params = rows_params;
     revision_params.AddOrNull(values.size() == 1 ? options.request_id : "");
     revision_params.Exec(tx, kInsertRevisions);
+    if (c_indicator.size() >= kAnalyzeAfterRows) {
+      db::Params().Exec(tx, kAnalyzeValues);
+    }
     if (values.size() <= 1000) {
       for (const ValueWrite& write : values) {
         result.values.push_back(ValueFromRow(db::Params()
@@ -858,6 +868,7 @@ const std::vector<db::PreparedStatement>& IndicatorStatements() {
        "SELECT " HPEDU_VALUE_COLUMNS "FROM reported_value_revisions v "
        "WHERE v.indicator_id = $1 AND v.org_unit = $2 AND v.period = $3 "
        "  AND v.disaggregation = $4 ORDER BY v.revision DESC"},
+      {kAnalyzeValues, "ANALYZE reported_values"},
       // Sums per indicator, period, group and disaggregation, and per
       // group over all disaggregations (GROUPING(...) = 1).
       {kSumValues,
