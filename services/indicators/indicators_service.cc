@@ -625,6 +625,19 @@ grpc::ServerUnaryReactor* IndicatorsServiceImpl::RollUp(
           input.groups = std::move(groups_of[id]);
           input.sums = std::move(sums_of[id]);
           input.targets = std::move(targets_of[id]);
+          if (indicator->school_level().empty()) {
+            // Disaggregations by school level: each has its own reporters.
+            for (const std::string& d : indicator->disaggregations()) {
+              v1::Indicator by_level = *indicator;
+              by_level.set_school_level(d);
+              by_level.clear_disaggregations();
+              int expected = 0;
+              for (const auto& [group, units] : ExpectedReporters(by_level, tree)) {
+                expected += static_cast<int>(units.size());
+              }
+              if (expected > 0) input.expected_by_disaggregation[d] = expected;
+            }
+          }
           *result.add_roll_ups() = ComposeRollUp(input);
         }
         return result;

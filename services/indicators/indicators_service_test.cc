@@ -525,6 +525,14 @@ TEST_F(IndicatorsServiceTest, CityRollUpOfTheDemoData) {
             expected["HP-20~THPT"].numerator);
   EXPECT_EQ(hp20.total().reporters(),
             static_cast<int>(expected["HP-20"].reporters.size()));
+  int thcs_schools = 0;
+  for (const rv1::Unit& unit : SharedRegistry().units) {
+    if (unit.kind() != rv1::SCHOOL || unit.has_valid_until()) continue;
+    for (int level : unit.school().levels()) thcs_schools += level == rv1::THCS;
+  }
+  EXPECT_EQ(hp20.by_disaggregation(0).expected_reporters(), thcs_schools);
+  EXPECT_LT(hp20.by_disaggregation(0).expected_reporters(),
+            hp20.total().expected_reporters());
   // The Sở's targets for 20 are per level: 54.95 (THCS) and 54.88 (THPT).
   ASSERT_THAT(hp20.by_disaggregation(0).targets(), SizeIs(1));
   EXPECT_EQ(hp20.by_disaggregation(0).targets(0).target_value(), "54.95");

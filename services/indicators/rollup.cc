@@ -607,6 +607,10 @@ v1::IndicatorRollUp ComposeRollUp(const RollUpInput& input) {
                         input.groups, reported_groups);
       // Coverage per disaggregation counts the units that reported it.
       part->set_reporters(by_disaggregation[d].reporters);
+      auto expected = input.expected_by_disaggregation.find(d);
+      if (expected != input.expected_by_disaggregation.end()) {
+        part->set_expected_reporters(expected->second);
+      }
       stamp(*part, d);
       // Without a per-disaggregation trend: not yet met is AT_RISK.
       assess(*part, d, FigureValue(*formula, by_disaggregation[d]),

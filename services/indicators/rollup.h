@@ -217,6 +217,9 @@ struct RollUpInput {
   std::vector<GroupSum> sums;
   // This indicator's targets for org_unit_id.
   std::vector<v1::Target> targets;
+  // Expected reporters of each disaggregation when it differs from the
+  // total's (a level: THCS is reported by schools teaching THCS).
+  std::map<std::string, int> expected_by_disaggregation;
 };
 // The roll-up of one indicator: total with coverage, targets and trend,
 // children (drill_down) and each disaggregation. Indicators computed by
