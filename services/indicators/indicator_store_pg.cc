@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "google/protobuf/util/time_util.h"
 #include "libs/api/etag.h"
 #include "libs/csv/line_errors.h"
 #include "libs/db/params.h"
@@ -22,6 +23,8 @@
 #include "services/indicators/value_names.h"
 
 namespace hpedu::indicators {
+
+using ::google::protobuf::util::TimeUtil;
 namespace {
 
 #define HPEDU_INDICATOR_COLUMNS                                              \
@@ -74,19 +77,6 @@ constexpr char kAnalyzeValues[] = "indicators_analyze_values";
 // planner picks a nested loop that is a hundred times slower.
 constexpr size_t kAnalyzeAfterRows = 5000;
 
-google::protobuf::Timestamp TimestampFromMicros(int64_t micros) {
-  google::protobuf::Timestamp timestamp;
-  int64_t seconds = micros / 1000000;
-  int64_t remainder = micros % 1000000;
-  if (remainder < 0) {
-    remainder += 1000000;
-    --seconds;
-  }
-  timestamp.set_seconds(seconds);
-  timestamp.set_nanos(static_cast<int32_t>(remainder * 1000));
-  return timestamp;
-}
-
 std::string Text(const pqxx::field& field) {
   return field.is_null() ? std::string() : std::string(field.c_str());
 }
@@ -132,8 +122,8 @@ v1::Indicator IndicatorFromRow(const pqxx::row& row) {
   indicator.set_lock_after_days(row[15].as<int>());
   indicator.set_version(row[16].as<int>());
   indicator.set_etag(api::EtagFromRevision(row[17].as<int64_t>()));
-  *indicator.mutable_create_time() = TimestampFromMicros(row[18].as<int64_t>());
-  *indicator.mutable_update_time() = TimestampFromMicros(row[19].as<int64_t>());
+  *indicator.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[18].as<int64_t>());
+  *indicator.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row[19].as<int64_t>());
   return indicator;
 }
 
@@ -151,7 +141,7 @@ v1::Target TargetFromRow(const pqxx::row& row) {
   target.set_value(DecimalText(row[7]));
   target.set_plan_document(Text(row[8]));
   target.set_etag(api::EtagFromRevision(row[9].as<int64_t>()));
-  *target.mutable_create_time() = TimestampFromMicros(row[10].as<int64_t>());
+  *target.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[10].as<int64_t>());
   return target;
 }
 
@@ -171,7 +161,7 @@ v1::ReportedValue ValueFromRow(const pqxx::row& row) {
   v1::Provenance_Parse(Text(row[7]), &provenance);
   value.set_provenance(provenance);
   value.set_reporter(Text(row[8]));
-  *value.mutable_report_time() = TimestampFromMicros(row[9].as<int64_t>());
+  *value.mutable_report_time() = TimeUtil::MicrosecondsToTimestamp(row[9].as<int64_t>());
   value.set_revision(row[10].as<int64_t>());
   value.set_definition_version(row[11].as<int>());
   value.set_outlier(row[12].as<bool>());

@@ -12,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "google/protobuf/util/time_util.h"
 #include "libs/api/dates.h"
 #include "libs/api/etag.h"
 #include "libs/base/string_view.h"
@@ -23,6 +24,8 @@
 #include "services/plans/deadlines.h"
 
 namespace hpedu::plans {
+
+using ::google::protobuf::util::TimeUtil;
 namespace {
 
 // The columns DocumentFromRow reads, in order.
@@ -95,19 +98,6 @@ std::string UnitId(std::string_view name) {
   return std::string(name.substr(name.find('/') + 1));
 }
 
-google::protobuf::Timestamp TimestampFromMicros(int64_t micros) {
-  google::protobuf::Timestamp timestamp;
-  int64_t seconds = micros / 1000000;
-  int64_t remainder = micros % 1000000;
-  if (remainder < 0) {
-    remainder += 1000000;
-    --seconds;
-  }
-  timestamp.set_seconds(seconds);
-  timestamp.set_nanos(static_cast<int32_t>(remainder * 1000));
-  return timestamp;
-}
-
 std::optional<absl::CivilDay> DayOf(const pqxx::field& field) {
   if (field.is_null()) return std::nullopt;
   absl::StatusOr<absl::CivilDay> day = api::ParseIsoDate(field.c_str());
@@ -138,8 +128,8 @@ v1::Document DocumentFromRow(const pqxx::row& row) {
   document.set_title(row[7].c_str());
   if (!row[8].is_null()) document.set_commune(UnitName(row[8].c_str()));
   document.set_etag(api::EtagFromRevision(row[9].as<int64_t>()));
-  *document.mutable_create_time() = TimestampFromMicros(row[10].as<int64_t>());
-  *document.mutable_update_time() = TimestampFromMicros(row[11].as<int64_t>());
+  *document.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[10].as<int64_t>());
+  *document.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row[11].as<int64_t>());
   for (const std::string& id : SplitIds(row[12])) {
     document.add_implements(DocumentName(id));
   }
@@ -189,8 +179,8 @@ v1::Task TaskFromRow(const pqxx::row& row) {
   task.set_progress_percent(row[20].as<int>());
   task.set_generated(row[21].as<bool>());
   task.set_etag(api::EtagFromRevision(row[22].as<int64_t>()));
-  *task.mutable_create_time() = TimestampFromMicros(row[23].as<int64_t>());
-  *task.mutable_update_time() = TimestampFromMicros(row[24].as<int64_t>());
+  *task.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[23].as<int64_t>());
+  *task.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row[24].as<int64_t>());
   task.set_children_total(row[25].as<int>());
   task.set_children_done(row[26].as<int>());
   return task;
@@ -209,7 +199,7 @@ v1::StatusReport ReportFromRow(const pqxx::row& row) {
     *report.mutable_report_date() = api::ToProtoDate(*day);
   }
   report.set_generated(row[7].as<bool>());
-  *report.mutable_create_time() = TimestampFromMicros(row[8].as<int64_t>());
+  *report.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[8].as<int64_t>());
   return report;
 }
 
@@ -420,7 +410,7 @@ StoredCycle CycleFromRow(const pqxx::row& row) {
     cycle.add_reporting_units(UnitName(unit));
   }
   cycle.set_etag(api::EtagFromRevision(row[9].as<int64_t>()));
-  *cycle.mutable_create_time() = TimestampFromMicros(row[10].as<int64_t>());
+  *cycle.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[10].as<int64_t>());
   return stored;
 }
 

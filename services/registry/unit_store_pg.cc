@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "google/protobuf/util/time_util.h"
 #include "libs/api/dates.h"
 #include "libs/api/etag.h"
 #include "libs/db/params.h"
@@ -22,6 +23,8 @@
 #include "services/registry/resolve.h"
 
 namespace hpedu::registry {
+
+using ::google::protobuf::util::TimeUtil;
 namespace {
 
 // The columns UnitFromRow reads, in order. Lists come as ';'-joined text:
@@ -61,19 +64,6 @@ constexpr char kIsAncestor[] = "registry_is_ancestor";
 constexpr char kResolveCandidates[] = "registry_resolve_candidates";
 
 std::string UnitName(const std::string& id) { return "units/" + id; }
-
-google::protobuf::Timestamp TimestampFromMicros(int64_t micros) {
-  google::protobuf::Timestamp timestamp;
-  int64_t seconds = micros / 1000000;
-  int64_t remainder = micros % 1000000;
-  if (remainder < 0) {
-    remainder += 1000000;
-    --seconds;
-  }
-  timestamp.set_seconds(seconds);
-  timestamp.set_nanos(static_cast<int32_t>(remainder * 1000));
-  return timestamp;
-}
 
 google::type::Date DateFromText(std::string_view text) {
   absl::StatusOr<absl::CivilDay> day = api::ParseIsoDate(text);
@@ -115,8 +105,8 @@ v1::Unit UnitFromRow(const pqxx::row& row) {
   }
   unit.set_generated(row[10].as<bool>());
   unit.set_etag(api::EtagFromRevision(row[11].as<int64_t>()));
-  *unit.mutable_create_time() = TimestampFromMicros(row[12].as<int64_t>());
-  *unit.mutable_update_time() = TimestampFromMicros(row[13].as<int64_t>());
+  *unit.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[12].as<int64_t>());
+  *unit.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row[13].as<int64_t>());
   for (const std::string& id : SplitIds(row[14])) unit.add_predecessors(UnitName(id));
   for (const std::string& id : SplitIds(row[15])) unit.add_successors(UnitName(id));
   return unit;
