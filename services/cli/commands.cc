@@ -344,6 +344,9 @@ int RunHealth(const Invocation& invocation) {
 
 int RunMethods(const Invocation& invocation) {
   if (!invocation.args.empty()) return Usage("methods không nhận đối số");
+  for (const std::string& file : ServiceFilesNotCompiledIn()) {
+    std::cerr << "hpedu: " << file << " is not compiled in (build error)\n";
+  }
   for (const pb::ServiceDescriptor* service : KnownServices()) {
     const std::string key = ServiceKey(service->file()->package());
     absl::StatusOr<std::string> address = ServiceAddress(key, invocation.addr);

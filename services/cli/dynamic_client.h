@@ -31,6 +31,11 @@ namespace hpedu::cli {
 // CMakeLists.txt), in that order. Never empty in a correct build.
 const std::vector<const google::protobuf::ServiceDescriptor*>& KnownServices();
 
+// The files listed in HPEDU_CLI_SERVICES whose descriptors are not linked
+// into this binary: empty for `hpedu` (it links them whole-archive; cli_test
+// checks). Their services are left out of KnownServices().
+std::vector<std::string> ServiceFilesNotCompiledIn();
+
 // The method `spec` names: "Service.Method", "pkg.Service.Method",
 // "pkg.Service/Method", "/pkg.Service/Method", or a bare "Method" that only
 // one known service has. NOT_FOUND or INVALID_ARGUMENT (ambiguous) with a

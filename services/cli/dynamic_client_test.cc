@@ -31,6 +31,11 @@ TEST(KnownServicesTest, IncludesRegistry) {
   EXPECT_THAT(names, Contains("hpedu.registry.v1.RegistryService"));
 }
 
+TEST(KnownServicesTest, EveryListedServiceIsCompiledIn) {
+  // cli_test links the proto libraries as the hpedu binary does.
+  EXPECT_THAT(ServiceFilesNotCompiledIn(), ::testing::IsEmpty());
+}
+
 TEST(FindMethodTest, AcceptsEverySpelling) {
   for (const char* spec :
        {"RegistryService.ListUnits",
