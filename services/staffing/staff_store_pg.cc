@@ -60,6 +60,7 @@ namespace {
 
 constexpr char kGetStaff[] = "staffing_get_staff";
 constexpr char kLockStaff[] = "staffing_lock_staff";
+constexpr char kStaffExists[] = "staffing_staff_exists";
 constexpr char kStaffByRequest[] = "staffing_staff_by_request";
 constexpr char kListStaff[] = "staffing_list_staff";
 constexpr char kInsertStaff[] = "staffing_insert_staff";
@@ -70,6 +71,7 @@ constexpr char kInsertPlacements[] = "staffing_insert_placements";
 constexpr char kCorrectPlacements[] = "staffing_correct_placements";
 constexpr char kInsertAppointments[] = "staffing_insert_appointments";
 constexpr char kExistingStaff[] = "staffing_existing_staff";
+constexpr char kLockExistingStaff[] = "staffing_lock_existing_staff";
 constexpr char kExistingPlacements[] = "staffing_existing_placements";
 constexpr char kExistingQualifications[] = "staffing_existing_qualifications";
 constexpr char kOpenPlacement[] = "staffing_open_placement";
@@ -466,7 +468,7 @@ class PostgresStaffStore final : public StaffStore {
         pool_, call.deadline(), kRead,
         [&](pqxx::transaction_base& tx)
             -> absl::StatusOr<std::vector<v1::Movement>> {
-          if (db::Params().Add(staff_id).Exec(tx, kLockStaff).empty()) {
+          if (db::Params().Add(staff_id).Exec(tx, kStaffExists).empty()) {
             return StaffNotFound(staff_id);
           }
           std::vector<v1::Movement> movements;
@@ -873,7 +875,9 @@ class PostgresStaffStore final : public StaffStore {
       std::map<std::string, std::string> qualifications;  // -> awarded_on
     };
     std::map<std::string, Existing> existing;
-    for (const pqxx::row& row : db::Params().Add(id_array).Exec(tx, kExistingStaff)) {
+    // A dry run reads in a read-only transaction, without locks.
+    for (const pqxx::row& row : db::Params().Add(id_array).Exec(
+             tx, validate_only ? kExistingStaff : kLockExistingStaff)) {
       Existing& e = existing[Text(row[0])];
       e.display_name = Text(row[1]);
       e.birth_year = row[2].as<int>();
@@ -1033,7 +1037,11 @@ const std::vector<db::PreparedStatement>& StaffStatements() {
        "SELECT a, 'APPOINTMENT', b::date, c, d, e, f, 'roster import' "
        "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
        "  $5::text[], $6::text[]) AS t(a, b, c, d, e, f)"},
+      {kStaffExists, "SELECT id FROM staff WHERE id = $1"},
       {kExistingStaff,
+       "SELECT id, display_name, birth_year, sex, employment, generated "
+       "FROM staff WHERE id = ANY($1::text[])"},
+      {kLockExistingStaff,
        "SELECT id, display_name, birth_year, sex, employment, generated "
        "FROM staff WHERE id = ANY($1::text[]) FOR UPDATE"},
       {kExistingPlacements,
