@@ -400,7 +400,8 @@ TEST_F(StaffingServiceTest, RosterImportIsDryRunnableAtomicAndIdempotent) {
   const std::string message(rejected.status().message());
   EXPECT_THAT(rejected.status(), HasFieldViolation("csv_content"));
   std::string all;
-  for (const auto& v : GetBadRequest(rejected.status()).field_violations()) {
+  const google::rpc::BadRequest bad_request = GetBadRequest(rejected.status());
+  for (const auto& v : bad_request.field_violations()) {
     all += v.description() + "\n";
   }
   EXPECT_THAT(all, HasSubstr("dòng 3"));   // unknown qualification
