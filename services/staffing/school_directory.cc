@@ -45,45 +45,15 @@ class RegistrySchoolDirectory final : public SchoolDirectory {
                      peers_.Get("registry"));
     std::unique_ptr<rv1::RegistryService::Stub> stub =
         rv1::RegistryService::NewStub(channel);
-    OrgDirectory directory;
-    ASSIGN_OR_RETURN(std::vector<rv1::Unit> cities,
-                     List(call, *stub, rv1::CITY));
-    if (!cities.empty()) {
-      directory.city_id = IdOf(cities[0].name());
-      directory.city_name = cities[0].display_name();
-    }
-    for (rv1::UnitKind kind : {rv1::WARD, rv1::COMMUNE, rv1::SPECIAL_ZONE}) {
-      ASSIGN_OR_RETURN(std::vector<rv1::Unit> communes, List(call, *stub, kind));
-      for (const rv1::Unit& unit : communes) {
-        directory.communes[IdOf(unit.name())] = unit.display_name();
-      }
-    }
-    ASSIGN_OR_RETURN(std::vector<rv1::Unit> schools,
-                     List(call, *stub, rv1::SCHOOL));
-    for (const rv1::Unit& unit : schools) {
-      SchoolInfo school;
-      school.id = IdOf(unit.name());
-      school.display_name = unit.display_name();
-      if (unit.parent().starts_with("units/")) {
-        school.commune = IdOf(unit.parent());
-      }
-      for (int level : unit.school().levels()) {
-        const std::string name =
-            rv1::SchoolLevel_Name(static_cast<rv1::SchoolLevel>(level));
-        if (IsLevel(name)) school.levels.insert(name);
-      }
-      directory.schools[school.id] = std::move(school);
-    }
-    return directory;
+    ASSIGN_OR_RETURN(std::vector<rv1::Unit> units, List(call, *stub));
+    return OrgDirectoryFromUnits(units);
   }
 
-  // Every unit (valid today) of `kind`, over all pages.
+  // Every unit valid today, over all pages.
   absl::StatusOr<std::vector<rv1::Unit>> List(const server::CallContext& call,
-                                              rv1::RegistryService::Stub& stub,
-                                              rv1::UnitKind kind) {
+                                              rv1::RegistryService::Stub& stub) {
     std::vector<rv1::Unit> units;
     rv1::ListUnitsRequest request;
-    request.set_kind(kind);
     request.set_page_size(1000);
     while (true) {
       rv1::ListUnitsResponse response;
@@ -107,6 +77,41 @@ class RegistrySchoolDirectory final : public SchoolDirectory {
 };
 
 }  // namespace
+
+OrgDirectory OrgDirectoryFromUnits(const std::vector<rv1::Unit>& units) {
+  OrgDirectory directory;
+  for (const rv1::Unit& unit : units) {
+    if (unit.has_valid_until()) continue;
+    const std::string id = IdOf(unit.name());
+    switch (unit.kind()) {
+      case rv1::CITY:
+        directory.city_id = id;
+        directory.city_name = unit.display_name();
+        break;
+      case rv1::WARD:
+      case rv1::COMMUNE:
+      case rv1::SPECIAL_ZONE:
+        directory.communes[id] = unit.display_name();
+        break;
+      case rv1::SCHOOL: {
+        SchoolInfo school;
+        school.id = id;
+        school.display_name = unit.display_name();
+        if (unit.parent().starts_with("units/")) school.commune = IdOf(unit.parent());
+        for (int level : unit.school().levels()) {
+          const std::string name =
+              rv1::SchoolLevel_Name(static_cast<rv1::SchoolLevel>(level));
+          if (IsLevel(name)) school.levels.insert(name);
+        }
+        directory.schools[id] = std::move(school);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return directory;
+}
 
 std::unique_ptr<SchoolDirectory> NewRegistrySchoolDirectory(
     server::PeerChannels& peers, absl::Duration ttl) {

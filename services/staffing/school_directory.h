@@ -6,13 +6,22 @@
 
 #include <memory>
 
+#include <vector>
+
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "hpedu/registry/v1/unit.pb.h"
 #include "libs/server/call_context.h"
 #include "libs/server/peers.h"
 #include "services/staffing/org_units.h"
 
 namespace hpedu::staffing {
+
+// The directory of `units` (a registry listing of units valid on a day):
+// the city, the commune-level units, the schools with their commune and
+// the levels this service staffs.
+OrgDirectory OrgDirectoryFromUnits(
+    const std::vector<hpedu::registry::v1::Unit>& units);
 
 // Thread-safe.
 class SchoolDirectory {
