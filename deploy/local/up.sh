@@ -151,12 +151,22 @@ if [ -x "$build/services/indicators/hpedu_indicators" ] && [ -x "$indicators_dem
   "$indicators_demo"
 fi
 
+# Staffing: generated classes, rosters (one import per commune) and commune
+# quotas for the registry's schools, staffed near the norms in force, a few
+# communes deliberately short (idempotent). The service got --registry_addr
+# from HPEDU_REGISTRY_ADDR, exported above.
+staffing_demo="$build/services/staffing/hpedu_staffing_demo"
+if [ -x "$build/services/staffing/hpedu_staffing" ] && [ -x "$staffing_demo" ]; then
+  "$staffing_demo"
+fi
+
 cat >&2 <<MSG
 
 hpedu đang chạy / is running. Dữ liệu / data: $run (PostgreSQL 127.0.0.1:$pg_port)
   registry   127.0.0.1:50051   (gRPC, health, reflection)
   plans      127.0.0.1:50052   (documents, tasks, chasing list)
   indicators 127.0.0.1:50053   (indicators, targets, values, roll-ups)
+  staffing   127.0.0.1:50054   (staff, movements, norms, shortage, training standard)
   logs       $run/logs/ (PostgreSQL: $run/pg/postgresql.log)
 
 Mọi kết nối dùng mTLS / every connection is mutual TLS. In another shell:
@@ -169,6 +179,8 @@ Thử / try:
   $hpedu call PlansService.GetChasingList '{"dueWithinDays": 14}'
   $hpedu call PlansService.GetCascadeCoverage '{"document": "documents/d-71-nq-tw"}'
   $hpedu call IndicatorsService.RollUp '{"indicator": "indicators/hp-18", "period": "2025-2026", "drillDown": true}'
+  $hpedu call StaffingService.GetShortageView '{"schoolYear": "2025-2026", "limit": 10}'
+  $hpedu call StaffingService.GetTrainingStandardShares '{"asOf": {"year": 2025, "month": 9, "day": 5}}'
   $hpedu methods
 
 Ctrl-C để dừng / to stop.
