@@ -170,27 +170,56 @@ StaffingServiceImpl::StaffingServiceImpl(
     std::function<absl::CivilDay()> today)
     : store_(std::move(store)),
       directory_(std::move(directory)),
+      authorizer_("staffing"),
       calls_(calls),
       today_(std::move(today)) {}
 
 absl::Status StaffingServiceImpl::Authorize(const CallContext& call,
-                                            const ResourceScope& scope,
+                                            const auth::Scope& scope,
                                             Access access) const {
-  // The host has authenticated the caller; roles and units come with
-  // libs/auth's Authorizer (CanRead/CanWrite on this scope).
+  const auth::Caller& caller = call.caller();
+  const bool city = scope.commune.empty() && scope.school.empty();
+  switch (access) {
+    case Access::kWrite:
+      return authorizer_.CanWrite(caller, scope);
+    case Access::kRead:
+      if (city && auth::Authorizer::ScopeMatters(caller)) {
+        return WithErrorInfo(
+            absl::PermissionDeniedError(
+                "Chỉ xem được hồ sơ trong phạm vi đơn vị mình: hãy đặt "
+                "org_unit / only records within your unit"),
+            "SCOPE_DENIED");
+      }
+      return authorizer_.CanRead(caller, scope);
+    case Access::kAggregate:
+      RETURN_IF_ERROR(authorizer_.CanReadAggregate(caller));
+      if (!city && auth::Authorizer::ScopeMatters(caller)) {
+        return authorizer_.CanRead(caller, scope);
+      }
+      return absl::OkStatus();
+  }
   return absl::OkStatus();
 }
 
-ResourceScope StaffingServiceImpl::ScopeOf(const OrgDirectory& directory,
-                                           const std::string& unit_id) const {
+auth::Scope StaffingServiceImpl::ScopeOf(const OrgDirectory& directory,
+                                         const std::string& unit_id) const {
+  auth::Scope scope;
+  scope.lead_agency = kStaffingDivision;
   switch (directory.KindOf(unit_id)) {
     case OrgDirectory::Kind::kSchool:
-      return {directory.CommuneOf(unit_id), unit_id};
+      scope.school = UnitName(unit_id);
+      if (const std::string commune = directory.CommuneOf(unit_id);
+          !commune.empty()) {
+        scope.commune = UnitName(commune);
+      }
+      break;
     case OrgDirectory::Kind::kCommune:
-      return {unit_id, ""};
+      scope.commune = UnitName(unit_id);
+      break;
     default:
-      return {};
+      break;
   }
+  return scope;
 }
 
 grpc::ServerUnaryReactor* StaffingServiceImpl::GetStaffMember(
@@ -551,7 +580,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListSchoolClasses(
           violations.Add("school_year", "cần năm học dạng 2025-2026");
         }
         RETURN_IF_ERROR(violations.ToStatus());
-        RETURN_IF_ERROR(Authorize(call, ScopeOf(*directory, *unit), Access::kRead));
+        RETURN_IF_ERROR(Authorize(call, ScopeOf(*directory, *unit), Access::kAggregate));
         std::vector<std::string> schools;
         if (*unit != directory->city_id) {
           for (const auto& [school, within] : directory->WithinOf(*unit)) {
@@ -617,7 +646,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::CreateNorm(
         }
         CheckRequestId(request->request_id(), violations);
         RETURN_IF_ERROR(violations.ToStatus());
-        RETURN_IF_ERROR(Authorize(call, ResourceScope{}, Access::kWrite));
+        RETURN_IF_ERROR(Authorize(call, ScopeOf(OrgDirectory(), ""), Access::kWrite));
         ASSIGN_OR_RETURN(const NormRule created,
                          store_->CreateNorm(call, norm, request->request_id()));
         return NormToProto(created);
@@ -634,7 +663,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListNorms(
         if (request->has_valid_on()) {
           ASSIGN_OR_RETURN(on, api::FromProtoDate(request->valid_on(), "valid_on"));
         }
-        RETURN_IF_ERROR(Authorize(call, ResourceScope{}, Access::kRead));
+        RETURN_IF_ERROR(Authorize(call, ScopeOf(OrgDirectory(), ""), Access::kAggregate));
         ASSIGN_OR_RETURN(const std::vector<NormRule> norms, store_->ListNorms(call));
         v1::ListNormsResponse result;
         for (const NormRule& norm : norms) {
@@ -675,7 +704,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::CreateTrainingStandard(
         }
         CheckRequestId(request->request_id(), violations);
         RETURN_IF_ERROR(violations.ToStatus());
-        RETURN_IF_ERROR(Authorize(call, ResourceScope{}, Access::kWrite));
+        RETURN_IF_ERROR(Authorize(call, ScopeOf(OrgDirectory(), ""), Access::kWrite));
         ASSIGN_OR_RETURN(const StandardRule created,
                          store_->CreateStandard(call, standard, request->request_id()));
         return StandardToProto(created);
@@ -694,7 +723,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListTrainingStandards(
         if (request->has_valid_on()) {
           ASSIGN_OR_RETURN(on, api::FromProtoDate(request->valid_on(), "valid_on"));
         }
-        RETURN_IF_ERROR(Authorize(call, ResourceScope{}, Access::kRead));
+        RETURN_IF_ERROR(Authorize(call, ScopeOf(OrgDirectory(), ""), Access::kAggregate));
         ASSIGN_OR_RETURN(const std::vector<StandardRule> standards,
                          store_->ListStandards(call));
         v1::ListTrainingStandardsResponse result;
@@ -751,7 +780,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListQuotas(
                          DayOr(request->as_of(), request->has_as_of(),
                                SchoolYearReferenceDay(year), "as_of"));
         ASSIGN_OR_RETURN(auto directory, directory_->Get(call));
-        RETURN_IF_ERROR(Authorize(call, ResourceScope{}, Access::kRead));
+        RETURN_IF_ERROR(Authorize(call, ScopeOf(OrgDirectory(), ""), Access::kAggregate));
         ASSIGN_OR_RETURN(std::vector<v1::Quota> quotas,
                          store_->ListQuotas(call, request->school_year()));
         ASSIGN_OR_RETURN(const std::vector<HeadcountRow> heads,
@@ -793,7 +822,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::GetStaffingBalance(
         ASSIGN_OR_RETURN(const absl::CivilDay day,
                          DayOr(request->as_of(), request->has_as_of(),
                                SchoolYearReferenceDay(*year), "as_of"));
-        RETURN_IF_ERROR(Authorize(call, ScopeOf(*directory, *unit), Access::kRead));
+        RETURN_IF_ERROR(Authorize(call, ScopeOf(*directory, *unit), Access::kAggregate));
         ASSIGN_OR_RETURN(const std::vector<NormRule> norms, store_->ListNorms(call));
         ASSIGN_OR_RETURN(const std::vector<ClassCount> classes,
                          store_->CountClasses(call, request->school_year()));
@@ -845,7 +874,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::GetShortageView(
         ASSIGN_OR_RETURN(const absl::CivilDay day,
                          DayOr(request->as_of(), request->has_as_of(),
                                SchoolYearReferenceDay(*year), "as_of"));
-        RETURN_IF_ERROR(Authorize(call, ScopeOf(*directory, *unit), Access::kRead));
+        RETURN_IF_ERROR(Authorize(call, ScopeOf(*directory, *unit), Access::kAggregate));
         const int limit = request->limit() == 0 ? kDefaultLimit
                                                 : std::min(request->limit(), 1000);
         ASSIGN_OR_RETURN(const std::vector<NormRule> norms, store_->ListNorms(call));
@@ -948,7 +977,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::GetTrainingStandardShares(
             api::FromProtoDate(request->as_of(), "as_of");
         if (!request->has_as_of() || !day.ok()) violations.Add("as_of", "bắt buộc (required)");
         RETURN_IF_ERROR(violations.ToStatus());
-        RETURN_IF_ERROR(Authorize(call, ScopeOf(*directory, *unit), Access::kRead));
+        RETURN_IF_ERROR(Authorize(call, ScopeOf(*directory, *unit), Access::kAggregate));
         ASSIGN_OR_RETURN(const std::vector<StandardRule> standards,
                          store_->ListStandards(call));
         ASSIGN_OR_RETURN(const std::vector<QualificationCount> counts,
@@ -1018,7 +1047,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::GetHeadcount(
             api::FromProtoDate(request->as_of(), "as_of");
         if (!request->has_as_of() || !day.ok()) violations.Add("as_of", "bắt buộc (required)");
         RETURN_IF_ERROR(violations.ToStatus());
-        RETURN_IF_ERROR(Authorize(call, ScopeOf(*directory, *unit), Access::kRead));
+        RETURN_IF_ERROR(Authorize(call, ScopeOf(*directory, *unit), Access::kAggregate));
         ASSIGN_OR_RETURN(const std::vector<HeadcountRow> rows,
                          store_->CountHeadcount(call, *day));
         using Key = std::tuple<std::string, int, int, std::string>;

@@ -15,18 +15,16 @@
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
 #include "hpedu/staffing/v1/staffing_service.grpc.pb.h"
+#include "libs/auth/authorize.h"
 #include "libs/server/unary.h"
 #include "services/staffing/school_directory.h"
 #include "services/staffing/staff_store.h"
 
 namespace hpedu::staffing {
 
-// What a request reads or writes belongs to: a school and its commune, a
-// commune, or the city (both empty).
-struct ResourceScope {
-  std::string commune;
-  std::string school;
-};
+// The Sở's staffing division (Phòng Tổ chức cán bộ), which leads staffing:
+// the lead agency of every staffing resource.
+inline constexpr char kStaffingDivision[] = "units/so-gddt-tccb";
 
 // Thread-safe.
 class StaffingServiceImpl final : public v1::StaffingService::CallbackService {
@@ -97,19 +95,23 @@ class StaffingServiceImpl final : public v1::StaffingService::CallbackService {
                                      v1::GetHeadcountResponse* response) override;
 
  private:
-  enum class Access { kRead, kWrite };
-  // The one authorization step of every handler: may the caller read or
-  // write what belongs to `scope`? PERMISSION_DENIED otherwise, before
-  // anything is written. Every authenticated caller may, until the
-  // identity library's roles arrive (libs/auth); the scopes are computed
-  // already so adopting it changes this function only.
+  // kRead: records of people and schools (personal data): the detail of
+  // `scope`; the whole city's only for roles not bound to a commune or
+  // school. kAggregate: counts and reference data: every reading role, a
+  // commune's or school's figures for those who may read it. kWrite:
+  // within the caller's scope (the staffing division city-wide).
+  enum class Access { kRead, kAggregate, kWrite };
+  // The one authorization step of every handler: PERMISSION_DENIED before
+  // anything is read for the caller or written.
   absl::Status Authorize(const server::CallContext& call,
-                         const ResourceScope& scope, Access access) const;
-  ResourceScope ScopeOf(const OrgDirectory& directory,
-                        const std::string& unit_id) const;
+                         const auth::Scope& scope, Access access) const;
+  // The scope of a unit id ("" or the city's: the city).
+  auth::Scope ScopeOf(const OrgDirectory& directory,
+                      const std::string& unit_id) const;
 
   std::unique_ptr<StaffStore> store_;
   std::unique_ptr<SchoolDirectory> directory_;
+  auth::Authorizer authorizer_;
   server::UnaryCalls& calls_;
   std::function<absl::CivilDay()> today_;
 };

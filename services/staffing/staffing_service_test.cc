@@ -24,9 +24,8 @@
 #include "libs/status/grpc_status.h"
 #include "libs/status/status_matchers.h"
 #include "libs/testing/postgres_server.h"
-#include "services/registry/demo/demo_units.h"
-#include "services/registry/registry_definition.h"
-#include "services/registry/unit_import.h"
+#include "libs/testing/identity.h"
+#include "services/registry/testing/demo_registry.h"
 #include "services/staffing/staffing_definition.h"
 
 namespace hpedu::staffing {
@@ -41,56 +40,6 @@ using ::testing::Not;
 using ::testing::SizeIs;
 using Stub = v1::StaffingService::Stub;
 namespace rv1 = ::hpedu::registry::v1;
-
-server::ServerConfig Config(const std::string& service, const std::string& db) {
-  server::ServerConfig config;
-  config.service = service;
-  config.db = db;
-  config.listen_address = "127.0.0.1:0";
-  config.db_pool_size = 2;
-  config.workers = 2;
-  config.default_deadline = absl::Seconds(120);
-  config.log_requests = false;
-  return config;
-}
-
-// The registry with the demo city, once per test binary (read-only here).
-struct Registry {
-  std::unique_ptr<server::ServiceHost> host;
-  std::vector<rv1::Unit> units;
-  std::string address;
-};
-
-Registry& SharedRegistry() {
-  static Registry* registry = [] {
-    auto* r = new Registry;
-    hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
-    const std::string database = pg.CreateDatabase().value();
-    r->host = server::ServiceHost::Start(
-                  Config("registry",
-                         pg.ProvisionService(database, "registry").value()),
-                  registry::Definition())
-                  .value();
-    r->address = absl::StrCat("127.0.0.1:", r->host->port());
-    r->units = registry::demo::DemoUnits(registry::demo::EmbeddedCommunesCsv())
-                   .value();
-    rv1::ImportUnitsRequest request;
-    request.set_csv_content(registry::FormatUnitsCsv(r->units));
-    rv1::ImportUnitsResponse response;
-    grpc::ClientContext context;
-    const grpc::Status status =
-        rv1::RegistryService::NewStub(
-            grpc::CreateChannel(r->address, grpc::InsecureChannelCredentials()))
-            ->ImportUnits(&context, request, &response);
-    if (!status.ok()) {
-      std::fprintf(stderr, "registry demo import: %s\n",
-                   status.error_message().c_str());
-      std::abort();
-    }
-    return r;
-  }();
-  return *registry;
-}
 
 // Demo schools picked for the tests: a and b primary schools of one
 // commune, c one of another commune, m a preschool, s a lower secondary.
@@ -111,7 +60,7 @@ const Schools& PickSchools() {
   static const Schools* schools = [] {
     auto* s = new Schools;
     std::map<std::string, std::vector<std::string>> primary_by_commune;
-    for (const rv1::Unit& unit : SharedRegistry().units) {
+    for (const rv1::Unit& unit : registry::testing::SharedDemoRegistry().units) {
       if (unit.kind() == rv1::CITY) s->city = unit.name().substr(6);
       if (unit.kind() != rv1::SCHOOL || unit.has_valid_until()) continue;
       const std::string id = unit.name().substr(6);
@@ -176,19 +125,19 @@ void CaptureLog(std::string_view line) {
 class StaffingServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Registry& registry = SharedRegistry();
+    const auto& registry = registry::testing::SharedDemoRegistry();
     hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
     ASSERT_OK_AND_ASSIGN(std::string database, pg.CreateDatabase());
     ASSERT_OK_AND_ASSIGN(std::string db, pg.ProvisionService(database, "staffing"));
     db_ = db;
-    server::ServerConfig config = Config("staffing", db);
+    server::ServerConfig config = hpedu::testing::TestServerConfig("staffing", db);
     config.peer_addresses["registry"] = registry.address;
     ASSERT_OK_AND_ASSIGN(
         host_, server::ServiceHost::Start(
                    config, Definition([] { return absl::CivilDay(2026, 6, 15); })));
-    stub_ = v1::StaffingService::NewStub(grpc::CreateChannel(
+    stub_ = v1::StaffingService::NewStub(hpedu::testing::TestIdentity::Channel(
         absl::StrCat("127.0.0.1:", host_->port()),
-        grpc::InsecureChannelCredentials()));
+        hpedu::testing::TestIdentity::Token(auth::Role::kLeadership)));
     s_ = PickSchools();
     ASSERT_FALSE(s_.a.empty());
     ASSERT_FALSE(s_.c.empty());

@@ -18,7 +18,9 @@
 #include "absl/time/clock.h"
 #include "grpcpp/grpcpp.h"
 #include "hpedu/registry/v1/registry_service.grpc.pb.h"
+#include "libs/auth/caller.h"
 #include "libs/server/service_host.h"
+#include "libs/testing/identity.h"
 #include "libs/testing/postgres_server.h"
 #include "services/registry/registry_definition.h"
 #include "services/registry/unit_import.h"
@@ -59,7 +61,16 @@ inline server::ServerConfig Config(const std::string& service,
   config.log_requests = false;
   config.default_deadline = absl::Minutes(30);
   config.max_message_bytes = 256 << 20;
+  testing::TestIdentity::Configure(config);
   return config;
+}
+
+// A channel to `address` calling as the Sở's leadership, with large
+// messages.
+inline std::shared_ptr<grpc::Channel> LeadershipChannel(const std::string& address) {
+  return testing::TestIdentity::Channel(
+      address, testing::TestIdentity::Token(auth::Role::kLeadership),
+      LargeMessages());
 }
 
 struct Percentiles {
@@ -135,9 +146,7 @@ inline std::unique_ptr<server::ServiceHost> StartRegistry(
   registry::v1::ImportUnitsResponse imported;
   const grpc::Status status =
       registry::v1::RegistryService::NewStub(
-          grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", host->port()),
-                                    grpc::InsecureChannelCredentials(),
-                                    LargeMessages()))
+          LeadershipChannel(absl::StrCat("127.0.0.1:", host->port())))
           ->ImportUnits(Context().get(), import, &imported);
   if (!status.ok()) Die("registry import: " + status.error_message());
   return host;

@@ -65,9 +65,8 @@ World Start(testing::PostgresServer& pg, int scale) {
       absl::StrCat("127.0.0.1:", world.registry->port());
   world.staffing = Must(
       server::ServiceHost::Start(config, staffing::Definition()), "staffing");
-  world.stub = sv1::StaffingService::NewStub(grpc::CreateCustomChannel(
-      absl::StrCat("127.0.0.1:", world.staffing->port()),
-      grpc::InsecureChannelCredentials(), bench::LargeMessages()));
+  world.stub = sv1::StaffingService::NewStub(bench::LeadershipChannel(
+      absl::StrCat("127.0.0.1:", world.staffing->port())));
   return world;
 }
 
