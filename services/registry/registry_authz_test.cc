@@ -88,16 +88,20 @@ TEST(RegistryAuthorizationTest, EveryRpcChecksRoleAndScope) {
       {"ResolveUnit", call(&Stub::ResolveUnit, resolve), do_son,
        operator_token, ""},
       {"CreateUnit", call(&Stub::CreateUnit, create), do_son, integration,
-       duong_kinh},
+       duong_kinh, true},
       {"UpdateUnit", call(&Stub::UpdateUnit, update), do_son, integration,
-       duong_kinh},
+       duong_kinh, true},
       // The whole directory is the city's: a division leads none of it.
       {"ImportUnits", call(&Stub::ImportUnits, demo), leadership, do_son,
-       division},
+       division, true},
+      // The audit trail is the Sở's.
+      {"ListAuditEvents",
+       call(&Stub::ListAuditEvents, audit::v1::ListAuditEventsRequest()),
+       leadership, do_son, ""},
   };
   hpedu::testing::RunAuthorizationMatrix(
       v1::RegistryService::service_full_name(), cases,
-      [&] { return hpedu::testing::SchemaFingerprint(db, "registry"); });
+      hpedu::testing::DatabaseProbes(db, "registry"));
 }
 
 }  // namespace
