@@ -56,19 +56,16 @@ v1::ReportValueRequest Value(const std::string& unit, int64_t numerator) {
 }
 
 TEST(IndicatorsAuthorizationTest, EveryRpcChecksRoleAndScope) {
-  hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
-  ASSERT_OK_AND_ASSIGN(std::string database, pg.CreateDatabase());
-  ASSERT_OK_AND_ASSIGN(std::string db,
-                       pg.ProvisionService(database, "indicators"));
-  server::ServerConfig config =
-      hpedu::testing::TestServerConfig("indicators", db);
-  config.peer_addresses["registry"] =
-      registry::testing::SharedDemoRegistry().address;
   ASSERT_OK_AND_ASSIGN(
-      std::unique_ptr<server::ServiceHost> host,
-      server::ServiceHost::Start(
-          config, Definition([] { return absl::CivilDay(2026, 6, 15); })));
-  const std::string address = absl::StrCat("127.0.0.1:", host->port());
+      hpedu::testing::TestService service,
+      hpedu::testing::StartTestService(
+          Definition([] { return absl::CivilDay(2026, 6, 15); }),
+          [](server::ServerConfig& config) {
+            config.peer_addresses["registry"] =
+                registry::testing::SharedDemoRegistry().address;
+          }));
+  const std::string& address = service.address;
+  const std::string& db = service.db;
 
   const std::string leadership = TestIdentity::Token(Role::kLeadership);
   const std::string do_son = TestIdentity::Token(Role::kCommuneOfficer,

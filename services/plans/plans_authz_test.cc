@@ -57,16 +57,16 @@ v1::CreateTaskRequest NewTask(const std::string& document,
   return request;
 }
 
-TEST(PlansAuthorizationTest, EveryRpcChecksRoleAndScope) {
-  hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
-  ASSERT_OK_AND_ASSIGN(std::string database, pg.CreateDatabase());
-  ASSERT_OK_AND_ASSIGN(std::string db, pg.ProvisionService(database, "plans"));
-  server::ServerConfig config = hpedu::testing::TestServerConfig("plans", db);
+void WithRegistry(server::ServerConfig& config) {
   config.peer_addresses["registry"] =
       registry::testing::SharedDemoRegistry().address;
-  ASSERT_OK_AND_ASSIGN(std::unique_ptr<server::ServiceHost> host,
-                       server::ServiceHost::Start(config, Definition()));
-  const std::string address = absl::StrCat("127.0.0.1:", host->port());
+}
+
+TEST(PlansAuthorizationTest, EveryRpcChecksRoleAndScope) {
+  ASSERT_OK_AND_ASSIGN(hpedu::testing::TestService service,
+                       hpedu::testing::StartTestService(Definition(), WithRegistry));
+  const std::string& address = service.address;
+  const std::string& db = service.db;
 
   const std::string leadership = TestIdentity::Token(Role::kLeadership);
   const std::string do_son = TestIdentity::Token(Role::kCommuneOfficer,
@@ -214,15 +214,9 @@ TEST(PlansAuthorizationTest, EveryRpcChecksRoleAndScope) {
 }
 
 TEST(PlansAuthorizationTest, ListsHideOtherCommunesCascadedTasks) {
-  hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
-  ASSERT_OK_AND_ASSIGN(std::string database, pg.CreateDatabase());
-  ASSERT_OK_AND_ASSIGN(std::string db, pg.ProvisionService(database, "plans"));
-  server::ServerConfig config = hpedu::testing::TestServerConfig("plans", db);
-  config.peer_addresses["registry"] =
-      registry::testing::SharedDemoRegistry().address;
-  ASSERT_OK_AND_ASSIGN(std::unique_ptr<server::ServiceHost> host,
-                       server::ServiceHost::Start(config, Definition()));
-  const std::string address = absl::StrCat("127.0.0.1:", host->port());
+  ASSERT_OK_AND_ASSIGN(hpedu::testing::TestService service,
+                       hpedu::testing::StartTestService(Definition(), WithRegistry));
+  const std::string& address = service.address;
   const std::string leadership = TestIdentity::Token(Role::kLeadership);
   ASSERT_TRUE(CallAs(address, leadership, &Stub::CreateDocument,
                      NewDocument("kh-so", "100/KH-SGDĐT",

@@ -24,14 +24,10 @@ using Stub = v1::RegistryService::Stub;
 using auth::Role;
 
 TEST(RegistryAuthorizationTest, EveryRpcChecksRoleAndScope) {
-  hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
-  ASSERT_OK_AND_ASSIGN(std::string database, pg.CreateDatabase());
-  ASSERT_OK_AND_ASSIGN(std::string db, pg.ProvisionService(database, "registry"));
-  ASSERT_OK_AND_ASSIGN(
-      std::unique_ptr<server::ServiceHost> host,
-      server::ServiceHost::Start(hpedu::testing::TestServerConfig("registry", db),
-                                 Definition()));
-  const std::string address = absl::StrCat("127.0.0.1:", host->port());
+  ASSERT_OK_AND_ASSIGN(hpedu::testing::TestService service,
+                       hpedu::testing::StartTestService(Definition()));
+  const std::string& address = service.address;
+  const std::string& db = service.db;
   ASSERT_OK_AND_ASSIGN(std::vector<v1::Unit> units,
                        demo::DemoUnits(demo::EmbeddedCommunesCsv()));
   v1::ImportUnitsRequest demo;
