@@ -1,6 +1,7 @@
 #include "services/budget/unit_directory.h"
 
 #include <algorithm>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -79,7 +80,16 @@ std::unique_ptr<UnitDirectory> NewRegistryUnitDirectory(
 
 UnitIndex IndexUnits(const std::vector<rv1::Unit>& units) {
   UnitIndex index;
+  // Units that ended are history: those with an end, and those another unit
+  // succeeded (a full export, without valid_until, lists them too).
+  std::set<std::string> succeeded;
   for (const rv1::Unit& unit : units) {
+    for (const std::string& predecessor : unit.predecessors()) {
+      succeeded.insert(predecessor);
+    }
+  }
+  for (const rv1::Unit& unit : units) {
+    if (unit.has_valid_until() || succeeded.count(unit.name()) > 0) continue;
     UnitInfo info;
     info.id = IdOf(unit.name());
     info.display_name = unit.display_name();

@@ -30,7 +30,9 @@ class UnitDirectory {
 std::unique_ptr<UnitDirectory> NewRegistryUnitDirectory(
     server::PeerChannels& peers, absl::Duration ttl = absl::Seconds(60));
 
-// An index from registry units (the demo and tests build one directly).
+// An index of the units in `units` that have not ended (no valid_until, no
+// successor among `units`): the registry's units valid today, or its full
+// demo export.
 UnitIndex IndexUnits(const std::vector<hpedu::registry::v1::Unit>& units);
 
 }  // namespace hpedu::budget
