@@ -151,12 +151,21 @@ if [ -x "$build/services/indicators/hpedu_indicators" ] && [ -x "$indicators_dem
   "$indicators_demo"
 fi
 
+# Budget: generated budgets of the city and every commune (2022-2026, every
+# stage), school projects and their payments (idempotent loader). The
+# service got --registry_addr from HPEDU_REGISTRY_ADDR, exported above.
+budget_demo="$build/services/budget/hpedu_budget_demo"
+if [ -x "$build/services/budget/hpedu_budget" ] && [ -x "$budget_demo" ]; then
+  "$budget_demo"
+fi
+
 cat >&2 <<MSG
 
 hpedu đang chạy / is running. Dữ liệu / data: $run (PostgreSQL 127.0.0.1:$pg_port)
   registry   127.0.0.1:50051   (gRPC, health, reflection)
   plans      127.0.0.1:50052   (documents, tasks, chasing list)
   indicators 127.0.0.1:50053   (indicators, targets, values, roll-ups)
+  budget     127.0.0.1:50055   (budgets by stage, 20%/5% compliance, projects)
   logs       $run/logs/ (PostgreSQL: $run/pg/postgresql.log)
 
 Mọi kết nối dùng mTLS / every connection is mutual TLS. In another shell:
@@ -169,6 +178,7 @@ Thử / try:
   $hpedu call PlansService.GetChasingList '{"dueWithinDays": 14}'
   $hpedu call PlansService.GetCascadeCoverage '{"document": "documents/d-71-nq-tw"}'
   $hpedu call IndicatorsService.RollUp '{"indicator": "indicators/hp-18", "period": "2025-2026", "drillDown": true}'
+  $hpedu call BudgetService.GetComplianceReport '{"firstYear": 2026, "stage": "ESTIMATE"}'
   $hpedu methods
 
 Ctrl-C để dừng / to stop.

@@ -82,6 +82,7 @@ std::vector<int64_t> Split(int64_t total, const std::vector<int64_t>& weights) {
 
 struct BudgetShape {
   std::string owner;
+  std::string owner_name;
   v1::BudgetLevel level;
   // State-budget total of the first year, in millions of đồng.
   int64_t total_millions;
@@ -107,7 +108,7 @@ std::vector<v1::BudgetLine> Estimate(const BudgetShape& shape, int year,
           ? absl::StrCat("Nghị quyết dự toán ngân sách năm ", year,
                          " của HĐND thành phố")
           : absl::StrCat("Nghị quyết dự toán ngân sách năm ", year,
-                         " của HĐND ", shape.owner);
+                         " của HĐND ", shape.owner_name);
   std::vector<v1::BudgetLine> lines;
   const std::vector<int64_t> recurrent =
       Split(education - investment, shape.weights);
@@ -180,6 +181,7 @@ std::vector<BudgetShape> Shapes(const std::vector<rv1::Unit>& units,
     const std::string& commune = index.communes[i];
     BudgetShape shape;
     shape.owner = commune;
+    shape.owner_name = index.by_id.at(commune).display_name;
     shape.level = v1::COMMUNE;
     shape.total_millions = draw.Between(150'000, 450'000);
     shape.education_permille = draw.Between(215, 320);
