@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "libs/api/page_token.h"
+#include "libs/auth/authorize.h"
 #include "libs/api/resource_name.h"
 #include "libs/base/string_view.h"
 #include "libs/status/errors.h"
@@ -26,31 +27,24 @@ constexpr size_t kMaxCsvBytes = 8 << 20;
 constexpr int kMaxLinesPerVersion = 100000;
 constexpr int kMaxReportYears = 20;
 
-// What a resource belongs to, for authorization: the commune whose budget
-// it is (empty: the city level).
-struct ResourceScope {
-  std::string commune;
-};
+// Phòng Kế hoạch tài chính of the Sở leads budgets and investment: the
+// division may write every budget (registry id of the deployed directory).
+constexpr char kFinanceDivision[] = "units/so-gddt-khtc";
 
-enum class Access { kRead, kWrite };
-
-// The one authorization step of every handler. The host has authenticated
-// the caller already; until libs/auth's Authorizer lands in main every
-// authenticated caller may read and write, and this is where
-// Authorizer::CanRead / CanWrite (with the commune as Scope::commune) is
-// called, writing nothing on PERMISSION_DENIED.
-absl::Status Authorize(const CallContext& call, const ResourceScope& scope,
-                       Access access) {
-  (void)call;
-  (void)scope;
-  (void)access;
-  return absl::OkStatus();
+const auth::Authorizer& Authz() {
+  static const auto* const kAuthorizer = new auth::Authorizer("budget");
+  return *kAuthorizer;
 }
 
-ResourceScope ScopeOf(const UnitInfo& budget_unit) {
-  return ResourceScope{budget_unit.unit_class == UnitClass::kCommune
-                           ? budget_unit.id
-                           : std::string()};
+// What a budget or project of `budget_unit` belongs to: its commune (none
+// for the city's), led by the finance division.
+auth::Scope ScopeOf(const UnitInfo* budget_unit) {
+  auth::Scope scope;
+  if (budget_unit != nullptr && budget_unit->unit_class == UnitClass::kCommune) {
+    scope.commune = "units/" + budget_unit->id;
+  }
+  scope.lead_agency = kFinanceDivision;
+  return scope;
 }
 
 // The budget's owner: the city or a commune. INVALID_ARGUMENT on `field`
@@ -165,7 +159,7 @@ grpc::ServerUnaryReactor* BudgetServiceImpl::CreateBudgetVersion(
               "the lines overflows int64)");
         }
         draft.totals = *std::move(totals);
-        RETURN_IF_ERROR(Authorize(call, ScopeOf(*owner), Access::kWrite));
+        RETURN_IF_ERROR(Authz().CanWrite(call.caller(), ScopeOf(owner)));
         WriteVersionsOptions options;
         options.creator = call.caller().id;
         options.request_id = request->request_id();
@@ -189,9 +183,7 @@ grpc::ServerUnaryReactor* BudgetServiceImpl::GetBudgetVersion(
         ASSIGN_OR_RETURN(std::shared_ptr<const UnitIndex> units,
                          directory_->Units(call));
         const UnitInfo* owner = units->Find(key.budget.unit_id);
-        RETURN_IF_ERROR(Authorize(
-            call, owner == nullptr ? ResourceScope{} : ScopeOf(*owner),
-            Access::kRead));
+        RETURN_IF_ERROR(Authz().CanRead(call.caller(), ScopeOf(owner)));
         return store_->GetVersion(call, key, /*with_lines=*/true);
       });
 }
@@ -236,9 +228,7 @@ grpc::ServerUnaryReactor* BudgetServiceImpl::ListBudgetVersions(
         ASSIGN_OR_RETURN(std::shared_ptr<const UnitIndex> units,
                          directory_->Units(call));
         const UnitInfo* owner = units->Find(query.budget.unit_id);
-        RETURN_IF_ERROR(Authorize(
-            call, owner == nullptr ? ResourceScope{} : ScopeOf(*owner),
-            Access::kRead));
+        RETURN_IF_ERROR(Authz().CanRead(call.caller(), ScopeOf(owner)));
         ASSIGN_OR_RETURN(auto page, store_->ListVersions(call, query));
         v1::ListBudgetVersionsResponse result;
         for (v1::BudgetVersion& version : page.first) {
@@ -281,7 +271,7 @@ grpc::ServerUnaryReactor* BudgetServiceImpl::ImportBudgetLines(
         }
         for (const std::string& owner : owners) {
           RETURN_IF_ERROR(
-              Authorize(call, ScopeOf(*units->Find(owner)), Access::kWrite));
+              Authz().CanWrite(call.caller(), ScopeOf(units->Find(owner))));
         }
         WriteVersionsOptions options;
         options.creator = call.caller().id;
@@ -339,7 +329,10 @@ absl::StatusOr<v1::ComplianceReport> BudgetServiceImpl::Compliance(
     query.unit_ids = {commune->id};
   }
   RETURN_IF_ERROR(
-      Authorize(call, ResourceScope{input.only_commune}, Access::kRead));
+      input.only_commune.empty()
+          ? Authz().CanReadAggregate(call.caller())
+          : Authz().CanRead(call.caller(),
+                            ScopeOf(units->Find(input.only_commune))));
   ASSIGN_OR_RETURN(input.versions, store_->CurrentVersions(call, query));
   return ComposeComplianceReport(input);
 }
@@ -395,7 +388,7 @@ absl::StatusOr<v1::ExecutionTable> BudgetServiceImpl::Execution(
                    directory_->Units(call));
   ASSIGN_OR_RETURN(const UnitInfo* owner,
                    BudgetOwner(*units, budget.unit_id, "budget"));
-  RETURN_IF_ERROR(Authorize(call, ScopeOf(*owner), Access::kRead));
+  RETURN_IF_ERROR(Authz().CanRead(call.caller(), ScopeOf(owner)));
   ExecutionInput input;
   input.budget = budget;
   input.display_name = owner->display_name;
@@ -466,14 +459,9 @@ grpc::ServerUnaryReactor* BudgetServiceImpl::GetBudgetShares(
         std::vector<std::string> ids;
         for (const std::string& name : request->org_units()) {
           ids.push_back(UnitIdOf(name));
-          const UnitInfo* unit = units->Find(name);
-          RETURN_IF_ERROR(Authorize(
-              call, unit == nullptr ? ResourceScope{} : ScopeOf(*unit),
-              Access::kRead));
         }
-        if (ids.empty()) {
-          RETURN_IF_ERROR(Authorize(call, ResourceScope{}, Access::kRead));
-        }
+        // Shares are the aggregates the indicators report.
+        RETURN_IF_ERROR(Authz().CanReadAggregate(call.caller()));
         ASSIGN_OR_RETURN(std::vector<v1::BudgetShare> shares,
                          ComputeShares(call, *store_, *units,
                                        request->fiscal_year(), request->stage(),
@@ -499,7 +487,7 @@ grpc::ServerUnaryReactor* BudgetServiceImpl::EstimateAllowanceCost(
              request->fiscal_year() > kMaxFiscalYear)) {
           return InvalidField("fiscal_year", "ngoài khoảng (out of range)");
         }
-        RETURN_IF_ERROR(Authorize(call, ResourceScope{}, Access::kRead));
+        RETURN_IF_ERROR(Authz().CanReadAggregate(call.caller()));
         const absl::CivilDay day = request->fiscal_year() == 0
                                        ? today_()
                                        : absl::CivilDay(request->fiscal_year(), 1, 1);
@@ -541,7 +529,7 @@ grpc::ServerUnaryReactor* BudgetServiceImpl::CreateProject(
                          "paying commune)");
         }
         RETURN_IF_ERROR(violations.ToStatus());
-        RETURN_IF_ERROR(Authorize(call, ScopeOf(*owner), Access::kWrite));
+        RETURN_IF_ERROR(Authz().CanWrite(call.caller(), ScopeOf(owner)));
         v1::Project project = request->project();
         project.set_budget_unit("units/" + owner->id);
         project.set_unit("units/" + unit->id);
@@ -563,9 +551,7 @@ grpc::ServerUnaryReactor* BudgetServiceImpl::GetProject(
         ASSIGN_OR_RETURN(std::shared_ptr<const UnitIndex> units,
                          directory_->Units(call));
         const UnitInfo* owner = units->Find(record.project.budget_unit());
-        RETURN_IF_ERROR(Authorize(
-            call, owner == nullptr ? ResourceScope{} : ScopeOf(*owner),
-            Access::kRead));
+        RETURN_IF_ERROR(Authz().CanRead(call.caller(), ScopeOf(owner)));
         return std::move(record.project);
       });
 }
@@ -592,18 +578,16 @@ grpc::ServerUnaryReactor* BudgetServiceImpl::ListProjects(
           after = cursor.keys[0];
         }
         std::string budget_unit;
-        ResourceScope scope;
+        const UnitInfo* owner = nullptr;
         if (!request->budget_unit().empty()) {
           ASSIGN_OR_RETURN(std::shared_ptr<const UnitIndex> units,
                            directory_->Units(call));
           ASSIGN_OR_RETURN(
-              const UnitInfo* owner,
-              BudgetOwner(*units, UnitIdOf(request->budget_unit()),
-                          "budget_unit"));
+              owner, BudgetOwner(*units, UnitIdOf(request->budget_unit()),
+                                 "budget_unit"));
           budget_unit = owner->id;
-          scope = ScopeOf(*owner);
         }
-        RETURN_IF_ERROR(Authorize(call, scope, Access::kRead));
+        RETURN_IF_ERROR(Authz().CanRead(call.caller(), ScopeOf(owner)));
         ASSIGN_OR_RETURN(auto page, store_->ListProjects(call, budget_unit,
                                                          after, page_size));
         v1::ListProjectsResponse out;
@@ -637,9 +621,7 @@ grpc::ServerUnaryReactor* BudgetServiceImpl::RecordDisbursement(
         ASSIGN_OR_RETURN(std::shared_ptr<const UnitIndex> units,
                          directory_->Units(call));
         const UnitInfo* owner = units->Find(record.project.budget_unit());
-        RETURN_IF_ERROR(Authorize(
-            call, owner == nullptr ? ResourceScope{} : ScopeOf(*owner),
-            Access::kWrite));
+        RETURN_IF_ERROR(Authz().CanWrite(call.caller(), ScopeOf(owner)));
         return store_->RecordDisbursement(call, *id, request->disbursement(),
                                           call.caller().id,
                                           request->request_id());
@@ -668,18 +650,16 @@ grpc::ServerUnaryReactor* BudgetServiceImpl::ListProjectProgress(
         }
         RETURN_IF_ERROR(violations.ToStatus());
         std::string budget_unit;
-        ResourceScope scope;
+        const UnitInfo* owner = nullptr;
         if (!request->budget_unit().empty()) {
           ASSIGN_OR_RETURN(std::shared_ptr<const UnitIndex> units,
                            directory_->Units(call));
           ASSIGN_OR_RETURN(
-              const UnitInfo* owner,
-              BudgetOwner(*units, UnitIdOf(request->budget_unit()),
-                          "budget_unit"));
+              owner, BudgetOwner(*units, UnitIdOf(request->budget_unit()),
+                                 "budget_unit"));
           budget_unit = owner->id;
-          scope = ScopeOf(*owner);
         }
-        RETURN_IF_ERROR(Authorize(call, scope, Access::kRead));
+        RETURN_IF_ERROR(Authz().CanRead(call.caller(), ScopeOf(owner)));
         const int32_t tolerance = request->tolerance_percent() == 0
                                       ? kDefaultLagTolerancePercent
                                       : request->tolerance_percent();
@@ -736,7 +716,7 @@ grpc::ServerUnaryReactor* IndicatorSourceServiceImpl::ComputeIndicatorValues(
           violations.Add("period", "một năm dương lịch, ví dụ 2026 (a year)");
         }
         RETURN_IF_ERROR(violations.ToStatus());
-        RETURN_IF_ERROR(Authorize(call, ResourceScope{}, Access::kRead));
+        RETURN_IF_ERROR(Authz().CanReadAggregate(call.caller()));
         ASSIGN_OR_RETURN(std::shared_ptr<const UnitIndex> units,
                          directory_->Units(call));
         std::vector<std::string> ids;

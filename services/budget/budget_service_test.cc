@@ -1,7 +1,7 @@
 // The budget service end to end: the real registry and budget services
 // (ServiceHost, as main.cc starts them) on port 0 over a real PostgreSQL,
 // the registry loaded with the demo units, called through the generated
-// stubs. "Today" is fixed at 25 November 2026.
+// stubs as the Sở's leadership. "Today" is fixed at 25 November 2026.
 #include <limits>
 #include <map>
 #include <memory>
@@ -23,9 +23,8 @@
 #include "services/budget/budget_definition.h"
 #include "services/budget/demo/demo_budget.h"
 #include "services/budget/line_import.h"
-#include "services/registry/demo/demo_units.h"
-#include "services/registry/registry_definition.h"
-#include "services/registry/unit_import.h"
+#include "libs/testing/identity.h"
+#include "services/registry/testing/demo_registry.h"
 
 namespace hpedu::budget {
 namespace {
@@ -36,54 +35,16 @@ using ::hpedu::testing::StatusIs;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
 using Stub = v1::BudgetService::Stub;
+using ::hpedu::testing::TestIdentity;
 namespace rv1 = ::hpedu::registry::v1;
 namespace iv1 = ::hpedu::indicators::v1;
 
 constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
 
-server::ServerConfig TestConfig(const std::string& service,
-                                const std::string& conninfo) {
-  server::ServerConfig config;
-  config.service = service;
-  config.db = conninfo;
-  config.listen_address = "127.0.0.1:0";
-  config.db_pool_size = 2;
-  config.workers = 2;
-  config.default_deadline = absl::Seconds(120);
-  config.log_requests = false;
-  return config;
-}
-
 class BudgetServiceTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
-    const std::string database = pg.CreateDatabase().value();
-    registry_ = server::ServiceHost::Start(
-                    TestConfig("registry",
-                               pg.ProvisionService(database, "registry").value()),
-                    registry::Definition())
-                    .value()
-                    .release();
-    units_ = new std::vector<rv1::Unit>(
-        registry::demo::DemoUnits(registry::demo::EmbeddedCommunesCsv()).value());
-    rv1::ImportUnitsRequest request;
-    request.set_csv_content(registry::FormatUnitsCsv(*units_));
-    rv1::ImportUnitsResponse response;
-    grpc::ClientContext context;
-    const grpc::Status status =
-        rv1::RegistryService::NewStub(
-            grpc::CreateChannel(absl::StrCat("127.0.0.1:", registry_->port()),
-                                grpc::InsecureChannelCredentials()))
-            ->ImportUnits(&context, request, &response);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-  }
-
-  static void TearDownTestSuite() {
-    registry_->Shutdown(absl::Seconds(5));
-    registry_->Wait();
-    delete registry_;
-    delete units_;
+  static const std::vector<rv1::Unit>& Units() {
+    return registry::testing::SharedDemoRegistry().units;
   }
 
   void SetUp() override {
@@ -91,14 +52,17 @@ class BudgetServiceTest : public ::testing::Test {
     ASSERT_OK_AND_ASSIGN(std::string database, pg.CreateDatabase());
     ASSERT_OK_AND_ASSIGN(std::string conninfo,
                          pg.ProvisionService(database, "budget"));
-    server::ServerConfig config = TestConfig("budget", conninfo);
+    server::ServerConfig config =
+        hpedu::testing::TestServerConfig("budget", conninfo);
     config.peer_addresses["registry"] =
-        absl::StrCat("127.0.0.1:", registry_->port());
+        registry::testing::SharedDemoRegistry().address;
     ASSERT_OK_AND_ASSIGN(
         host_, server::ServiceHost::Start(
                    config, Definition([] { return absl::CivilDay(2026, 11, 25); })));
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", host_->port()),
-                                   grpc::InsecureChannelCredentials());
+    address_ = absl::StrCat("127.0.0.1:", host_->port());
+    conninfo_ = conninfo;
+    channel_ = TestIdentity::Channel(
+        address_, TestIdentity::Token(auth::Role::kLeadership));
     stub_ = v1::BudgetService::NewStub(channel_);
   }
 
@@ -152,7 +116,7 @@ class BudgetServiceTest : public ::testing::Test {
 
   // The first commune in Vietnamese order and one of its schools.
   static std::pair<std::string, std::string> CommuneAndSchool() {
-    for (const rv1::Unit& unit : *units_) {
+    for (const rv1::Unit& unit : Units()) {
       if (unit.kind() == rv1::SCHOOL && unit.parent() == "units/phuong-do-son") {
         return {"phuong-do-son", unit.name()};
       }
@@ -163,7 +127,7 @@ class BudgetServiceTest : public ::testing::Test {
   // Imports the demo budgets, one request per year.
   void ImportDemo(const demo::DemoOptions& options) {
     std::map<int, std::vector<VersionDraft>> by_year;
-    for (VersionDraft& draft : demo::DemoBudgets(*units_, options)) {
+    for (VersionDraft& draft : demo::DemoBudgets(Units(), options)) {
       by_year[draft.budget.year].push_back(std::move(draft));
     }
     for (const auto& [year, drafts] : by_year) {
@@ -173,15 +137,13 @@ class BudgetServiceTest : public ::testing::Test {
     }
   }
 
-  static server::ServiceHost* registry_;
-  static std::vector<rv1::Unit>* units_;
   std::unique_ptr<server::ServiceHost> host_;
+  std::string address_;
+  std::string conninfo_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<Stub> stub_;
 };
 
-server::ServiceHost* BudgetServiceTest::registry_ = nullptr;
-std::vector<rv1::Unit>* BudgetServiceTest::units_ = nullptr;
 
 TEST_F(BudgetServiceTest, StagesAreSeparateImmutableVersions) {
   const auto [commune, school] = CommuneAndSchool();
@@ -414,7 +376,7 @@ TEST_F(BudgetServiceTest, DemoComplianceSharesAndExport) {
   // communes drawn below a rule are the ones reported below.
   std::map<std::string, v1::BudgetTotals> expected;
   v1::BudgetTotals local;
-  for (const VersionDraft& draft : demo::DemoBudgets(*units_, options)) {
+  for (const VersionDraft& draft : demo::DemoBudgets(Units(), options)) {
     if (draft.budget.year != 2026 || draft.stage != v1::ESTIMATE) continue;
     expected[draft.budget.unit_id] = draft.totals;
     local.set_state_total_dong(local.state_total_dong() +
@@ -423,7 +385,7 @@ TEST_F(BudgetServiceTest, DemoComplianceSharesAndExport) {
                                    draft.totals.state_education_dong());
   }
   const std::set<std::string> below =
-      demo::CommunesBelowThreshold(*units_, options);
+      demo::CommunesBelowThreshold(Units(), options);
   EXPECT_THAT(below, SizeIs(4));
   int checked = 0;
   std::set<std::string> reported_below;
