@@ -291,6 +291,16 @@ grpc::ServerUnaryReactor* BudgetServiceImpl::ImportBudgetLines(
       });
 }
 
+absl::StatusOr<std::optional<UnitInfo>> BudgetServiceImpl::OwnerFilter(
+    const CallContext& call, const std::string& budget_unit) {
+  if (budget_unit.empty()) return std::nullopt;
+  ASSIGN_OR_RETURN(std::shared_ptr<const UnitIndex> units,
+                   directory_->Units(call));
+  ASSIGN_OR_RETURN(const UnitInfo* owner,
+                   BudgetOwner(*units, UnitIdOf(budget_unit), "budget_unit"));
+  return *owner;
+}
+
 absl::StatusOr<v1::ComplianceReport> BudgetServiceImpl::Compliance(
     const CallContext& call, const v1::GetComplianceReportRequest& request) {
   FieldViolations violations;
@@ -577,17 +587,11 @@ grpc::ServerUnaryReactor* BudgetServiceImpl::ListProjects(
           }
           after = cursor.keys[0];
         }
-        std::string budget_unit;
-        const UnitInfo* owner = nullptr;
-        if (!request->budget_unit().empty()) {
-          ASSIGN_OR_RETURN(std::shared_ptr<const UnitIndex> units,
-                           directory_->Units(call));
-          ASSIGN_OR_RETURN(
-              owner, BudgetOwner(*units, UnitIdOf(request->budget_unit()),
-                                 "budget_unit"));
-          budget_unit = owner->id;
-        }
-        RETURN_IF_ERROR(Authz().CanRead(call.caller(), ScopeOf(owner)));
+        ASSIGN_OR_RETURN(const std::optional<UnitInfo> owner,
+                         OwnerFilter(call, request->budget_unit()));
+        RETURN_IF_ERROR(Authz().CanRead(call.caller(),
+                                        ScopeOf(owner ? &*owner : nullptr)));
+        const std::string budget_unit = owner ? owner->id : "";
         ASSIGN_OR_RETURN(auto page, store_->ListProjects(call, budget_unit,
                                                          after, page_size));
         v1::ListProjectsResponse out;
@@ -649,17 +653,11 @@ grpc::ServerUnaryReactor* BudgetServiceImpl::ListProjectProgress(
           violations.Add("tolerance_percent", "từ 0 đến 100");
         }
         RETURN_IF_ERROR(violations.ToStatus());
-        std::string budget_unit;
-        const UnitInfo* owner = nullptr;
-        if (!request->budget_unit().empty()) {
-          ASSIGN_OR_RETURN(std::shared_ptr<const UnitIndex> units,
-                           directory_->Units(call));
-          ASSIGN_OR_RETURN(
-              owner, BudgetOwner(*units, UnitIdOf(request->budget_unit()),
-                                 "budget_unit"));
-          budget_unit = owner->id;
-        }
-        RETURN_IF_ERROR(Authz().CanRead(call.caller(), ScopeOf(owner)));
+        ASSIGN_OR_RETURN(const std::optional<UnitInfo> owner,
+                         OwnerFilter(call, request->budget_unit()));
+        RETURN_IF_ERROR(Authz().CanRead(call.caller(),
+                                        ScopeOf(owner ? &*owner : nullptr)));
+        const std::string budget_unit = owner ? owner->id : "";
         const int32_t tolerance = request->tolerance_percent() == 0
                                       ? kDefaultLagTolerancePercent
                                       : request->tolerance_percent();

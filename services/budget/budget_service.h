@@ -9,6 +9,8 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "absl/time/civil_time.h"
 #include "hpedu/budget/v1/budget_service.grpc.pb.h"
@@ -89,6 +91,10 @@ class BudgetServiceImpl final : public v1::BudgetService::CallbackService {
       v1::ListProjectProgressResponse* response) override;
 
  private:
+  // The budget owner a request's optional budget_unit filter names; nullopt
+  // without a filter. INVALID_ARGUMENT on "budget_unit" if it owns no budget.
+  absl::StatusOr<std::optional<UnitInfo>> OwnerFilter(
+      const server::CallContext& call, const std::string& budget_unit);
   absl::StatusOr<v1::ComplianceReport> Compliance(
       const server::CallContext& call,
       const v1::GetComplianceReportRequest& request);

@@ -192,6 +192,23 @@ absl::Status ProjectNotFound(const std::string& id) {
       "PROJECT_NOT_FOUND", {{"name", "projects/" + id}});
 }
 
+// One page from `rows`, fetched with LIMIT page_size + 1: the first
+// page_size rows made by `make`, and whether more follow.
+template <typename T>
+std::pair<std::vector<T>, bool> TakePage(
+    const pqxx::result& rows, int page_size,
+    const std::function<T(const pqxx::row&)>& make) {
+  std::pair<std::vector<T>, bool> page;
+  for (const pqxx::row& row : rows) {
+    if (static_cast<int>(page.first.size()) == page_size) {
+      page.second = true;
+      break;
+    }
+    page.first.push_back(make(row));
+  }
+  return page;
+}
+
 using DraftKey = std::tuple<std::string, int32_t, std::string>;
 
 DraftKey KeyOf(const VersionDraft& draft) {
@@ -276,15 +293,8 @@ class PostgresBudgetStore final : public BudgetStore {
     return db::InTransaction<Page>(
         pool_, call.deadline(), kRead,
         [&](pqxx::transaction_base& tx) -> absl::StatusOr<Page> {
-          Page page;
-          for (const pqxx::row& row : params.Exec(tx, kListVersions)) {
-            if (static_cast<int>(page.first.size()) == query.page_size) {
-              page.second = true;
-              break;
-            }
-            page.first.push_back(VersionFromRow(row));
-          }
-          return page;
+          return TakePage<v1::BudgetVersion>(params.Exec(tx, kListVersions),
+                                             query.page_size, &VersionFromRow);
         });
   }
 
@@ -377,19 +387,15 @@ class PostgresBudgetStore final : public BudgetStore {
     return db::InTransaction<Page>(
         pool_, call.deadline(), kReadSnapshot,
         [&](pqxx::transaction_base& tx) -> absl::StatusOr<Page> {
-          Page page;
+          Page page = TakePage<v1::Project>(db::Params()
+                                                .AddOrNull(budget_unit_id)
+                                                .AddOrNull(after_id)
+                                                .Add(absl::StrCat(page_size + 1))
+                                                .Exec(tx, kListProjects),
+                                            page_size, &ProjectFromRow);
           std::vector<std::string> ids;
-          for (const pqxx::row& row : db::Params()
-                                          .AddOrNull(budget_unit_id)
-                                          .AddOrNull(after_id)
-                                          .Add(absl::StrCat(page_size + 1))
-                                          .Exec(tx, kListProjects)) {
-            if (static_cast<int>(page.first.size()) == page_size) {
-              page.second = true;
-              break;
-            }
-            page.first.push_back(ProjectFromRow(row));
-            ids.push_back(Text(row[0]));
+          for (const v1::Project& project : page.first) {
+            ids.push_back(project.name().substr(sizeof("projects/") - 1));
           }
           AttachPlans(tx, ids, page.first);
           return page;

@@ -9,9 +9,9 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "hpedu/registry/v1/registry_service.grpc.pb.h"
-#include "libs/status/grpc_status.h"
 #include "libs/status/status_macros.h"
 #include "libs/text/vietnamese.h"
+#include "services/registry/client/list_units.h"
 
 namespace hpedu::budget {
 namespace {
@@ -37,21 +37,10 @@ class RegistryUnitDirectory final : public UnitDirectory {
                      peers_.Get("registry"));
     std::unique_ptr<rv1::RegistryService::Stub> stub =
         rv1::RegistryService::NewStub(channel);
-    std::vector<rv1::Unit> units;
-    rv1::ListUnitsRequest request;
-    request.set_page_size(1000);
-    while (true) {
-      rv1::ListUnitsResponse response;
-      std::unique_ptr<grpc::ClientContext> context = call.NewClientContext();
-      const grpc::Status status =
-          stub->ListUnits(context.get(), request, &response);
-      if (!status.ok()) return FromGrpcStatus(status);
-      for (rv1::Unit& unit : *response.mutable_units()) {
-        units.push_back(std::move(unit));
-      }
-      if (response.next_page_token().empty()) break;
-      request.set_page_token(response.next_page_token());
-    }
+    ASSIGN_OR_RETURN(
+        const std::vector<rv1::Unit> units,
+        registry::client::ListAllUnits(*stub, rv1::ListUnitsRequest(),
+                                       [&] { return call.NewClientContext(); }));
     auto index = std::make_shared<const UnitIndex>(IndexUnits(units));
     if (index->city_id.empty()) {
       return absl::FailedPreconditionError(

@@ -24,6 +24,7 @@
 #include "libs/server/tls.h"
 #include "services/budget/demo/demo_budget.h"
 #include "services/budget/line_import.h"
+#include "services/registry/client/list_units.h"
 
 namespace {
 
@@ -89,17 +90,14 @@ int main(int argc, char** argv) {
   }
   auto registry = rv1::RegistryService::NewStub(
       grpc::CreateChannel(registry_addr, *credentials));
-  std::vector<rv1::Unit> units;
-  rv1::ListUnitsRequest list;
-  list.set_page_size(1000);
-  while (true) {
-    rv1::ListUnitsResponse page;
-    const grpc::Status status = registry->ListUnits(Context().get(), list, &page);
-    if (!status.ok()) return Fail("registry ListUnits", status);
-    for (rv1::Unit& unit : *page.mutable_units()) units.push_back(std::move(unit));
-    if (page.next_page_token().empty()) break;
-    list.set_page_token(page.next_page_token());
+  absl::StatusOr<std::vector<rv1::Unit>> listed =
+      hpedu::registry::client::ListAllUnits(*registry, rv1::ListUnitsRequest(),
+                                            Context);
+  if (!listed.ok()) {
+    std::cerr << "registry ListUnits: " << listed.status() << "\n";
+    return 1;
   }
+  const std::vector<rv1::Unit>& units = *listed;
   hpedu::budget::demo::DemoOptions options;
   options.seed = seed;
   const std::vector<hpedu::budget::VersionDraft> drafts =
