@@ -169,6 +169,10 @@ TEST_F(BudgetAuthorizationTest, EveryRpcChecksRoleAndScope) {
        integration, duong_kinh},
       {"ListProjectProgress", call(&Stub::ListProjectProgress, progress),
        do_son, operator_token, duong_kinh},
+      // The trail is the Sở's: a commune officer may not read it.
+      {"ListAuditEvents",
+       call(&Stub::ListAuditEvents, hpedu::audit::v1::ListAuditEventsRequest()),
+       leadership, do_son, ""},
   };
   hpedu::testing::RunAuthorizationMatrix(
       v1::BudgetService::service_full_name(), cases,

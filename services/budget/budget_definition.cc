@@ -25,7 +25,8 @@ server::ServiceDefinition Definition(std::function<absl::CivilDay()> today) {
         NewRegistryUnitDirectory(env.peers);
     std::vector<std::unique_ptr<grpc::Service>> services;
     services.push_back(
-        std::make_unique<BudgetServiceImpl>(store, directory, env.calls, today));
+        std::make_unique<BudgetServiceImpl>(store, directory, env.pool,
+                                            env.calls, today));
     services.push_back(
         std::make_unique<IndicatorSourceServiceImpl>(store, directory, env.calls));
     return services;

@@ -101,10 +101,12 @@ std::string UnitIdOf(const std::string& name) {
 
 BudgetServiceImpl::BudgetServiceImpl(std::shared_ptr<BudgetStore> store,
                                      std::shared_ptr<UnitDirectory> directory,
+                                     db::Pool& audit_pool,
                                      server::UnaryCalls& calls,
                                      std::function<absl::CivilDay()> today)
     : store_(std::move(store)),
       directory_(std::move(directory)),
+      audit_log_(audit_pool, Authz()),
       calls_(calls),
       today_(std::move(today)) {}
 
@@ -680,6 +682,16 @@ grpc::ServerUnaryReactor* BudgetServiceImpl::ListProjectProgress(
           *out.add_projects() = std::move(one);
         }
         return out;
+      });
+}
+
+grpc::ServerUnaryReactor* BudgetServiceImpl::ListAuditEvents(
+    grpc::CallbackServerContext* context,
+    const hpedu::audit::v1::ListAuditEventsRequest* request,
+    hpedu::audit::v1::ListAuditEventsResponse* response) {
+  return calls_.Run<hpedu::audit::v1::ListAuditEventsResponse>(
+      context, response, [this, request](const CallContext& call) {
+        return audit_log_.List(call, *request);
       });
 }
 

@@ -15,6 +15,7 @@
 #include "absl/time/civil_time.h"
 #include "hpedu/budget/v1/budget_service.grpc.pb.h"
 #include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
+#include "libs/audit/audit.h"
 #include "libs/server/unary.h"
 #include "services/budget/budget_store.h"
 #include "services/budget/unit_directory.h"
@@ -24,11 +25,12 @@ namespace hpedu::budget {
 // Thread-safe.
 class BudgetServiceImpl final : public v1::BudgetService::CallbackService {
  public:
-  // `today` dates reports and picks the salary base; `calls` must outlive
-  // the service. Store and directory are shared with the source service.
+  // `today` dates reports and picks the salary base; `calls` and
+  // `audit_pool` must outlive the service. Store and directory are shared
+  // with the source service.
   BudgetServiceImpl(std::shared_ptr<BudgetStore> store,
                     std::shared_ptr<UnitDirectory> directory,
-                    server::UnaryCalls& calls,
+                    db::Pool& audit_pool, server::UnaryCalls& calls,
                     std::function<absl::CivilDay()> today);
 
   grpc::ServerUnaryReactor* CreateBudgetVersion(
@@ -89,6 +91,10 @@ class BudgetServiceImpl final : public v1::BudgetService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::ListProjectProgressRequest* request,
       v1::ListProjectProgressResponse* response) override;
+  grpc::ServerUnaryReactor* ListAuditEvents(
+      grpc::CallbackServerContext* context,
+      const hpedu::audit::v1::ListAuditEventsRequest* request,
+      hpedu::audit::v1::ListAuditEventsResponse* response) override;
 
  private:
   // The budget owner a request's optional budget_unit filter names; nullopt
@@ -104,6 +110,7 @@ class BudgetServiceImpl final : public v1::BudgetService::CallbackService {
 
   std::shared_ptr<BudgetStore> store_;
   std::shared_ptr<UnitDirectory> directory_;
+  audit::AuditLog audit_log_;
   server::UnaryCalls& calls_;
   std::function<absl::CivilDay()> today_;
 };

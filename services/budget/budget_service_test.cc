@@ -228,6 +228,18 @@ TEST_F(BudgetServiceTest, StagesAreSeparateImmutableVersions) {
                        Call(&Stub::ExportExecutionTable, table_request));
   EXPECT_EQ(xlsx.xlsx_content().substr(0, 2), "PK");
   EXPECT_EQ(xlsx.filename(), "du-toan-thuc-hien-phuong-do-son-2026.xlsx");
+
+  // Every version made is in the audit trail, with who made it; the
+  // repeated and equal requests made nothing and left no event.
+  hpedu::audit::v1::ListAuditEventsRequest audit;
+  ASSERT_OK_AND_ASSIGN(const hpedu::audit::v1::ListAuditEventsResponse trail,
+                       Call(&Stub::ListAuditEvents, audit));
+  ASSERT_THAT(trail.audit_events(), SizeIs(3));
+  EXPECT_EQ(trail.audit_events(0).resource(), execution.name());
+  EXPECT_EQ(trail.audit_events(2).resource(), v1_estimate.name());
+  EXPECT_EQ(trail.audit_events(2).caller_role(), "leadership");
+  EXPECT_EQ(trail.audit_events(2).method(),
+            "/hpedu.budget.v1.BudgetService/CreateBudgetVersion");
 }
 
 TEST_F(BudgetServiceTest, BadInputWritesNothing) {

@@ -77,7 +77,7 @@ class BudgetStore {
 
   // Writes each draft as the next version of its budget and stage unless
   // its lines and note equal the current version's; all in one
-  // transaction, all or nothing.
+  // transaction, all or nothing, with an audit event per version made.
   virtual absl::StatusOr<WriteVersionsResult> WriteVersions(
       const server::CallContext& call, const std::vector<VersionDraft>& drafts,
       const WriteVersionsOptions& options) = 0;
@@ -95,7 +95,7 @@ class BudgetStore {
       const server::CallContext& call, const SummaryQuery& query) = 0;
 
   // ALREADY_EXISTS if the id is taken; a `request_id` that created one
-  // before returns it.
+  // before returns it. Audited.
   virtual absl::StatusOr<v1::Project> CreateProject(
       const server::CallContext& call, const std::string& id,
       const v1::Project& project, const std::string& request_id) = 0;
@@ -114,6 +114,7 @@ class BudgetStore {
   // Appends a payment. NOT_FOUND for an unknown project;
   // FAILED_PRECONDITION (OVER_APPROVED_TOTAL) if payments would exceed the
   // approved total. A `request_id` that recorded one before returns it.
+  // Audited.
   virtual absl::StatusOr<v1::Disbursement> RecordDisbursement(
       const server::CallContext& call, const std::string& project_id,
       const v1::Disbursement& disbursement, const std::string& creator,

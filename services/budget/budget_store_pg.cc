@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/api/dates.h"
+#include "libs/audit/audit.h"
 #include "libs/api/etag.h"
 #include "libs/db/params.h"
 #include "libs/db/transaction.h"
@@ -236,7 +237,7 @@ class PostgresBudgetStore final : public BudgetStore {
     return db::InTransaction<WriteVersionsResult>(
         pool_, call.deadline(), transaction,
         [&](pqxx::transaction_base& tx) -> absl::StatusOr<WriteVersionsResult> {
-          return Write(tx, drafts, options);
+          return Write(tx, call, drafts, options);
         });
   }
 
@@ -365,7 +366,9 @@ class PostgresBudgetStore final : public BudgetStore {
                 return absl::StrCat(planned[i].amount_dong());
               })))
               .Exec(tx, kInsertPlan);
-          return LoadProject(tx, id)->project;
+          v1::Project created = LoadProject(tx, id)->project;
+          audit::Record(tx, call, created.name(), audit::ChangeOf(created));
+          return created;
         });
   }
 
@@ -476,7 +479,9 @@ class PostgresBudgetStore final : public BudgetStore {
               .Add(project_id)
               .Add(absl::StrCat(disbursement.amount_dong()))
               .Exec(tx, kAddDisbursed);
-          return DisbursementFromRow(inserted[0]);
+          v1::Disbursement recorded = DisbursementFromRow(inserted[0]);
+          audit::Record(tx, call, recorded.name(), audit::ChangeOf(recorded));
+          return recorded;
         });
   }
 
@@ -501,7 +506,8 @@ class PostgresBudgetStore final : public BudgetStore {
 
  private:
   absl::StatusOr<WriteVersionsResult> Write(
-      pqxx::transaction_base& tx, const std::vector<VersionDraft>& drafts,
+      pqxx::transaction_base& tx, const server::CallContext& call,
+      const std::vector<VersionDraft>& drafts,
       const WriteVersionsOptions& options) {
     WriteVersionsResult result;
     if (!options.request_id.empty()) {
@@ -654,7 +660,8 @@ class PostgresBudgetStore final : public BudgetStore {
           .Add(db::TextArrayLiteral(descriptions))
           .Exec(tx, kInsertLines);
     }
-    // The resulting version of each draft, in order (headers only).
+    // The resulting version of each draft, in order (headers only); each
+    // version made goes into the audit trail with the write.
     size_t next_fresh = 0;
     for (size_t i = 0; i < n; ++i) {
       if (unchanged[i]) {
@@ -669,6 +676,8 @@ class PostgresBudgetStore final : public BudgetStore {
               .Add(absl::StrCat(fresh_versions[next_fresh++]))
               .Exec(tx, kGetVersion);
       result.versions.push_back(VersionFromRow(row[0]));
+      const v1::BudgetVersion& made = result.versions.back();
+      audit::Record(tx, call, made.name(), audit::ChangeOf(made));
     }
     return result;
   }
