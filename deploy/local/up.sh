@@ -171,6 +171,14 @@ if [ -x "$build/services/staffing/hpedu_staffing" ] && [ -x "$staffing_demo" ]; 
   "$staffing_demo"
 fi
 
+# Budget: generated budgets of the city and every commune (2022-2026, every
+# stage), school projects and their payments (idempotent loader). The
+# service got --registry_addr from HPEDU_REGISTRY_ADDR, exported above.
+budget_demo="$build/services/budget/hpedu_budget_demo"
+if [ -x "$build/services/budget/hpedu_budget" ] && [ -x "$budget_demo" ]; then
+  "$budget_demo"
+fi
+
 cat >&2 <<MSG
 
 hpedu đang chạy / is running. Dữ liệu / data: $run (PostgreSQL 127.0.0.1:$pg_port)
@@ -178,6 +186,7 @@ hpedu đang chạy / is running. Dữ liệu / data: $run (PostgreSQL 127.0.0.1:
   plans      127.0.0.1:50052   (documents, tasks, chasing list)
   indicators 127.0.0.1:50053   (indicators, targets, values, roll-ups)
   staffing   127.0.0.1:50054   (staff, movements, norms, shortage, training standard)
+  budget     127.0.0.1:50055   (budgets by stage, 20%/5% compliance, projects)
   logs       $run/logs/ (PostgreSQL: $run/pg/postgresql.log)
 
 Mọi kết nối dùng mTLS / every connection is mutual TLS. In another shell:
@@ -195,6 +204,7 @@ Thử / try:
   $hpedu call IndicatorsService.RollUp '{"indicator": "indicators/hp-18", "period": "2025-2026", "drillDown": true}'
   $hpedu call StaffingService.GetShortageView '{"schoolYear": "2025-2026", "limit": 10}'
   $hpedu call StaffingService.GetTrainingStandardShares '{"asOf": {"year": 2025, "month": 9, "day": 5}}'
+  $hpedu call BudgetService.GetComplianceReport '{"firstYear": 2026, "stage": "ESTIMATE"}'
   $hpedu methods
 
 Ctrl-C để dừng / to stop.
