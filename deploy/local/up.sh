@@ -90,6 +90,17 @@ for entry in "${services[@]}"; do names+=("${entry%%:*}"); done
 export HPEDU_TLS_CA="$run/pki/ca.pem" HPEDU_TLS_CERT="$run/pki/hpedu-cli.pem" \
        HPEDU_TLS_KEY="$run/pki/hpedu-cli.key"
 
+# People carry bearer tokens from the city's identity provider; locally, a
+# key of our own stands in for it (`hpedu token` signs with it). Every
+# service reads HPEDU_JWT_* and verifies tokens itself.
+if [ ! -f "$run/pki/idp.key" ]; then
+  (umask 077; openssl ecparam -name prime256v1 -genkey -noout |
+     openssl pkcs8 -topk8 -nocrypt -out "$run/pki/idp.key")
+  openssl pkey -in "$run/pki/idp.key" -pubout -out "$run/pki/idp.pub"
+fi
+export HPEDU_JWT_ISSUER="https://id.local.hpedu.vn" HPEDU_JWT_AUDIENCE=hpedu \
+       HPEDU_JWT_KEYS="$run/pki/idp.pub" HPEDU_TOKEN_KEY="$run/pki/idp.key"
+
 printf '\n' >&2
 for entry in "${services[@]}"; do
   name=${entry%%:*}; port=${entry##*:}
@@ -178,10 +189,14 @@ hpedu đang chạy / is running. Dữ liệu / data: $run (PostgreSQL 127.0.0.1:
   indicators 127.0.0.1:50053   (indicators, targets, values, roll-ups)
   gateway    127.0.0.1:50050   (city-wide views, gRPC)
   dashboard  http://127.0.0.1:$gateway_http/   (bảng điều khiển của Sở; API: /api/v1/<Method>, /api/openapi.json)
+             đăng nhập bằng mã / sign in with a token: $hpedu token --role=leadership
   logs       $run/logs/ (PostgreSQL: $run/pg/postgresql.log)
 
 Mọi kết nối dùng mTLS / every connection is mutual TLS. In another shell:
   export HPEDU_TLS_CA=$HPEDU_TLS_CA HPEDU_TLS_CERT=$HPEDU_TLS_CERT HPEDU_TLS_KEY=$HPEDU_TLS_KEY
+  export HPEDU_TOKEN_KEY=$HPEDU_TOKEN_KEY HPEDU_JWT_ISSUER=$HPEDU_JWT_ISSUER HPEDU_JWT_AUDIENCE=hpedu
+The CLI's certificate acts as a service (all rights). To act as a person:
+  export HPEDU_TOKEN=\$($hpedu token --role=commune_officer --unit=units/phuong-do-son)
 
 Thử / try:
   $hpedu list units --kind=WARD

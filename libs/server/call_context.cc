@@ -65,7 +65,15 @@ std::string PeerIdentity(const grpc::ServerContextBase& context) {
 }
 
 CallContext CallContext::ForTesting(absl::Duration timeout) {
-  return CallContext(nullptr, Caller{"test", false}, TraceContext{},
+  Caller caller;
+  caller.id = "test";
+  caller.authenticated = true;
+  caller.role = auth::Role::kService;
+  return ForTesting(std::move(caller), timeout);
+}
+
+CallContext CallContext::ForTesting(Caller caller, absl::Duration timeout) {
+  return CallContext(nullptr, std::move(caller), TraceContext{},
                      "test-request", absl::Now() + timeout);
 }
 
@@ -87,6 +95,9 @@ std::unique_ptr<grpc::ClientContext> CallContext::NewClientContext() const {
   std::string traceparent = trace_.ToTraceparent();
   if (!traceparent.empty()) client->AddMetadata("traceparent", traceparent);
   client->AddMetadata("x-request-id", request_id_);
+  if (!bearer_token_.empty()) {
+    client->AddMetadata("authorization", "Bearer " + bearer_token_);
+  }
   return client;
 }
 

@@ -3,9 +3,9 @@
 // it to the repository (for the deadline) and to outgoing calls (for
 // deadline, cancellation and trace propagation).
 //
-// Identity and tracing are filled by the call-context builder (see
-// ServerOptions::caller_resolver); today the caller is the TLS peer identity
-// or "anonymous", and the trace comes from W3C `traceparent`.
+// Identity and tracing are filled by CallContextFactory (unary.h): the caller
+// is the person of a verified bearer token, else the TLS client certificate's
+// subject mapped to a role; the trace comes from W3C `traceparent`.
 #ifndef HPEDU_LIBS_SERVER_CALL_CONTEXT_H_
 #define HPEDU_LIBS_SERVER_CALL_CONTEXT_H_
 
@@ -16,15 +16,12 @@
 #include "absl/time/time.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/server_context.h"
+#include "libs/auth/caller.h"
 
 namespace hpedu::server {
 
-// Who made the call.
-struct Caller {
-  // A stable identifier: a certificate subject, a person's id, "anonymous".
-  std::string id;
-  bool authenticated = false;
-};
+// Who made the call (libs/auth/caller.h).
+using Caller = auth::Caller;
 
 // W3C trace context of the call (https://www.w3.org/TR/trace-context/).
 struct TraceContext {
@@ -46,16 +43,25 @@ std::string PeerIdentity(const grpc::ServerContextBase& context);
 // is alive.
 class CallContext {
  public:
+  // `method` is the full gRPC method ("/hpedu.plans.v1.PlansService/GetTask");
+  // `bearer_token` the caller's token, forwarded on calls made for them.
   CallContext(grpc::CallbackServerContext* server_context, Caller caller,
-              TraceContext trace, std::string request_id, absl::Time deadline)
+              TraceContext trace, std::string request_id, absl::Time deadline,
+              std::string method = "", std::string bearer_token = "")
       : server_context_(server_context),
         caller_(std::move(caller)),
         trace_(std::move(trace)),
         request_id_(std::move(request_id)),
-        deadline_(deadline) {}
+        deadline_(deadline),
+        method_(std::move(method)),
+        bearer_token_(std::move(bearer_token)) {}
 
   // A context for tests and background work, with no server call behind it.
+  // Its caller is an authenticated hpedu service named "test".
   static CallContext ForTesting(absl::Duration timeout = absl::Seconds(10));
+  // The same for a given caller.
+  static CallContext ForTesting(Caller caller,
+                                absl::Duration timeout = absl::Seconds(10));
 
   const Caller& caller() const { return caller_; }
   const TraceContext& trace() const { return trace_; }
@@ -64,12 +70,15 @@ class CallContext {
   // The caller's deadline, capped by the server's default deadline.
   absl::Time deadline() const { return deadline_; }
   bool expired() const { return absl::Now() >= deadline_; }
+  // The full gRPC method name; empty outside a call.
+  const std::string& method() const { return method_; }
   // True once the caller cancelled or the deadline passed.
   bool cancelled() const;
 
   // A client context for an outgoing call made on behalf of this one: it
-  // inherits the deadline and cancellation and carries traceparent and
-  // x-request-id.
+  // inherits the deadline and cancellation and carries traceparent,
+  // x-request-id and, when a person called, their bearer token, so the next
+  // service authorizes the same person.
   std::unique_ptr<grpc::ClientContext> NewClientContext() const;
 
  private:
@@ -78,7 +87,17 @@ class CallContext {
   TraceContext trace_;
   std::string request_id_;
   absl::Time deadline_;
+  std::string method_;
+  std::string bearer_token_;
 };
+
+// The metadata key under which the server's interceptor chain hands the
+// call's method name to the CallContextFactory. Clients cannot set it: the
+// interceptor removes any they send.
+inline constexpr std::string_view kMethodMetadataKey = "hpedu-internal-method";
+// The trailing-metadata key under which a handled call names its caller for
+// the request log; the logging interceptor removes it before it is sent.
+inline constexpr std::string_view kCallerMetadataKey = "hpedu-internal-caller";
 
 }  // namespace hpedu::server
 

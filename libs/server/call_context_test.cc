@@ -41,7 +41,7 @@ TEST(TraceContextTest, FutureVersionsMayAppendFields) {
 }
 
 TEST(CallContextTest, OutgoingContextCarriesDeadlineAndIds) {
-  CallContext call(nullptr, Caller{"svc", true},
+  CallContext call(nullptr, Caller{"svc", true, auth::Role::kService},
                    TraceContext::Parse(kTraceparent), "req-1",
                    absl::Now() + absl::Seconds(3));
   std::unique_ptr<grpc::ClientContext> client = call.NewClientContext();

@@ -5,13 +5,17 @@
 #include "absl/strings/string_view.h"
 
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <map>
+#include <sstream>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "libs/status/errors.h"
 
@@ -30,6 +34,18 @@ bool ParseInt(absl::string_view text, int min, int& out) {
   if (!absl::SimpleAtoi(text, &value) || value < min) return false;
   out = value;
   return true;
+}
+
+bool ReadPemFiles(absl::string_view list, std::vector<std::string>& out) {
+  out.clear();
+  for (absl::string_view path : absl::StrSplit(list, ',', absl::SkipEmpty())) {
+    std::ifstream in{std::string(path)};
+    if (!in) return false;
+    std::stringstream pem;
+    pem << in.rdbuf();
+    out.push_back(pem.str());
+  }
+  return !out.empty();
 }
 
 bool ParsePositiveDuration(absl::string_view text, absl::Duration& out) {
@@ -97,6 +113,30 @@ const std::vector<Option>& Options() {
          c.tls.ca = std::string(v);
          return !v.empty();
        }},
+      {"jwt_issuer", "issuer (iss) of accepted bearer tokens",
+       [](absl::string_view v, ServerConfig& c) {
+         c.jwt.issuer = std::string(v);
+         return !v.empty();
+       }},
+      {"jwt_audience", "audience (aud) bearer tokens must name",
+       [](absl::string_view v, ServerConfig& c) {
+         c.jwt.audience = std::string(v);
+         return !v.empty();
+       }},
+      {"jwt_keys", "PEM public keys of the identity provider, comma-separated "
+                   "files",
+       [](absl::string_view v, ServerConfig& c) {
+         return ReadPemFiles(v, c.jwt.public_keys_pem);
+       }},
+      {"mtls_callers", "roles of client certificates: subject=role[@unit]"
+                       "[:service+service],...",
+       [](absl::string_view v, ServerConfig& c) {
+         absl::StatusOr<std::map<std::string, auth::Caller>> callers =
+             ParseMtlsCallers(ToStd(v));
+         if (!callers.ok()) return false;
+         c.mtls_callers = *std::move(callers);
+         return true;
+       }},
       {"log_requests", "log one JSON line per call (true/false)",
        [](absl::string_view v, ServerConfig& c) {
          return absl::SimpleAtob(v, &c.log_requests);
@@ -145,6 +185,47 @@ std::string EnvName(absl::string_view service, absl::string_view option) {
 }
 
 }  // namespace
+
+absl::StatusOr<std::map<std::string, auth::Caller>> ParseMtlsCallers(
+    std::string_view spec) {
+  std::map<std::string, auth::Caller> callers;
+  for (absl::string_view entry :
+       absl::StrSplit(ToAbsl(spec), ',', absl::SkipWhitespace())) {
+    auto bad = [&](absl::string_view why) {
+      return InvalidField("mtls_callers",
+                          absl::StrCat("mục \"", entry, "\": ", why));
+    };
+    std::pair<absl::string_view, absl::string_view> subject_rest =
+        absl::StrSplit(absl::StripAsciiWhitespace(entry),
+                       absl::MaxSplits('=', 1));
+    if (subject_rest.first.empty() || subject_rest.second.empty()) {
+      return bad("cần subject=role / expected subject=role");
+    }
+    std::pair<absl::string_view, absl::string_view> role_grants =
+        absl::StrSplit(subject_rest.second, absl::MaxSplits(':', 1));
+    std::pair<absl::string_view, absl::string_view> role_unit =
+        absl::StrSplit(role_grants.first, absl::MaxSplits('@', 1));
+    std::optional<auth::Role> role = auth::ParseRole(ToStd(role_unit.first));
+    if (!role.has_value()) return bad("vai trò không rõ / unknown role");
+    auth::Caller caller;
+    caller.id = std::string(subject_rest.first);
+    caller.authenticated = true;
+    caller.role = *role;
+    caller.unit = std::string(role_unit.second);
+    for (absl::string_view service :
+         absl::StrSplit(role_grants.second, '+', absl::SkipEmpty())) {
+      caller.granted_services.emplace_back(service);
+    }
+    bool needs_unit = *role == auth::Role::kDivision ||
+                      *role == auth::Role::kCommuneOfficer ||
+                      *role == auth::Role::kSchoolOfficer;
+    if (needs_unit && !absl::StartsWith(caller.unit, "units/")) {
+      return bad("vai trò này cần @units/{id} / this role needs @units/{id}");
+    }
+    callers[caller.id] = std::move(caller);
+  }
+  return callers;
+}
 
 absl::StatusOr<ServerConfig> LoadServerConfig(std::string_view service_name,
                                               int argc, char** argv) {

@@ -13,6 +13,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "libs/auth/caller.h"
+#include "libs/auth/jwt.h"
 #include "libs/server/tls.h"
 
 namespace hpedu::server {
@@ -34,7 +36,21 @@ struct ServerConfig {
   std::map<std::string, std::string> peer_addresses;
   // Mutual TLS (--tls_cert, --tls_key, --tls_ca); plaintext if unset.
   TlsFiles tls;
+  // People's bearer tokens: --jwt_issuer, --jwt_audience and --jwt_keys
+  // (comma-separated PEM public-key files, read when the config loads).
+  // With no key, no token is accepted.
+  auth::JwtVerifierOptions jwt;
+  // Roles of TLS client certificates by subject, --mtls_callers=
+  // "subject=role[@units/id][:service+service],...", e.g.
+  // "thue-hp=integration:indicators+budget". The hpedu services and
+  // "hpedu-cli" are callers with the service role unless listed; any other
+  // certificate is an integration granted nothing.
+  std::map<std::string, auth::Caller> mtls_callers;
 };
+
+// Parses one --mtls_callers value. INVALID_ARGUMENT naming the bad entry.
+absl::StatusOr<std::map<std::string, auth::Caller>> ParseMtlsCallers(
+    std::string_view spec);
 
 // The services a process may call, each configured by --<name>_addr.
 inline constexpr std::string_view kPeerServices[] = {

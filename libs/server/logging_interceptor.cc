@@ -51,7 +51,12 @@ class LoggingInterceptor : public grpc::experimental::Interceptor {
             InterceptionHookPoints::PRE_SEND_STATUS)) {
       // The handler reports the ids it settled on (generated when the caller
       // sent none) in trailing metadata; prefer them.
-      const auto* trailing = methods->GetSendTrailingMetadata();
+      auto* trailing = methods->GetSendTrailingMetadata();
+      if (auto it = trailing->find(std::string(kCallerMetadataKey));
+          it != trailing->end()) {
+        caller_ = it->second;
+        trailing->erase(it);
+      }
       if (auto id = Find(*trailing, "x-request-id"); !id.empty()) {
         request_id_ = std::string(id);
       }
@@ -68,8 +73,10 @@ class LoggingInterceptor : public grpc::experimental::Interceptor {
     std::string_view method = info_->method();
     bool is_health = absl::StartsWith(ToAbsl(method), "/grpc.health.v1.Health/");
     if (is_health && status.ok()) return;
-    std::string caller;
-    if (auto* context = info_->server_context(); context != nullptr) {
+    // The caller the handler authenticated; else the TLS peer, if any.
+    std::string caller = caller_;
+    if (auto* context = info_->server_context();
+        caller.empty() && context != nullptr) {
       caller = PeerIdentity(*context);
     }
     if (caller.empty()) caller = "anonymous";
@@ -97,6 +104,49 @@ class LoggingInterceptor : public grpc::experimental::Interceptor {
   absl::Time start_;
   std::string trace_id_;
   std::string request_id_;
+  std::string caller_;
+};
+
+// Hands the method name to the CallContextFactory through the received
+// metadata (the one per-call place both can see), after removing any value a
+// client sent under the same key; removes the caller the handler named for
+// the log from the trailing metadata. Last in the chain.
+class MethodInterceptor : public grpc::experimental::Interceptor {
+ public:
+  explicit MethodInterceptor(grpc::experimental::ServerRpcInfo* info)
+      : info_(info) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      auto* metadata = methods->GetRecvInitialMetadata();
+      const grpc::string_ref key(kMethodMetadataKey.data(),
+                                 kMethodMetadataKey.size());
+      metadata->erase(key);
+      // Both strings outlive the call: a constant and the server's
+      // registered method name.
+      metadata->emplace(key, grpc::string_ref(info_->method()));
+    }
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::PRE_SEND_STATUS)) {
+      // Last in the chain: what was for the log does not leave the server.
+      methods->GetSendTrailingMetadata()->erase(
+          std::string(kCallerMetadataKey));
+    }
+    methods->Proceed();
+  }
+
+ private:
+  grpc::experimental::ServerRpcInfo* info_;
+};
+
+class MethodInterceptorFactory
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    return new MethodInterceptor(info);
+  }
 };
 
 }  // namespace
@@ -116,6 +166,7 @@ MakeInterceptorChain(const std::string& service, bool log_requests) {
   if (log_requests) {
     chain.push_back(std::make_unique<LoggingInterceptorFactory>(service));
   }
+  chain.push_back(std::make_unique<MethodInterceptorFactory>());
   return chain;
 }
 

@@ -21,8 +21,7 @@ namespace {
 class ServiceHostImpl final : public ServiceHost {
  public:
   explicit ServiceHostImpl(ServerConfig config)
-      : config_(std::move(config)),
-        contexts_(config_.default_deadline) {}
+      : config_(std::move(config)) {}
 
   ~ServiceHostImpl() override { Shutdown(absl::ZeroDuration()); }
 
@@ -34,8 +33,9 @@ class ServiceHostImpl final : public ServiceHost {
     ASSIGN_OR_RETURN(pool_, db::Pool::Create(db::PoolOptions{
                                 config_.db, config_.db_pool_size,
                                 std::move(definition.statements)}));
+    ASSIGN_OR_RETURN(contexts_, CallContextFactory::Create(config_));
     executor_ = std::make_unique<Executor>(config_.workers, config_.max_queue);
-    calls_ = std::make_unique<UnaryCalls>(executor_.get(), &contexts_);
+    calls_ = std::make_unique<UnaryCalls>(executor_.get(), contexts_.get());
     ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> server_credentials,
                      MakeServerCredentials(config_.tls));
     ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> peer_credentials,
@@ -122,7 +122,7 @@ class ServiceHostImpl final : public ServiceHost {
   }
 
   ServerConfig config_;
-  CallContextFactory contexts_;
+  std::unique_ptr<CallContextFactory> contexts_;
   std::unique_ptr<db::Pool> pool_;
   std::unique_ptr<Executor> executor_;
   std::unique_ptr<UnaryCalls> calls_;

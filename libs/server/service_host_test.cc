@@ -23,8 +23,10 @@
 #include "libs/server/log.h"
 #include "libs/status/status_matchers.h"
 #include "nlohmann/json.hpp"
+#include "libs/testing/identity.h"
 #include "libs/testing/postgres_server.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "hpedu/testing/v1/whoami_service.grpc.pb.h"
 
 namespace hpedu::server {
 namespace {
@@ -49,6 +51,61 @@ ServiceDefinition TestDefinition() {
   definition.make_services = [](ServiceEnv&) {
     return absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>>(
         std::vector<std::unique_ptr<grpc::Service>>{});
+  };
+  return definition;
+}
+
+using ::hpedu::testing::TestIdentity;
+namespace tv1 = ::hpedu::testing::v1;
+
+// Answers with the CallContext the host built for the call.
+class WhoamiService final : public tv1::WhoamiService::CallbackService {
+ public:
+  explicit WhoamiService(UnaryCalls& calls) : calls_(calls) {}
+
+  grpc::ServerUnaryReactor* Whoami(grpc::CallbackServerContext* context,
+                                   const tv1::WhoamiRequest* request,
+                                   tv1::WhoamiResponse* response) override {
+    return calls_.Run<tv1::WhoamiResponse>(
+        context, response,
+        [request](const CallContext& call)
+            -> absl::StatusOr<tv1::WhoamiResponse> {
+          tv1::WhoamiResponse out;
+          out.set_caller_id(call.caller().id);
+          out.set_role(std::string(auth::RoleName(call.caller().role)));
+          out.set_unit(call.caller().unit);
+          out.set_method(call.method());
+          out.set_trace_id(call.trace().trace_id);
+          if (!request->forward_to().empty()) {
+            auto stub = tv1::WhoamiService::NewStub(grpc::CreateChannel(
+                request->forward_to(), grpc::InsecureChannelCredentials()));
+            std::unique_ptr<grpc::ClientContext> client =
+                call.NewClientContext();
+            grpc::Status status = stub->Whoami(
+                client.get(), tv1::WhoamiRequest(), out.mutable_forwarded());
+            if (!status.ok()) {
+              return absl::Status(
+                  static_cast<absl::StatusCode>(status.error_code()),
+                  status.error_message());
+            }
+          }
+          return out;
+        });
+  }
+
+ private:
+  UnaryCalls& calls_;
+};
+
+ServiceDefinition WhoamiDefinition() {
+  ServiceDefinition definition;
+  definition.name = "hosttest";
+  definition.service_names = {"hpedu.testing.v1.WhoamiService"};
+  definition.make_services = [](ServiceEnv& env) {
+    std::vector<std::unique_ptr<grpc::Service>> services;
+    services.push_back(std::make_unique<WhoamiService>(env.calls));
+    return absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>>(
+        std::move(services));
   };
   return definition;
 }
@@ -342,6 +399,174 @@ TEST_F(ServiceHostTest, RefusesAnAddressInUse) {
   second.listen_address = Address(**first);
   EXPECT_THAT(ServiceHost::Start(second, TestDefinition()),
               StatusIs(absl::StatusCode::kUnavailable));
+}
+
+}  // namespace
+}  // namespace hpedu::server
+
+namespace hpedu::server {
+namespace {
+
+grpc::Status CallWhoami(const std::string& address, const std::string& token,
+                        tv1::WhoamiResponse* response,
+                        const std::string& forward_to = "",
+                        const std::string& spoofed_method = "") {
+  auto stub =
+      tv1::WhoamiService::NewStub(TestIdentity::Channel(address, token));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  if (!spoofed_method.empty()) {
+    context.AddMetadata(std::string(kMethodMetadataKey), spoofed_method);
+  }
+  tv1::WhoamiRequest request;
+  request.set_forward_to(forward_to);
+  grpc::Status status = stub->Whoami(&context, request, response);
+  // Internal metadata never reaches the client.
+  EXPECT_EQ(context.GetServerTrailingMetadata().count(
+                std::string(kCallerMetadataKey)),
+            0u);
+  return status;
+}
+
+TEST_F(ServiceHostTest, EveryRpcNeedsAnIdentityButHealthDoesNot) {
+  TestIdentity::Configure(config_);
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<ServiceHost> host,
+                       ServiceHost::Start(config_, WhoamiDefinition()));
+  tv1::WhoamiResponse response;
+  grpc::Status status = CallWhoami(Address(*host), "", &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(status.error_message(), HasSubstr("Chưa xác thực"));
+  // Health and reflection stay open for probes and tools.
+  EXPECT_EQ(Health(*host), HealthResponse::SERVING);
+}
+
+TEST_F(ServiceHostTest, ABearerTokenNamesThePersonRoleAndUnit) {
+  TestIdentity::Configure(config_);
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<ServiceHost> host,
+                       ServiceHost::Start(config_, WhoamiDefinition()));
+  tv1::WhoamiResponse response;
+  grpc::Status status = CallWhoami(
+      Address(*host),
+      TestIdentity::Token(auth::Role::kCommuneOfficer, "units/do-son",
+                          "can-bo-do-son"),
+      &response, "", "/evil.Service/Spoof");
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.caller_id(), "can-bo-do-son");
+  EXPECT_EQ(response.role(), "commune_officer");
+  EXPECT_EQ(response.unit(), "units/do-son");
+  // The method is the server's, whatever the client claims.
+  EXPECT_EQ(response.method(), "/hpedu.testing.v1.WhoamiService/Whoami");
+}
+
+TEST_F(ServiceHostTest, BadTokensAreRefusedAtTheServer) {
+  TestIdentity::Configure(config_);
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<ServiceHost> host,
+                       ServiceHost::Start(config_, WhoamiDefinition()));
+  auto sign = [](std::string_view issuer, std::string_view audience,
+                 absl::Time expiry, absl::Time now, std::string role) {
+    auth::TokenClaims claims;
+    claims.subject = "x";
+    claims.role = std::move(role);
+    claims.expiry = expiry;
+    return auth::SignToken(claims, issuer, audience, "ES256",
+                           TestIdentity::PrivateKeyPem(), now)
+        .value();
+  };
+  absl::Time now = absl::Now();
+  const std::string iss(TestIdentity::kIssuer), aud(TestIdentity::kAudience);
+  struct Case {
+    std::string name;
+    std::string token;
+  } cases[] = {
+      {"expired", sign(iss, aud, now - absl::Hours(1), now - absl::Hours(2),
+                       "leadership")},
+      {"wrong issuer", sign("https://evil.example", aud, now + absl::Hours(1),
+                            now, "leadership")},
+      {"wrong audience",
+       sign(iss, "another-app", now + absl::Hours(1), now, "leadership")},
+      {"claims the service role",
+       sign(iss, aud, now + absl::Hours(1), now, "service")},
+      {"unknown role", sign(iss, aud, now + absl::Hours(1), now, "admin")},
+      {"garbage", "not.a.token"},
+  };
+  for (const Case& c : cases) {
+    tv1::WhoamiResponse response;
+    EXPECT_EQ(CallWhoami(Address(*host), c.token, &response).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED)
+        << c.name;
+  }
+}
+
+TEST_F(ServiceHostTest, WithoutKeysNoTokenIsAccepted) {
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<ServiceHost> host,
+                       ServiceHost::Start(config_, WhoamiDefinition()));
+  tv1::WhoamiResponse response;
+  grpc::Status status = CallWhoami(
+      Address(*host), TestIdentity::Token(auth::Role::kLeadership), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(ServiceHostTest, CallsMadeForAPersonCarryTheirTokenAndTrace) {
+  TestIdentity::Configure(config_);
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<ServiceHost> front,
+                       ServiceHost::Start(config_, WhoamiDefinition()));
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<ServiceHost> back,
+                       ServiceHost::Start(config_, WhoamiDefinition()));
+  tv1::WhoamiResponse response;
+  grpc::Status status = CallWhoami(
+      Address(*front),
+      TestIdentity::Token(auth::Role::kSchoolOfficer, "units/thcs-1", "gv"),
+      &response, Address(*back));
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.forwarded().caller_id(), "gv");
+  EXPECT_EQ(response.forwarded().role(), "school_officer");
+  EXPECT_EQ(response.forwarded().unit(), "units/thcs-1");
+  EXPECT_EQ(response.forwarded().trace_id(), response.trace_id());
+}
+
+TEST_F(ServiceHostTest, CertificatesMapToConfiguredRoles) {
+  std::string root =
+      ::testing::TempDir() + "/pki_roles_" + std::to_string(getpid());
+  std::string pki = MakeCerts(root, "hosttest plans thue-hp unknown-system");
+  config_.tls = TlsFiles{pki + "/hosttest.pem", pki + "/hosttest.key",
+                         pki + "/ca.pem"};
+  ASSERT_OK_AND_ASSIGN(config_.mtls_callers,
+                       ParseMtlsCallers("thue-hp=integration:budget+indicators"));
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<ServiceHost> host,
+                       ServiceHost::Start(config_, WhoamiDefinition()));
+  auto whoami = [&](const std::string& name) {
+    TlsFiles client{pki + "/" + name + ".pem", pki + "/" + name + ".key",
+                    pki + "/ca.pem"};
+    auto stub = tv1::WhoamiService::NewStub(grpc::CreateChannel(
+        Address(*host), MakeChannelCredentials(client).value()));
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    tv1::WhoamiResponse response;
+    grpc::Status status =
+        stub->Whoami(&context, tv1::WhoamiRequest(), &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  };
+  EXPECT_EQ(whoami("plans").role(), "service");
+  EXPECT_EQ(whoami("thue-hp").role(), "integration");
+  // Signed by our CA but configured nowhere: an integration granted nothing.
+  tv1::WhoamiResponse unknown = whoami("unknown-system");
+  EXPECT_EQ(unknown.caller_id(), "unknown-system");
+  EXPECT_EQ(unknown.role(), "integration");
+}
+
+TEST(MtlsCallersTest, ParsesRolesUnitsAndGrantsAndNamesBadEntries) {
+  ASSERT_OK_AND_ASSIGN(
+      auto callers,
+      ParseMtlsCallers("thue=integration:budget+indicators, "
+                       "ubnd-do-son=commune_officer@units/do-son"));
+  EXPECT_EQ(callers.at("thue").granted_services,
+            (std::vector<std::string>{"budget", "indicators"}));
+  EXPECT_EQ(callers.at("ubnd-do-son").unit, "units/do-son");
+  EXPECT_THAT(ParseMtlsCallers("x=admin"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("x=admin")));
+  EXPECT_THAT(ParseMtlsCallers("x=commune_officer"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 }  // namespace

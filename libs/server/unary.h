@@ -15,37 +15,57 @@
 #define HPEDU_LIBS_SERVER_UNARY_H_
 
 #include <functional>
+#include <map>
+#include <memory>
+#include <string>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
+#include "libs/auth/jwt.h"
 #include "libs/server/call_context.h"
+#include "libs/server/config.h"
 #include "libs/server/executor.h"
 
 namespace hpedu::server {
 
-// Builds the CallContext of an incoming call: caller, trace, request id and
-// the effective deadline. Thread-safe; shared by all services of a process.
+// Builds the CallContext of an incoming call: the authenticated caller,
+// trace, request id, method and the effective deadline. Thread-safe; shared
+// by all services of a process.
+//
+// Authentication: a call with `authorization: Bearer <JWT>` is the person the
+// verified token names (role and unit from its claims); otherwise the TLS
+// client certificate's subject is the caller, with the role that
+// ServerConfig::mtls_callers gives it. Anything else is UNAUTHENTICATED.
 class CallContextFactory {
  public:
-  explicit CallContextFactory(absl::Duration default_deadline)
-      : default_deadline_(default_deadline) {}
-  virtual ~CallContextFactory() = default;
+  // INVALID_ARGUMENT if the token options are unusable (keys without an
+  // issuer, say).
+  static absl::StatusOr<std::unique_ptr<CallContextFactory>> Create(
+      const ServerConfig& config);
 
-  // UNAUTHENTICATED if the caller must be known and is not (identity is an
-  // extension point: the base class accepts everyone).
-  virtual absl::StatusOr<CallContext> Make(
-      grpc::CallbackServerContext* context) const;
-
- protected:
-  // Who is calling. The base class uses the TLS peer identity if any.
-  virtual absl::StatusOr<Caller> ResolveCaller(
-      const grpc::CallbackServerContext& context) const;
+  // UNAUTHENTICATED, with an ErrorInfo reason (NO_IDENTITY, TOKEN_*), unless
+  // the call carries an accepted identity.
+  absl::StatusOr<CallContext> Make(grpc::CallbackServerContext* context) const {
+    return Make(context, default_deadline_);
+  }
+  // The same with another cap on the deadline (long imports).
+  absl::StatusOr<CallContext> Make(grpc::CallbackServerContext* context,
+                                   absl::Duration max_deadline) const;
 
  private:
+  CallContextFactory(const ServerConfig& config,
+                     std::unique_ptr<auth::JwtVerifier> verifier);
+
+  absl::StatusOr<Caller> Authenticate(
+      const grpc::CallbackServerContext& context,
+      std::string* bearer_token) const;
+
   absl::Duration default_deadline_;
+  std::unique_ptr<auth::JwtVerifier> verifier_;  // null: tokens refused
+  std::map<std::string, Caller> mtls_callers_;
 };
 
 // Thread-safe. Owned by a service; must outlive its calls.
@@ -53,6 +73,10 @@ class UnaryCalls {
  public:
   UnaryCalls(Executor* executor, const CallContextFactory* contexts)
       : executor_(executor), contexts_(contexts) {}
+
+  // For handlers that are not unary (client streams): the same contexts.
+  const CallContextFactory& contexts() const { return *contexts_; }
+  Executor& executor() const { return *executor_; }
 
   // Runs `handler` on the executor and finishes the call with its result,
   // which is moved into `*response` when OK.

@@ -10,6 +10,7 @@
 #include "libs/server/log.h"
 #include "libs/server/service_host.h"
 #include "libs/status/status_matchers.h"
+#include "libs/testing/identity.h"
 #include "libs/testing/postgres_server.h"
 #include "libs/text/vietnamese.h"
 #include "nlohmann/json.hpp"
@@ -29,11 +30,11 @@ class CliRegistryTest : public ::testing::Test {
     server::SetLogSinkForTesting(+[](std::string_view) {});
     auto& pg = hpedu::testing::SharedPostgresServer();
     std::string database = pg.CreateDatabase().value();
-    server::ServerConfig config;
-    config.service = "registry";
-    config.db = pg.ProvisionService(database, "registry").value();
-    config.listen_address = "127.0.0.1:0";
-    host_ = server::ServiceHost::Start(config, registry::Definition())
+    host_ = server::ServiceHost::Start(
+                hpedu::testing::TestServerConfig(
+                    "registry",
+                    pg.ProvisionService(database, "registry").value()),
+                registry::Definition())
                 .value()
                 .release();
     address_ = new std::string(absl::StrCat("127.0.0.1:", host_->port()));
@@ -50,6 +51,8 @@ class CliRegistryTest : public ::testing::Test {
     Invocation invocation;
     invocation.args = std::move(args);
     invocation.addr = *address_;
+    invocation.token =
+        hpedu::testing::TestIdentity::Token(auth::Role::kLeadership);
     return invocation;
   }
 

@@ -59,7 +59,8 @@ absl::StatusOr<Target> Connect(const pb::ServiceDescriptor& service,
   Target target;
   target.address = *address;
   target.client =
-      std::make_unique<DynamicClient>(*std::move(channel), invocation.timeout);
+      std::make_unique<DynamicClient>(*std::move(channel), invocation.timeout,
+                                      invocation.token);
   return target;
 }
 
@@ -307,7 +308,8 @@ int RunHealth(const Invocation& invocation) {
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
       CreateChannel(*address);
   if (!channel.ok()) return Usage(std::string(channel.status().message()));
-  DynamicClient client(*std::move(channel), invocation.timeout);
+  DynamicClient client(*std::move(channel), invocation.timeout,
+                       invocation.token);
 
   // grpc.health.v1.HealthCheckRequest{service = 1}, encoded by hand: the
   // health protos are not part of the compiled-in set.

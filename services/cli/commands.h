@@ -35,6 +35,8 @@ struct Invocation {
   bool dry_run = false;
   // --service=X: the health-checked service name (health).
   std::string health_service;
+  // $HPEDU_TOKEN: a bearer token sent with every call (see `hpedu token`).
+  std::string token;
   // Every other --name=value (a bare --name means "true"), in order: request
   // fields for call and list.
   std::vector<std::pair<std::string, std::string>> field_flags;
@@ -46,6 +48,8 @@ int RunImport(const Invocation& invocation);
 int RunHealth(const Invocation& invocation);
 int RunMethods(const Invocation& invocation);
 int RunDescribe(const Invocation& invocation);
+// `token`: a locally signed bearer token for a role and scope.
+int RunToken(const Invocation& invocation);
 // `db provision`: the database side of a service (see libs/db/provision.h).
 int RunDb(const Invocation& invocation);
 

@@ -244,8 +244,10 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateChannel(
 }
 
 DynamicClient::DynamicClient(std::shared_ptr<grpc::Channel> channel,
-                             absl::Duration timeout)
-    : channel_(std::move(channel)), timeout_(timeout) {}
+                             absl::Duration timeout, std::string bearer_token)
+    : channel_(std::move(channel)),
+      timeout_(timeout),
+      bearer_token_(std::move(bearer_token)) {}
 
 std::unique_ptr<pb::Message> DynamicClient::NewRequest(
     const pb::MethodDescriptor& method) {
@@ -291,6 +293,9 @@ absl::StatusOr<std::string> DynamicClient::CallRaw(
   grpc::GenericStub stub(channel_);
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+  if (!bearer_token_.empty()) {
+    context.AddMetadata("authorization", "Bearer " + bearer_token_);
+  }
   grpc::Slice request_slice(request_bytes);
   grpc::ByteBuffer request(&request_slice, 1);
   grpc::ByteBuffer response;

@@ -79,7 +79,9 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateChannel(
 class DynamicClient {
  public:
   // Each call gets a deadline of `timeout` from its start.
-  DynamicClient(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout);
+  // Every call carries `bearer_token`, if any, as `authorization: Bearer`.
+  DynamicClient(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout,
+                std::string bearer_token = "");
 
   // An empty request of `method`, or one parsed from `json`.
   std::unique_ptr<google::protobuf::Message> NewRequest(
@@ -101,6 +103,7 @@ class DynamicClient {
  private:
   std::shared_ptr<grpc::Channel> channel_;
   absl::Duration timeout_;
+  std::string bearer_token_;
   google::protobuf::DynamicMessageFactory factory_;
 };
 

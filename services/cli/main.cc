@@ -48,6 +48,11 @@ constexpr Command kCommands[] = {
      "[--host=h]\n"
      "      Tạo vai trò và schema riêng cho một dịch vụ; in chuỗi kết nối.\n"
      "      [Create a service's role and schema; print its conninfo.]"},
+    {"token", &hpedu::cli::RunToken,
+     "token --role=<vai trò> [--unit=units/<id>] [--sub=<mã>] [--ttl=8h]\n"
+     "      Tạo token dùng thử, ký bằng khoá cục bộ (HPEDU_TOKEN_KEY); đặt\n"
+     "      HPEDU_TOKEN=<token> để gọi các dịch vụ với vai trò đó.\n"
+     "      [Mint a local bearer token; HPEDU_TOKEN sends it with calls.]"},
     {"describe", &hpedu::cli::RunDescribe,
      "describe <Message|Enum|Dịch vụ|Phương thức>\n"
      "      In định nghĩa proto. [Print the proto definition.]"},
@@ -125,6 +130,9 @@ int main(int argc, char** argv) {
   }
 
   Invocation invocation;
+  if (const char* token = std::getenv("HPEDU_TOKEN"); token != nullptr) {
+    invocation.token = token;
+  }
   if (const char* timeout = std::getenv("HPEDU_TIMEOUT");
       timeout != nullptr && *timeout != '\0' &&
       !ParseTimeout(timeout, invocation.timeout)) {
@@ -176,7 +184,7 @@ int main(int argc, char** argv) {
     if (command.name == command_name) {
       if (!invocation.field_flags.empty() && command_name != "call" &&
           command_name != "list" && command_name != "import" &&
-          command_name != "db") {
+          command_name != "db" && command_name != "token") {
         return Usage("tùy chọn không hợp lệ (unknown option) --" +
                      invocation.field_flags.front().first);
       }

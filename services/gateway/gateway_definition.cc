@@ -78,12 +78,15 @@ const GatewayOption* FindGatewayOption(std::string_view name) {
 class GatewayImpl final : public Gateway {
  public:
   explicit GatewayImpl(GatewayConfig config)
-      : config_(std::move(config)),
-        contexts_(config_.server.default_deadline) {}
+      : config_(std::move(config)) {}
 
   ~GatewayImpl() override { Shutdown(absl::ZeroDuration()); }
 
   absl::Status Init() {
+    absl::StatusOr<std::unique_ptr<server::CallContextFactory>> contexts =
+        server::CallContextFactory::Create(config_.server);
+    if (!contexts.ok()) return contexts.status();
+    contexts_ = *std::move(contexts);
     absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> server_credentials =
         server::MakeServerCredentials(config_.server.tls);
     if (!server_credentials.ok()) return server_credentials.status();
@@ -94,7 +97,7 @@ class GatewayImpl final : public Gateway {
         config_.server.peer_addresses, config_.server.max_message_bytes,
         *peer_credentials);
     backends_ = std::make_unique<Backends>(peers_.get(), config_.backends);
-    service_ = std::make_unique<GatewayServiceImpl>(&contexts_, backends_.get(),
+    service_ = std::make_unique<GatewayServiceImpl>(contexts_.get(), backends_.get(),
                                                     config_.views);
 
     grpc::EnableDefaultHealthCheckService(true);
@@ -168,7 +171,7 @@ class GatewayImpl final : public Gateway {
 
  private:
   GatewayConfig config_;
-  server::CallContextFactory contexts_;
+  std::unique_ptr<server::CallContextFactory> contexts_;
   std::unique_ptr<server::PeerChannels> peers_;
   std::unique_ptr<Backends> backends_;
   std::unique_ptr<GatewayServiceImpl> service_;

@@ -58,13 +58,6 @@ void CheckDueWithin(int days, std::string_view field, FieldViolations& v) {
 
 int DueWithin(int days) { return days == 0 ? 14 : days; }
 
-// Authorization: every view reads; the Scope is its unit. Until the
-// identity library lands every caller may read (the backends check their own
-// objects with the forwarded identity).
-absl::Status Authorize(const Outgoing& /*out*/, std::string_view /*unit*/) {
-  return absl::OkStatus();
-}
-
 rv1::ListUnitsRequest ChildrenOf(const std::string& parent) {
   rv1::ListUnitsRequest request;
   request.set_parent(parent);
@@ -118,9 +111,16 @@ GatewayServiceImpl::GatewayServiceImpl(
     : contexts_(contexts), backends_(backends), options_(std::move(options)) {}
 
 absl::StatusOr<Outgoing> GatewayServiceImpl::Begin(
-    grpc::CallbackServerContext* context) const {
+    grpc::CallbackServerContext* context, const std::string& commune) const {
   absl::StatusOr<server::CallContext> call = contexts_->Make(context);
   if (!call.ok()) return call.status();
+  // Authorize: a commune's view is that commune's data; every other view is
+  // a city-wide aggregate. The backends check again with the same identity.
+  absl::Status allowed =
+      commune.empty()
+          ? authorizer_.CanReadAggregate(call->caller())
+          : authorizer_.CanRead(call->caller(), auth::Scope{.commune = commune});
+  if (!allowed.ok()) return allowed;
   Outgoing out;
   out.deadline = BackendDeadline(call->deadline(), absl::Now(), options_);
   server::TraceContext trace = call->trace();
@@ -139,8 +139,6 @@ absl::StatusOr<Outgoing> GatewayServiceImpl::Begin(
 grpc::ServerUnaryReactor* GatewayServiceImpl::GetCityOverview(
     grpc::CallbackServerContext* context,
     const v1::GetCityOverviewRequest* request, v1::Overview* response) {
-  absl::StatusOr<Outgoing> out = Begin(context);
-  if (!out.ok()) return Reject(context, out.status());
   FieldViolations violations;
   if (request->period().empty()) violations.Add("period", "bắt buộc / required");
   CheckDueWithin(request->due_within_days(), "due_within_days", violations);
@@ -151,9 +149,8 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetCityOverview(
     }
   }
   if (!violations.empty()) return Reject(context, violations.ToStatus());
-  if (absl::Status s = Authorize(*out, options_.city); !s.ok()) {
-    return Reject(context, s);
-  }
+  absl::StatusOr<Outgoing> out = Begin(context, "");
+  if (!out.ok()) return Reject(context, out.status());
 
   struct Parts {
     Slot<std::vector<iv1::Indicator>> catalogue;
@@ -215,8 +212,6 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetCityOverview(
 grpc::ServerUnaryReactor* GatewayServiceImpl::GetCommuneProfile(
     grpc::CallbackServerContext* context,
     const v1::GetCommuneProfileRequest* request, v1::Overview* response) {
-  absl::StatusOr<Outgoing> out = Begin(context);
-  if (!out.ok()) return Reject(context, out.status());
   FieldViolations violations;
   if (!IsUnit(request->commune())) {
     violations.Add("commune", "phải có dạng units/{commune}");
@@ -224,9 +219,8 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetCommuneProfile(
   if (request->period().empty()) violations.Add("period", "bắt buộc / required");
   CheckDueWithin(request->due_within_days(), "due_within_days", violations);
   if (!violations.empty()) return Reject(context, violations.ToStatus());
-  if (absl::Status s = Authorize(*out, request->commune()); !s.ok()) {
-    return Reject(context, s);
-  }
+  absl::StatusOr<Outgoing> out = Begin(context, request->commune());
+  if (!out.ok()) return Reject(context, out.status());
 
   struct Parts {
     Slot<std::vector<iv1::Indicator>> catalogue;
@@ -280,8 +274,6 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetCommuneProfile(
 grpc::ServerUnaryReactor* GatewayServiceImpl::RankCommunes(
     grpc::CallbackServerContext* context,
     const v1::RankCommunesRequest* request, v1::CommuneRanking* response) {
-  absl::StatusOr<Outgoing> out = Begin(context);
-  if (!out.ok()) return Reject(context, out.status());
   FieldViolations violations;
   if (!absl::StartsWith(request->indicator(), "indicators/") ||
       request->indicator() == "indicators/-") {
@@ -289,9 +281,8 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::RankCommunes(
   }
   if (request->period().empty()) violations.Add("period", "bắt buộc / required");
   if (!violations.empty()) return Reject(context, violations.ToStatus());
-  if (absl::Status s = Authorize(*out, options_.city); !s.ok()) {
-    return Reject(context, s);
-  }
+  absl::StatusOr<Outgoing> out = Begin(context, "");
+  if (!out.ok()) return Reject(context, out.status());
 
   struct Parts {
     Slot<std::vector<iv1::Indicator>> catalogue;
@@ -326,17 +317,14 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::RankCommunes(
 grpc::ServerUnaryReactor* GatewayServiceImpl::GetPlanCascade(
     grpc::CallbackServerContext* context,
     const v1::GetPlanCascadeRequest* request, v1::PlanCascade* response) {
-  absl::StatusOr<Outgoing> out = Begin(context);
-  if (!out.ok()) return Reject(context, out.status());
   FieldViolations violations;
   if (!absl::StartsWith(request->document(), "documents/")) {
     violations.Add("document", "phải có dạng documents/{document}");
   }
   CheckDueWithin(request->due_within_days(), "due_within_days", violations);
   if (!violations.empty()) return Reject(context, violations.ToStatus());
-  if (absl::Status s = Authorize(*out, options_.city); !s.ok()) {
-    return Reject(context, s);
-  }
+  absl::StatusOr<Outgoing> out = Begin(context, "");
+  if (!out.ok()) return Reject(context, out.status());
 
   struct Parts {
     Slot<pv1::Document> document;
@@ -374,19 +362,14 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetPlanCascade(
 grpc::ServerUnaryReactor* GatewayServiceImpl::GetChasingList(
     grpc::CallbackServerContext* context,
     const v1::GetChasingListRequest* request, v1::ChasingView* response) {
-  absl::StatusOr<Outgoing> out = Begin(context);
-  if (!out.ok()) return Reject(context, out.status());
   FieldViolations violations;
   if (!request->commune().empty() && !IsUnit(request->commune())) {
     violations.Add("commune", "phải có dạng units/{commune}");
   }
   CheckDueWithin(request->due_within_days(), "due_within_days", violations);
   if (!violations.empty()) return Reject(context, violations.ToStatus());
-  if (absl::Status s = Authorize(
-          *out, request->commune().empty() ? options_.city : request->commune());
-      !s.ok()) {
-    return Reject(context, s);
-  }
+  absl::StatusOr<Outgoing> out = Begin(context, request->commune());
+  if (!out.ok()) return Reject(context, out.status());
 
   struct Parts {
     Slot<pv1::ChasingList> chasing;

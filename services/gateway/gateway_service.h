@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "hpedu/gateway/v1/gateway_service.grpc.pb.h"
+#include "libs/auth/authorize.h"
 #include "libs/server/unary.h"
 #include "services/gateway/backends.h"
 
@@ -65,10 +66,14 @@ class GatewayServiceImpl final : public v1::GatewayService::CallbackService {
       v1::ChasingView* response) override;
 
  private:
-  // Who calls and until when: the outgoing calls' metadata and deadline.
-  absl::StatusOr<Outgoing> Begin(grpc::CallbackServerContext* context) const;
+  // Who calls and until when: authenticates, then authorizes reading
+  // `commune` (empty: city-wide aggregates), then the outgoing calls'
+  // metadata and deadline.
+  absl::StatusOr<Outgoing> Begin(grpc::CallbackServerContext* context,
+                                 const std::string& commune) const;
 
   const server::CallContextFactory* contexts_;
+  const auth::Authorizer authorizer_{"gateway"};
   Backends* backends_;
   const ViewOptions options_;
 };

@@ -20,6 +20,7 @@
 #include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
 #include "hpedu/plans/v1/plans_service.grpc.pb.h"
 #include "libs/status/grpc_status.h"
+#include "libs/testing/identity.h"
 #include "libs/status/status_matchers.h"
 #include "nlohmann/json.hpp"
 #include "services/gateway/gateway_definition.h"
@@ -40,12 +41,17 @@ using testing::kPeriod;
 namespace iv1 = ::hpedu::indicators::v1;
 namespace pv1 = ::hpedu::plans::v1;
 
+using ::hpedu::testing::TestIdentity;
+
+std::string Bearer(auth::Role role = auth::Role::kLeadership,
+                   std::string_view unit = "", std::string_view subject = "tester") {
+  return absl::StrCat("Bearer ", TestIdentity::Token(role, unit, subject));
+}
+
 GatewayConfig Config(std::map<std::string, std::string> peers,
                      absl::Duration ttl = absl::ZeroDuration()) {
   GatewayConfig config;
-  config.server.service = "gateway";
-  config.server.listen_address = "127.0.0.1:0";
-  config.server.log_requests = false;
+  config.server = hpedu::testing::TestServerConfig("gateway", "");
   config.server.peer_addresses = std::move(peers);
   config.http_listen = "127.0.0.1:0";
   config.web_dir = "";
@@ -70,7 +76,7 @@ class GatewayTest : public ::testing::Test {
       grpc::Status (v1::GatewayService::Stub::*method)(grpc::ClientContext*,
                                                        const Request&, Response*),
       const Request& request, absl::Duration timeout = absl::Seconds(30),
-      const std::string& authorization = "") {
+      const std::string& authorization = Bearer()) {
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
     if (!authorization.empty()) context.AddMetadata("authorization", authorization);
@@ -123,8 +129,9 @@ TEST_F(GatewayTest, CityOverviewEqualsTheServicesFigures) {
   EXPECT_FALSE(overview.budget().status().available());
 
   // Figures equal the indicators service's own roll-up.
-  auto indicators = iv1::IndicatorsService::NewStub(grpc::CreateChannel(
-      suite.addresses().at("indicators"), grpc::InsecureChannelCredentials()));
+  auto indicators = iv1::IndicatorsService::NewStub(TestIdentity::Channel(
+      suite.addresses().at("indicators"),
+      TestIdentity::Token(auth::Role::kLeadership)));
   iv1::RollUpRequest roll_up;
   roll_up.set_indicator("indicators/-");
   roll_up.set_period(kPeriod);
@@ -147,8 +154,8 @@ TEST_F(GatewayTest, CityOverviewEqualsTheServicesFigures) {
   EXPECT_EQ(coloured, 114);
 
   // Plans: the chasing list's counts, and 71-NQ/TW's cascade (2 of 114).
-  auto plans = pv1::PlansService::NewStub(grpc::CreateChannel(
-      suite.addresses().at("plans"), grpc::InsecureChannelCredentials()));
+  auto plans = pv1::PlansService::NewStub(TestIdentity::Channel(
+      suite.addresses().at("plans"), TestIdentity::Token(auth::Role::kLeadership)));
   pv1::GetChasingListRequest chasing;
   *chasing.mutable_as_of() = OverviewRequest().as_of();
   chasing.set_due_within_days(14);
@@ -282,11 +289,12 @@ TEST_F(GatewayTest, IdenticalConcurrentRequestsShareOneBackendCall) {
   request.set_indicator("indicators/hp-16");
   request.set_period(kPeriod);
 
+  const std::string same_person = Bearer(auth::Role::kLeadership, "", "an");
   std::vector<std::future<absl::StatusOr<v1::CommuneRanking>>> answers;
   for (int i = 0; i < 8; ++i) {
     answers.push_back(std::async(std::launch::async, [&] {
       return Call(&v1::GatewayService::Stub::RankCommunes, request,
-                  absl::Seconds(10), "Bearer same-person");
+                  absl::Seconds(10), same_person);
     }));
   }
   for (auto& answer : answers) {
@@ -296,20 +304,21 @@ TEST_F(GatewayTest, IdenticalConcurrentRequestsShareOneBackendCall) {
   }
   EXPECT_EQ(fake.calls_of("RollUp"), 1);
   EXPECT_EQ(gateway_->backends().stats("RollUp").coalesced, 7);
-  EXPECT_EQ(fake.calls()[0].authorization, "Bearer same-person");
+  EXPECT_EQ(fake.calls()[0].authorization, same_person);
 
   // Then from the cache, saying so and how old.
   absl::SleepFor(absl::Milliseconds(20));
   ASSERT_OK_AND_ASSIGN(v1::CommuneRanking cached,
                        Call(&v1::GatewayService::Stub::RankCommunes, request,
-                            absl::Seconds(10), "Bearer same-person"));
+                            absl::Seconds(10), same_person));
   EXPECT_TRUE(cached.status().cached());
   EXPECT_GT(cached.status().age().nanos() + cached.status().age().seconds(), 0);
   EXPECT_EQ(fake.calls_of("RollUp"), 1);
 
   // Another identity never shares an answer.
   ASSERT_OK(Call(&v1::GatewayService::Stub::RankCommunes, request,
-                 absl::Seconds(10), "Bearer someone-else")
+                 absl::Seconds(10),
+                 Bearer(auth::Role::kLeadership, "", "someone-else"))
                 .status());
   EXPECT_EQ(fake.calls_of("RollUp"), 2);
 }
@@ -330,10 +339,13 @@ TEST_F(GatewayTest, HttpJsonRoundTripEqualsGrpc) {
   v1::RankCommunesRequest request;
   request.set_indicator("indicators/hp-16");
   request.set_period(kPeriod);
+  const std::string bearer = Bearer();  // one identity: one cache entry
   ASSERT_OK_AND_ASSIGN(v1::CommuneRanking grpc_answer,
-                       Call(&v1::GatewayService::Stub::RankCommunes, request));
+                       Call(&v1::GatewayService::Stub::RankCommunes, request,
+                            absl::Seconds(30), bearer));
 
   httplib::Client http("127.0.0.1", gateway_->http_port());
+  http.set_default_headers({{"Authorization", bearer}});
   httplib::Result post = http.Post("/api/v1/RankCommunes", Json(request),
                                    "application/json");
   ASSERT_TRUE(post);
@@ -350,8 +362,10 @@ TEST_F(GatewayTest, HttpJsonRoundTripEqualsGrpc) {
     answer->mutable_units_status()->clear_age();
     answer->mutable_units_status()->clear_cached();
   }
-  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(http_answer,
-                                                                 grpc_answer));
+  google::protobuf::util::MessageDifferencer differencer;
+  std::string differences;
+  differencer.ReportDifferencesToString(&differences);
+  EXPECT_TRUE(differencer.Compare(http_answer, grpc_answer)) << differences;
   ASSERT_FALSE(http_answer.communes().empty());
   EXPECT_EQ(http_answer.communes(0).rank(), 1);
 
@@ -367,6 +381,7 @@ TEST_F(GatewayTest, BadJsonIs400NamingTheField) {
   BackendSuite& suite = BackendSuite::Shared();
   StartGateway(Config(suite.addresses()));
   httplib::Client http("127.0.0.1", gateway_->http_port());
+  http.set_default_headers({{"Authorization", Bearer()}});
   struct Case {
     std::string body;
     std::string field;
@@ -407,8 +422,9 @@ TEST_F(GatewayTest, HttpForwardsAuthorizationAndTraceparent) {
   StartGateway(Config(peers));
   httplib::Client http("127.0.0.1", gateway_->http_port());
   const std::string trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+  const std::string bearer = Bearer();
   httplib::Headers headers = {
-      {"Authorization", "Bearer token-123"},
+      {"Authorization", bearer},
       {"traceparent", absl::StrCat("00-", trace_id, "-00f067aa0ba902b7-01")}};
   httplib::Result result = http.Post(
       "/api/v1/RankCommunes", headers,
@@ -418,7 +434,7 @@ TEST_F(GatewayTest, HttpForwardsAuthorizationAndTraceparent) {
   EXPECT_EQ(result->status, 200) << result->body;
   ASSERT_FALSE(fake.calls().empty());
   for (const auto& call : fake.calls()) {
-    EXPECT_EQ(call.authorization, "Bearer token-123");
+    EXPECT_EQ(call.authorization, bearer);
     EXPECT_THAT(call.traceparent, HasSubstr(trace_id));
     EXPECT_THAT(call.traceparent, ::testing::Not(HasSubstr("00f067aa0ba902b7")));
   }
@@ -443,6 +459,47 @@ TEST_F(GatewayTest, OpenApiDescribesEveryMethod) {
   EXPECT_EQ(document["components"]["schemas"]["hpedu.gateway.v1.Overview"]
                     ["properties"]["viewTime"]["format"],
             "date-time");
+}
+
+TEST_F(GatewayTest, CallersSeeWhatTheirRoleAllows) {
+  BackendSuite& suite = BackendSuite::Shared();
+  StartGateway(Config(suite.addresses()));
+  v1::GetCommuneProfileRequest own;
+  own.set_commune("units/phuong-do-son");
+  own.set_period(kPeriod);
+  v1::GetCommuneProfileRequest other = own;
+  other.set_commune("units/phuong-duong-kinh");
+  const std::string officer =
+      Bearer(auth::Role::kCommuneOfficer, "units/phuong-do-son");
+
+  EXPECT_THAT(Call(&v1::GatewayService::Stub::GetCommuneProfile, own,
+                   absl::Seconds(30), ""),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+  ASSERT_OK_AND_ASSIGN(v1::Overview profile,
+                       Call(&v1::GatewayService::Stub::GetCommuneProfile, own,
+                            absl::Seconds(30), officer));
+  EXPECT_TRUE(profile.indicators().status().available())
+      << profile.indicators().status().reason();
+  EXPECT_THAT(Call(&v1::GatewayService::Stub::GetCommuneProfile, other,
+                   absl::Seconds(30), officer),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+  v1::GetChasingListRequest chasing;
+  chasing.set_commune("units/phuong-duong-kinh");
+  EXPECT_THAT(Call(&v1::GatewayService::Stub::GetChasingList, chasing,
+                   absl::Seconds(30), officer),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+
+  // Over HTTP the same: 401 without a token, 403 for another commune.
+  httplib::Client http("127.0.0.1", gateway_->http_port());
+  httplib::Result anonymous = http.Get(
+      "/api/v1/GetCommuneProfile?commune=units/phuong-do-son&period=2025-2026");
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401);
+  http.set_default_headers({{"Authorization", officer}});
+  httplib::Result denied = http.Get(
+      "/api/v1/GetCommuneProfile?commune=units/phuong-duong-kinh&period=2025-2026");
+  ASSERT_TRUE(denied);
+  EXPECT_EQ(denied->status, 403);
 }
 
 TEST_F(GatewayTest, PlanCascadeAndChasingList) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -34,12 +35,20 @@ class StreamImportReactor final
  public:
   StreamImportReactor(IndicatorsServiceImpl& service,
                       server::Executor& executor,
+                      const server::CallContextFactory& contexts,
                       grpc::CallbackServerContext* context,
                       v1::ImportReportedValuesResponse* response)
       : service_(service),
         executor_(executor),
         context_(context),
         response_(response) {
+    // Authenticated before a byte is read; imports may take ten minutes.
+    absl::StatusOr<CallContext> call = contexts.Make(context, absl::Minutes(10));
+    if (!call.ok()) {
+      Finish(ToGrpcStatus(call.status()));
+      return;
+    }
+    call_.emplace(*std::move(call));
     StartRead(&chunk_);
   }
 
@@ -64,18 +73,7 @@ class StreamImportReactor final
     }
     // The client finished sending (or left): import off the gRPC thread.
     const bool queued = executor_.Submit([this] {
-      absl::Time deadline = absl::Now() + absl::Seconds(600);
-      if (context_->deadline() !=
-          std::chrono::system_clock::time_point::max()) {
-        deadline = absl::FromChrono(context_->deadline());
-      }
-      // The caller as UnaryCalls resolves it: the TLS peer, if any.
-      std::string peer = server::PeerIdentity(*context_);
-      server::Caller caller = peer.empty()
-                                  ? server::Caller{"anonymous", false}
-                                  : server::Caller{std::move(peer), true};
-      const CallContext call(context_, std::move(caller),
-                             server::TraceContext{}, "", deadline);
+      const CallContext& call = *call_;
       if (call.cancelled()) {
         Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
         return;
@@ -98,6 +96,7 @@ class StreamImportReactor final
   server::Executor& executor_;
   grpc::CallbackServerContext* context_;
   v1::ImportReportedValuesResponse* response_;
+  std::optional<CallContext> call_;
   v1::ImportReportedValuesRequest chunk_;
   std::string content_;
   bool first_ = true;
@@ -494,7 +493,8 @@ grpc::ServerReadReactor<v1::ImportReportedValuesRequest>*
 IndicatorsServiceImpl::StreamImportReportedValues(
     grpc::CallbackServerContext* context,
     v1::ImportReportedValuesResponse* response) {
-  return new StreamImportReactor(*this, stream_imports_, context, response);
+  return new StreamImportReactor(*this, stream_imports_, calls_.contexts(),
+                                 context, response);
 }
 
 grpc::ServerUnaryReactor* IndicatorsServiceImpl::RollUp(

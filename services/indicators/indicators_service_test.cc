@@ -21,13 +21,12 @@
 #include "libs/status/errors.h"
 #include "libs/status/grpc_status.h"
 #include "libs/status/status_matchers.h"
+#include "libs/testing/identity.h"
 #include "libs/testing/postgres_server.h"
 #include "services/indicators/demo/demo_indicators.h"
 #include "services/indicators/indicators_definition.h"
 #include "services/indicators/value_import.h"
-#include "services/registry/demo/demo_units.h"
-#include "services/registry/registry_definition.h"
-#include "services/registry/unit_import.h"
+#include "services/registry/testing/demo_registry.h"
 
 namespace hpedu::indicators {
 namespace {
@@ -39,75 +38,28 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
 using Stub = v1::IndicatorsService::Stub;
+using ::hpedu::testing::TestIdentity;
 namespace rv1 = ::hpedu::registry::v1;
 
 constexpr char kOverride[] = "bổ sung số liệu muộn (late data)";
 
-server::ServerConfig Config(const std::string& service, const std::string& db) {
-  server::ServerConfig config;
-  config.service = service;
-  config.db = db;
-  config.listen_address = "127.0.0.1:0";
-  config.db_pool_size = 2;
-  config.workers = 2;
-  config.default_deadline = absl::Seconds(120);
-  config.log_requests = false;
-  return config;
-}
-
-// The registry with the demo city, once per test binary (read-only here).
-struct Registry {
-  std::unique_ptr<server::ServiceHost> host;
-  std::vector<rv1::Unit> units;
-  std::string address;
-};
-
-Registry& SharedRegistry() {
-  static Registry* registry = [] {
-    auto* r = new Registry;
-    hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
-    const std::string database = pg.CreateDatabase().value();
-    r->host = server::ServiceHost::Start(
-                  Config("registry",
-                         pg.ProvisionService(database, "registry").value()),
-                  registry::Definition())
-                  .value();
-    r->address = absl::StrCat("127.0.0.1:", r->host->port());
-    r->units = registry::demo::DemoUnits(registry::demo::EmbeddedCommunesCsv())
-                   .value();
-    rv1::ImportUnitsRequest request;
-    request.set_csv_content(registry::FormatUnitsCsv(r->units));
-    rv1::ImportUnitsResponse response;
-    grpc::ClientContext context;
-    const grpc::Status status =
-        rv1::RegistryService::NewStub(
-            grpc::CreateChannel(r->address, grpc::InsecureChannelCredentials()))
-            ->ImportUnits(&context, request, &response);
-    if (!status.ok()) {
-      std::fprintf(stderr, "registry demo import: %s\n",
-                   status.error_message().c_str());
-      std::abort();
-    }
-    return r;
-  }();
-  return *registry;
-}
-
 class IndicatorsServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Registry& registry = SharedRegistry();
+    const registry::testing::DemoRegistry& registry =
+        registry::testing::SharedDemoRegistry();
     hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
     ASSERT_OK_AND_ASSIGN(std::string database, pg.CreateDatabase());
     ASSERT_OK_AND_ASSIGN(std::string db, pg.ProvisionService(database, "indicators"));
-    server::ServerConfig config = Config("indicators", db);
+    server::ServerConfig config =
+        hpedu::testing::TestServerConfig("indicators", db);
     config.peer_addresses["registry"] = registry.address;
     ASSERT_OK_AND_ASSIGN(
         host_, server::ServiceHost::Start(
                    config, Definition([] { return absl::CivilDay(2026, 6, 15); })));
-    stub_ = v1::IndicatorsService::NewStub(grpc::CreateChannel(
+    stub_ = v1::IndicatorsService::NewStub(TestIdentity::Channel(
         absl::StrCat("127.0.0.1:", host_->port()),
-        grpc::InsecureChannelCredentials()));
+        TestIdentity::Token(auth::Role::kLeadership)));
   }
 
   void TearDown() override {
@@ -306,7 +258,7 @@ TEST_F(IndicatorsServiceTest, CorrectionsKeepEveryRevision) {
                        Report("hp-02", "phuong-do-son", "2025-2026", 90, 100));
   EXPECT_EQ(first.revision(), 1);
   EXPECT_EQ(first.provenance(), v1::ENTERED);
-  EXPECT_EQ(first.reporter(), "anonymous");
+  EXPECT_EQ(first.reporter(), "tester");
   EXPECT_EQ(first.name(), "indicators/hp-02/values/phuong-do-son~2025-2026");
   ASSERT_OK_AND_ASSIGN(v1::ReportedValue second,
                        Report("hp-02", "phuong-do-son", "2025-2026", 95, 100));
@@ -467,7 +419,7 @@ struct Expected {
 
 TEST_F(IndicatorsServiceTest, CityRollUpOfTheDemoData) {
   LoadCatalogue();
-  std::vector<ValueLine> lines = demo::DemoValues(SharedRegistry().units);
+  std::vector<ValueLine> lines = demo::DemoValues(registry::testing::SharedDemoRegistry().units);
   // Two communes have not reported HP-02 this year: coverage shows it.
   std::set<std::string> silent = {"phuong-do-son", "phuong-duong-kinh"};
   std::erase_if(lines, [&](const ValueLine& line) {
@@ -526,7 +478,7 @@ TEST_F(IndicatorsServiceTest, CityRollUpOfTheDemoData) {
   EXPECT_EQ(hp20.total().reporters(),
             static_cast<int>(expected["HP-20"].reporters.size()));
   int thcs_schools = 0;
-  for (const rv1::Unit& unit : SharedRegistry().units) {
+  for (const rv1::Unit& unit : registry::testing::SharedDemoRegistry().units) {
     if (unit.kind() != rv1::SCHOOL || unit.has_valid_until()) continue;
     for (int level : unit.school().levels()) thcs_schools += level == rv1::THCS;
   }

@@ -16,15 +16,13 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "hpedu/plans/v1/plans_service.grpc.pb.h"
-#include "hpedu/registry/v1/registry_service.grpc.pb.h"
 #include "libs/status/errors.h"
 #include "libs/status/grpc_status.h"
 #include "libs/status/status_matchers.h"
+#include "libs/testing/identity.h"
 #include "libs/testing/postgres_server.h"
 #include "services/plans/plans_definition.h"
-#include "services/registry/demo/demo_units.h"
-#include "services/registry/registry_definition.h"
-#include "services/registry/unit_import.h"
+#include "services/registry/testing/demo_registry.h"
 
 namespace hpedu::plans {
 namespace {
@@ -36,66 +34,26 @@ using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using Stub = v1::PlansService::Stub;
+using ::hpedu::testing::TestIdentity;
 
 constexpr char kTaskHeader[] =
     "group,no,content,lead_agency,coordinating,approval_level,submission_time\n";
 
-server::ServerConfig TestConfig(const std::string& service,
-                                const std::string& conninfo) {
-  server::ServerConfig config;
-  config.service = service;
-  config.db = conninfo;
-  config.listen_address = "127.0.0.1:0";
-  config.db_pool_size = 2;
-  config.workers = 2;
-  config.default_deadline = absl::Seconds(120);
-  config.log_requests = false;
-  return config;
-}
-
 class PlansServiceTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
-    const std::string database = pg.CreateDatabase().value();
-    registry_ = server::ServiceHost::Start(
-                    TestConfig("registry",
-                               pg.ProvisionService(database, "registry").value()),
-                    registry::Definition())
-                    .value()
-                    .release();
-    auto channel = grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", registry_->port()),
-        grpc::InsecureChannelCredentials());
-    registry::v1::ImportUnitsRequest request;
-    request.set_csv_content(registry::FormatUnitsCsv(
-        registry::demo::DemoUnits(registry::demo::EmbeddedCommunesCsv())
-            .value()));
-    registry::v1::ImportUnitsResponse response;
-    grpc::ClientContext context;
-    const grpc::Status status = registry::v1::RegistryService::NewStub(channel)
-                                    ->ImportUnits(&context, request, &response);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-  }
-
-  static void TearDownTestSuite() {
-    registry_->Shutdown(absl::Seconds(5));
-    registry_->Wait();
-    delete registry_;
-  }
-
   void SetUp() override {
     hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
     ASSERT_OK_AND_ASSIGN(std::string database, pg.CreateDatabase());
     ASSERT_OK_AND_ASSIGN(std::string conninfo,
                          pg.ProvisionService(database, "plans"));
-    server::ServerConfig config = TestConfig("plans", conninfo);
+    server::ServerConfig config =
+        hpedu::testing::TestServerConfig("plans", conninfo);
     config.peer_addresses["registry"] =
-        absl::StrCat("127.0.0.1:", registry_->port());
+        registry::testing::SharedDemoRegistry().address;
     ASSERT_OK_AND_ASSIGN(host_, server::ServiceHost::Start(config, Definition()));
-    stub_ = v1::PlansService::NewStub(
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", host_->port()),
-                            grpc::InsecureChannelCredentials()));
+    stub_ = v1::PlansService::NewStub(TestIdentity::Channel(
+        absl::StrCat("127.0.0.1:", host_->port()),
+        TestIdentity::Token(auth::Role::kLeadership)));
   }
 
   void TearDown() override {
@@ -171,12 +129,9 @@ class PlansServiceTest : public ::testing::Test {
     return list.ok() ? list->documents_size() : -1;
   }
 
-  static server::ServiceHost* registry_;
   std::unique_ptr<server::ServiceHost> host_;
   std::unique_ptr<Stub> stub_;
 };
-
-server::ServiceHost* PlansServiceTest::registry_ = nullptr;
 
 TEST_F(PlansServiceTest, DocumentsResolveIssuersAndRefuseCycles) {
   ASSERT_OK_AND_ASSIGN(v1::Document nq71,

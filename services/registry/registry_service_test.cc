@@ -15,6 +15,7 @@
 #include "libs/status/errors.h"
 #include "libs/status/grpc_status.h"
 #include "libs/status/status_matchers.h"
+#include "libs/testing/identity.h"
 #include "libs/testing/postgres_server.h"
 #include "libs/text/vietnamese.h"
 #include "services/registry/demo/demo_units.h"
@@ -34,6 +35,7 @@ using ::testing::HasSubstr;
 using ::testing::SizeIs;
 using ::testing::StartsWith;
 using Stub = v1::RegistryService::Stub;
+using ::hpedu::testing::TestIdentity;
 
 constexpr char kHeader[] =
     "id,kind,display_name,parent,valid_from,predecessors,levels,ownership,"
@@ -44,18 +46,15 @@ class RegistryServiceTest : public ::testing::Test {
   void SetUp() override {
     hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
     ASSERT_OK_AND_ASSIGN(std::string database, pg.CreateDatabase());
-    server::ServerConfig config;
-    config.service = "registry";
-    ASSERT_OK_AND_ASSIGN(config.db, pg.ProvisionService(database, "registry"));
-    config.listen_address = "127.0.0.1:0";
-    config.db_pool_size = 2;
-    config.workers = 2;
-    config.default_deadline = absl::Seconds(120);
-    config.log_requests = false;
-    ASSERT_OK_AND_ASSIGN(host_, server::ServiceHost::Start(config, Definition()));
-    stub_ = v1::RegistryService::NewStub(grpc::CreateChannel(
+    ASSERT_OK_AND_ASSIGN(std::string db,
+                         pg.ProvisionService(database, "registry"));
+    ASSERT_OK_AND_ASSIGN(
+        host_, server::ServiceHost::Start(
+                   hpedu::testing::TestServerConfig("registry", db),
+                   Definition()));
+    stub_ = v1::RegistryService::NewStub(TestIdentity::Channel(
         absl::StrCat("127.0.0.1:", host_->port()),
-        grpc::InsecureChannelCredentials()));
+        TestIdentity::Token(auth::Role::kLeadership)));
   }
 
   void TearDown() override {

@@ -28,6 +28,7 @@
 #include "hpedu/registry/v1/registry_service.grpc.pb.h"
 #include "libs/server/log.h"
 #include "libs/server/service_host.h"
+#include "libs/testing/identity.h"
 #include "libs/testing/postgres_server.h"
 #include "services/indicators/demo/demo_indicators.h"
 #include "services/indicators/indicators_definition.h"
@@ -67,6 +68,7 @@ server::ServerConfig Config(const std::string& service, const std::string& db) {
   config.log_requests = false;
   config.default_deadline = absl::Minutes(30);
   config.max_message_bytes = 256 << 20;
+  testing::TestIdentity::Configure(config);
   return config;
 }
 
@@ -134,7 +136,7 @@ World Start(testing::PostgresServer& pg, int scale) {
   args.SetMaxReceiveMessageSize(256 << 20);
   const grpc::Status status =
       rv1::RegistryService::NewStub(
-          grpc::CreateCustomChannel(registry_addr, grpc::InsecureChannelCredentials(), args))
+          testing::TestIdentity::Channel(registry_addr, testing::TestIdentity::Token(auth::Role::kLeadership), args))
           ->ImportUnits(Context().get(), import, &imported);
   if (!status.ok()) Die("registry import: " + status.error_message());
 
@@ -144,9 +146,9 @@ World Start(testing::PostgresServer& pg, int scale) {
   config.peer_addresses["registry"] = registry_addr;
   world.indicators = Must(
       server::ServiceHost::Start(config, indicators::Definition()), "indicators");
-  world.stub = iv1::IndicatorsService::NewStub(grpc::CreateCustomChannel(
+  world.stub = iv1::IndicatorsService::NewStub(testing::TestIdentity::Channel(
       absl::StrCat("127.0.0.1:", world.indicators->port()),
-      grpc::InsecureChannelCredentials(), args));
+      testing::TestIdentity::Token(auth::Role::kLeadership), args));
   const indicators::demo::DemoCatalogue catalogue =
       Must(indicators::demo::DemoIndicators(indicators::demo::EmbeddedIndicatorsCsv(),
                                             indicators::demo::EmbeddedTargetsCsv()),

@@ -26,6 +26,7 @@
 #include "libs/csv/csv_writer.h"
 #include "libs/server/log.h"
 #include "libs/server/service_host.h"
+#include "libs/testing/identity.h"
 #include "libs/testing/postgres_server.h"
 #include "services/plans/demo/demo_plans.h"
 #include "services/plans/plans_definition.h"
@@ -65,6 +66,7 @@ server::ServerConfig Config(const std::string& service,
   config.listen_address = "127.0.0.1:0";
   config.log_requests = false;
   config.default_deadline = absl::Seconds(600);
+  testing::TestIdentity::Configure(config);
   return config;
 }
 
@@ -175,12 +177,12 @@ int Run(int iterations) {
       Must(server::ServiceHost::Start(plans_config, plans::Definition()),
            "start plans");
 
-  auto registry_stub = rv1::RegistryService::NewStub(grpc::CreateChannel(
+  auto registry_stub = rv1::RegistryService::NewStub(testing::TestIdentity::Channel(
       absl::StrCat("127.0.0.1:", registry->port()),
-      grpc::InsecureChannelCredentials()));
-  auto stub = pv1::PlansService::NewStub(grpc::CreateChannel(
+      testing::TestIdentity::Token(auth::Role::kLeadership)));
+  auto stub = pv1::PlansService::NewStub(testing::TestIdentity::Channel(
       absl::StrCat("127.0.0.1:", plans_host->port()),
-      grpc::InsecureChannelCredentials()));
+      testing::TestIdentity::Token(auth::Role::kLeadership)));
 
   const absl::Time setup_start = absl::Now();
   {

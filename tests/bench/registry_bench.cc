@@ -20,6 +20,7 @@
 #include "hpedu/registry/v1/registry_service.grpc.pb.h"
 #include "libs/server/log.h"
 #include "libs/server/service_host.h"
+#include "libs/testing/identity.h"
 #include "libs/testing/postgres_server.h"
 #include "services/registry/demo/demo_units.h"
 #include "services/registry/registry_definition.h"
@@ -49,9 +50,11 @@ Fixture& GetFixture() {
     config.db = pg.ProvisionService(database, "registry").value();
     config.listen_address = "127.0.0.1:0";
     config.log_requests = false;
+    testing::TestIdentity::Configure(config);
     f->host = server::ServiceHost::Start(config, registry::Definition()).value();
-    f->channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", f->host->port()),
-                                     grpc::InsecureChannelCredentials());
+    f->channel = testing::TestIdentity::Channel(
+        absl::StrCat("127.0.0.1:", f->host->port()),
+        testing::TestIdentity::Token(auth::Role::kLeadership));
 
     std::vector<v1::Unit> units =
         registry::demo::DemoUnits(registry::demo::EmbeddedCommunesCsv()).value();

@@ -7,15 +7,14 @@
 #include "absl/strings/str_cat.h"
 #include "hpedu/plans/v1/plans_service.grpc.pb.h"
 #include "hpedu/registry/v1/registry_service.grpc.pb.h"
+#include "libs/testing/identity.h"
 #include "libs/testing/postgres_server.h"
 #include "services/indicators/demo/demo_indicators.h"
 #include "services/indicators/indicators_definition.h"
 #include "services/indicators/value_import.h"
 #include "services/plans/demo/demo_plans.h"
 #include "services/plans/plans_definition.h"
-#include "services/registry/demo/demo_units.h"
-#include "services/registry/registry_definition.h"
-#include "services/registry/unit_import.h"
+#include "services/registry/testing/demo_registry.h"
 
 namespace hpedu::gateway::testing {
 namespace {
@@ -26,14 +25,9 @@ namespace rv1 = ::hpedu::registry::v1;
 
 server::ServerConfig Config(const std::string& service, const std::string& db,
                             const std::string& listen = "127.0.0.1:0") {
-  server::ServerConfig config;
-  config.service = service;
-  config.db = db;
+  server::ServerConfig config = hpedu::testing::TestServerConfig(service, db);
   config.listen_address = listen;
-  config.db_pool_size = 2;
   config.workers = 4;
-  config.default_deadline = absl::Seconds(120);
-  config.log_requests = false;
   return config;
 }
 
@@ -62,8 +56,10 @@ std::unique_ptr<grpc::ClientContext> Context() {
   return context;
 }
 
+// As the Sở's leadership, who may load everything.
 std::shared_ptr<grpc::Channel> Channel(const std::string& address) {
-  return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  return hpedu::testing::TestIdentity::Channel(
+      address, hpedu::testing::TestIdentity::Token(auth::Role::kLeadership));
 }
 
 absl::CivilDay DemoToday() { return absl::CivilDay(2026, 6, 15); }
@@ -83,21 +79,10 @@ void BackendSuite::Start() {
   hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
   const std::string database = OrDie(pg.CreateDatabase(), "database");
 
-  registry_ = OrDie(server::ServiceHost::Start(
-                        Config("registry", OrDie(pg.ProvisionService(database, "registry"), "role")),
-                        registry::Definition()),
-                    "registry");
-  addresses_["registry"] = absl::StrCat("127.0.0.1:", registry_->port());
-  const std::vector<rv1::Unit> units = OrDie(
-      registry::demo::DemoUnits(registry::demo::EmbeddedCommunesCsv()), "units");
-  {
-    rv1::ImportUnitsRequest request;
-    request.set_csv_content(registry::FormatUnitsCsv(units));
-    rv1::ImportUnitsResponse response;
-    Check(rv1::RegistryService::NewStub(Channel(addresses_["registry"]))
-              ->ImportUnits(Context().get(), request, &response),
-          "ImportUnits");
-  }
+  const registry::testing::DemoRegistry& registry =
+      registry::testing::SharedDemoRegistry();
+  addresses_["registry"] = registry.address;
+  const std::vector<rv1::Unit>& units = registry.units;
 
   server::ServerConfig plans_config =
       Config("plans", OrDie(pg.ProvisionService(database, "plans"), "role"));

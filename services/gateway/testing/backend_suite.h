@@ -1,5 +1,6 @@
 // For the gateway's tests, benchmark and browser test: the real services
-// (registry, plans, indicators) in-process over one throwaway PostgreSQL,
+// (registry, plans, indicators) in-process over one throwaway PostgreSQL
+// (the registry is the shared demo registry), accepting the test identity,
 // loaded with the demo data (units, documents and the 38 tasks of the plan
 // for 51/NQ-CP, the indicators with their targets and the generated values
 // of 2025-2026), and a fake indicators service that can be made slow or
@@ -46,7 +47,6 @@ class BackendSuite {
 
   std::string indicators_db_;
   int indicators_port_ = 0;
-  std::unique_ptr<server::ServiceHost> registry_;
   std::unique_ptr<server::ServiceHost> plans_;
   std::unique_ptr<server::ServiceHost> indicators_;
   std::map<std::string, std::string> addresses_;
