@@ -11,7 +11,11 @@ packages=(
   nlohmann-json3-dev libjwt-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcpp-httplib-dev
   postgresql-15 postgresql-client-15 tzdata openssl
+  nodejs chromium
 )
+# The dashboard is built with npm (Debian 12: nodejs 18, npm 9). A machine
+# whose nodejs comes with its own npm (NodeSource) must not get Debian's.
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -241,8 +241,8 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetCommuneProfile(
     *response->mutable_view_time() =
         TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
     *response->mutable_units_status() = parts->names.Status(now);
-    *response->mutable_indicators() =
-        ComposeIndicators(parts->catalogue, parts->roll_up, names, now);
+    *response->mutable_indicators() = ComposeIndicators(
+        parts->catalogue, parts->roll_up, names, now, /*child_figures=*/true);
     *response->mutable_plans() =
         ComposePlans(parts->chasing, {}, commune, names, now);
     *response->mutable_staffing()->mutable_status() = NotYetAvailable("staffing");

@@ -4,6 +4,7 @@
 // for a slow or failing backend.
 #include <future>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -180,6 +181,20 @@ TEST_F(GatewayTest, CommuneProfileDrillsDownToSchools) {
   EXPECT_EQ(profile.unit().display_name(), "Phường Đồ Sơn");
   EXPECT_TRUE(profile.indicators().status().available());
   EXPECT_FALSE(profile.indicators().children().empty());  // its schools
+  ASSERT_FALSE(profile.indicators().indicators().empty());
+  // Each line keeps its schools' figures (the drill-down to a school).
+  std::set<std::string> schools;
+  for (const auto& school : profile.indicators().children()) {
+    schools.insert(school.unit().name());
+  }
+  int school_figures = 0;
+  for (const auto& line : profile.indicators().indicators()) {
+    for (const auto& figure : line.children()) {
+      EXPECT_TRUE(schools.count(figure.org_unit())) << figure.org_unit();
+      ++school_figures;
+    }
+  }
+  EXPECT_GT(school_figures, 0);
   for (const auto& school : profile.indicators().children()) {
     EXPECT_NE(school.unit().display_name(), school.unit().name());
   }

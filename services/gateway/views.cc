@@ -289,7 +289,7 @@ gv1::IndicatorLine IndicatorLineFor(const iv1::Indicator* indicator,
 gv1::IndicatorsSection ComposeIndicators(
     const Part<std::vector<iv1::Indicator>>& catalogue,
     const Part<iv1::RollUpResponse>& roll_up, const UnitNames& names,
-    absl::Time now) {
+    absl::Time now, bool child_figures) {
   gv1::IndicatorsSection section;
   SectionBuilder status("indicators", now);
   status.Add(catalogue).Add(roll_up);
@@ -300,9 +300,16 @@ gv1::IndicatorsSection ComposeIndicators(
   const auto by_name = Catalogue(catalogue);
   std::map<std::string, gv1::ChildUnitStatus> children;
   for (const iv1::IndicatorRollUp& indicator : response->roll_ups()) {
-    *section.add_indicators() =
-        IndicatorLineFor(Find(by_name, indicator.total().indicator()),
-                         indicator.total());
+    gv1::IndicatorLine* line = section.add_indicators();
+    *line = IndicatorLineFor(Find(by_name, indicator.total().indicator()),
+                             indicator.total());
+    if (child_figures) {
+      for (const iv1::Figure& child : indicator.children()) {
+        if (child.org_unit() != indicator.total().org_unit()) {
+          *line->add_children() = child;
+        }
+      }
+    }
     for (const iv1::Figure& child : indicator.children()) {
       // A city-reported indicator's only "child" is the unit itself.
       if (child.org_unit() == indicator.total().org_unit()) continue;

@@ -84,11 +84,12 @@ std::optional<bool> MeetsTarget(const indicators::v1::Figure& figure,
                                 const indicators::v1::Figure& reference);
 
 // The indicators section: each indicator's line at the unit, and the units
-// below by status.
+// below by status; with `child_figures`, each line keeps the figures of the
+// units below (a commune's schools).
 gv1::IndicatorsSection ComposeIndicators(
     const Part<std::vector<indicators::v1::Indicator>>& catalogue,
     const Part<indicators::v1::RollUpResponse>& roll_up,
-    const UnitNames& names, absl::Time now);
+    const UnitNames& names, absl::Time now, bool child_figures = false);
 
 // The plans section: counts, the tasks to chase (of one commune when
 // `commune` is set) and the cascade coverage of each document.
