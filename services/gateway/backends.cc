@@ -79,6 +79,22 @@ Backends::Backends(server::PeerChannels* peers, BackendOptions options)
       coverage_(options.cache_ttl),
       documents_(options.cache_ttl) {}
 
+Backends::~Backends() {
+  absl::MutexLock lock(&mu_);
+  mu_.Await(absl::Condition(
+      +[](int* in_flight) { return *in_flight == 0; }, &in_flight_));
+}
+
+void Backends::CallStarted() {
+  absl::MutexLock lock(&mu_);
+  ++in_flight_;
+}
+
+void Backends::CallEnded() {
+  absl::MutexLock lock(&mu_);
+  --in_flight_;
+}
+
 template <typename Stub>
 absl::StatusOr<std::unique_ptr<Stub>> Backends::NewStub(
     std::string_view service) {
@@ -99,14 +115,16 @@ void Backends::Unary(CoalescingCache<Response>& cache, std::string_view service,
         absl::StatusOr<std::unique_ptr<Stub>> stub = NewStub<Stub>(service);
         if (!stub.ok()) return complete(stub.status());
         std::shared_ptr<Stub> shared = std::move(*stub);
+        CallStarted();
         CallAsync<Request, Response>(
             NewBackendContext(out, options_.backend_timeout), request,
             [shared, fn](grpc::ClientContext* c, const Request* q, Response* r,
                          std::function<void(grpc::Status)> f) {
               (shared->async()->*fn)(c, q, r, std::move(f));
             },
-            [shared, complete](absl::StatusOr<Response> result) {
+            [this, shared, complete](absl::StatusOr<Response> result) {
               complete(std::move(result));
+              CallEnded();  // last: the destructor may run from here on
             });
       },
       std::move(done));
@@ -209,7 +227,12 @@ void Backends::ListIndicators(const Outgoing& out,
             items.push_back(std::move(i));
           }
         };
-        walk->complete = std::move(complete);
+        CallStarted();
+        walk->complete = [this, complete = std::move(complete)](
+                             auto result) {
+          complete(std::move(result));
+          CallEnded();  // last: the destructor may run from here on
+        };
         walk->Next();
       },
       std::move(done));
@@ -246,7 +269,12 @@ void Backends::ListUnits(const Outgoing& out,
                         std::vector<rv1::Unit>& items) {
           for (rv1::Unit& u : *page.mutable_units()) items.push_back(std::move(u));
         };
-        walk->complete = std::move(complete);
+        CallStarted();
+        walk->complete = [this, complete = std::move(complete)](
+                             auto result) {
+          complete(std::move(result));
+          CallEnded();  // last: the destructor may run from here on
+        };
         walk->Next();
       },
       std::move(done));

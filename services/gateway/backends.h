@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "grpcpp/client_context.h"
 #include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
@@ -55,9 +56,17 @@ using Receiver = std::function<void(Fetched<V>)>;
 
 // Thread-safe. Callbacks run on gRPC threads (or at once, from the cache or
 // for a service with no address).
+//
+// Adding a service (staffing, budget, once their protos are in main): a
+// cache and a method here like GetChasingList, a Slot in the views that use
+// it (gateway_service.cc), and a Compose function in views.{h,cc} replacing
+// NotYetAvailable("staffing").
 class Backends {
  public:
   Backends(server::PeerChannels* peers, BackendOptions options);
+  // Waits for backend calls still in flight (each ends by its deadline):
+  // their callbacks use this object.
+  ~Backends();
 
   void RollUp(const Outgoing& out, const iv1::RollUpRequest& request,
               Receiver<iv1::RollUpResponse> done);
@@ -97,8 +106,14 @@ class Backends {
              const Outgoing& out, const Request& request,
              Receiver<Response> done);
 
+  // Counts calls in flight; the destructor waits for none.
+  void CallStarted();
+  void CallEnded();
+
   server::PeerChannels* peers_;
   BackendOptions options_;
+  absl::Mutex mu_;
+  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
   CoalescingCache<iv1::RollUpResponse> roll_up_;
   CoalescingCache<std::vector<iv1::Indicator>> indicators_;
   CoalescingCache<std::vector<rv1::Unit>> units_;
