@@ -45,7 +45,8 @@ std::string Key(std::string_view method,
                 const Outgoing& out) {
   std::string bytes;
   request.SerializeToString(&bytes);
-  return absl::StrCat(ToAbsl(method), "\n", out.authorization, "\n", bytes);
+  return absl::StrCat(ToAbsl(method), "\n", out.caller_id, "\n",
+                      out.authorization, "\n", bytes);
 }
 
 constexpr int kPageSize = 1000;

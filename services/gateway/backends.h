@@ -42,8 +42,10 @@ struct Outgoing {
   std::string traceparent;
   std::string request_id;
   // The caller's `authorization` value ("Bearer ..."), forwarded as is.
-  // Part of every cache key: callers never share answers across identities.
   std::string authorization;
+  // Who calls (a person, or a system by its certificate). With the token,
+  // part of every cache key: answers are never shared across identities.
+  std::string caller_id;
 };
 
 // A new client context for a backend call: deadline min(out.deadline,

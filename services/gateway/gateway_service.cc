@@ -129,6 +129,7 @@ absl::StatusOr<Outgoing> GatewayServiceImpl::Begin(
     out.traceparent = trace.ToTraceparent();
   }
   out.request_id = call->request_id();
+  out.caller_id = call->caller().id;
   const auto& metadata = context->client_metadata();
   if (auto it = metadata.find("authorization"); it != metadata.end()) {
     out.authorization = std::string(it->second.data(), it->second.size());
