@@ -51,6 +51,14 @@ class Authorizer {
   // directory): every role but the operator and ungranted integrations.
   absl::Status CanReadAggregate(const Caller& caller) const;
 
+  // Whether a decision for `caller` depends on a resource's commune or
+  // school (commune and school officers): callers may skip resolving a
+  // unit's scope, which costs a registry call, when it does not.
+  static bool ScopeMatters(const Caller& caller) {
+    return caller.role == Role::kCommuneOfficer ||
+           caller.role == Role::kSchoolOfficer;
+  }
+
   const std::string& service() const { return service_; }
 
  private:

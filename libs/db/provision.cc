@@ -88,7 +88,32 @@ absl::Status Provision(pqxx::connection& connection,
         absl::StrCat("schema ", service, " exists and is owned by ",
                      owner[0][0].as<std::string>(), ", not by role ", service));
   }
-  tx.exec(absl::StrCat("ALTER ROLE ", name, " SET search_path TO ", name));
+  // The audit trail lives in a schema the provisioning role owns: the
+  // service may read and append, never update, delete, truncate or drop
+  // (libs/audit writes and reads it).
+  const std::string audit = connection.quote_name(service + "_audit");
+  tx.exec(absl::StrCat("CREATE SCHEMA IF NOT EXISTS ", audit));
+  tx.exec(absl::StrCat(
+      "CREATE TABLE IF NOT EXISTS ", audit, ".audit_events ("
+      " id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+      " event_time timestamptz NOT NULL DEFAULT clock_timestamp(),"
+      " caller text NOT NULL,"
+      " caller_role text NOT NULL,"
+      " method text NOT NULL,"
+      " resource text NOT NULL,"
+      " change jsonb NOT NULL,"
+      " request_id text NOT NULL)"));
+  tx.exec(absl::StrCat("CREATE INDEX IF NOT EXISTS audit_events_resource ON ",
+                       audit, ".audit_events (resource, id)"));
+  tx.exec(absl::StrCat("CREATE INDEX IF NOT EXISTS audit_events_caller ON ",
+                       audit, ".audit_events (caller, id)"));
+  tx.exec(absl::StrCat("REVOKE ALL ON SCHEMA ", audit, " FROM PUBLIC"));
+  tx.exec(absl::StrCat("GRANT USAGE ON SCHEMA ", audit, " TO ", name));
+  tx.exec(absl::StrCat("REVOKE ALL ON ", audit, ".audit_events FROM ", name));
+  tx.exec(absl::StrCat("GRANT SELECT, INSERT ON ", audit, ".audit_events TO ",
+                       name));
+  tx.exec(absl::StrCat("ALTER ROLE ", name, " SET search_path TO ", name, ", ",
+                       audit));
   tx.exec(absl::StrCat("REVOKE ALL ON SCHEMA ", name, " FROM PUBLIC"));
 
   // PostgreSQL 15 no longer lets PUBLIC create in public, but a database

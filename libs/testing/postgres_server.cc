@@ -281,6 +281,29 @@ absl::Status PostgresServer::Restart() {
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::string> SchemaFingerprint(const std::string& conninfo,
+                                              std::string_view schema) {
+  // Dynamic only in identifiers, quoted by format(%I); the schema is a
+  // parameter. Each table's rows are digested in their text form, sorted.
+  static constexpr char kSql[] = R"sql(
+    SELECT coalesce(md5(string_agg(
+             t.table_name || ':' ||
+             md5(query_to_xml(format(
+               'SELECT md5(coalesce(string_agg(x::text, '','' ORDER BY x::text), '''')) FROM %I.%I x',
+               t.table_schema, t.table_name), false, false, '')::text),
+             ',' ORDER BY t.table_name)), '')
+      FROM information_schema.tables t
+     WHERE t.table_schema = $1 AND t.table_type = 'BASE TABLE')sql";
+  try {
+    pqxx::connection connection(conninfo);
+    pqxx::nontransaction tx(connection);
+    pqxx::row row = tx.exec_params1(kSql, std::string(schema));
+    return row[0].as<std::string>();
+  } catch (const std::exception& e) {
+    return WithContext(db::TranslateException(e), "schema fingerprint");
+  }
+}
+
 PostgresServer& SharedPostgresServer() {
   // A function-local static: started on first use, stopped and removed when
   // the process exits normally.

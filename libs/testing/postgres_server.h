@@ -63,6 +63,12 @@ class PostgresServer {
   bool running_ = false;
 };
 
+// A digest of every row of every table in `schema`, read through
+// `conninfo`: equal before and after a call means the call wrote nothing
+// there. For authorization and validation tests.
+absl::StatusOr<std::string> SchemaFingerprint(const std::string& conninfo,
+                                              std::string_view schema);
+
 // The process-wide server, started on first use and stopped at exit. Aborts
 // the test binary with the server's output if it cannot start.
 PostgresServer& SharedPostgresServer();

@@ -6,6 +6,7 @@
 #include "libs/api/dates.h"
 #include "services/indicators/indicator_store_pg.h"
 #include "services/indicators/indicators_service.h"
+#include "services/registry/client/unit_scopes.h"
 #include "services/indicators/unit_directory.h"
 
 namespace hpedu::indicators {
@@ -22,7 +23,8 @@ server::ServiceDefinition Definition(std::function<absl::CivilDay()> today) {
     std::vector<std::unique_ptr<grpc::Service>> services;
     services.push_back(std::make_unique<IndicatorsServiceImpl>(
         NewPostgresIndicatorStore(env.pool),
-        NewRegistryUnitDirectory(env.peers), env.calls, today));
+        NewRegistryUnitDirectory(env.peers),
+        registry::client::NewRegistryUnitScopes(env.peers), env.calls, today));
     return services;
   };
   return definition;

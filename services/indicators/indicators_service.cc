@@ -108,15 +108,35 @@ class StreamImportReactor final
 
 IndicatorsServiceImpl::IndicatorsServiceImpl(
     std::unique_ptr<IndicatorStore> store,
-    std::unique_ptr<UnitDirectory> directory, server::UnaryCalls& calls,
-    std::function<absl::CivilDay()> today)
+    std::unique_ptr<UnitDirectory> directory,
+    std::unique_ptr<registry::client::UnitScopes> scopes,
+    server::UnaryCalls& calls, std::function<absl::CivilDay()> today)
     : store_(std::move(store)),
       directory_(std::move(directory)),
+      scopes_(std::move(scopes)),
+      authorizer_("indicators"),
       calls_(calls),
       today_(std::move(today)),
       stream_imports_(/*threads=*/1, /*max_queue=*/4) {}
 
 IndicatorsServiceImpl::~IndicatorsServiceImpl() { stream_imports_.Shutdown(); }
+
+absl::StatusOr<auth::Scope> IndicatorsServiceImpl::ValueScope(
+    const CallContext& call, const v1::Indicator& indicator,
+    const std::string& org_unit, std::string_view field) {
+  auth::Scope scope;
+  if (auth::Authorizer::ScopeMatters(call.caller())) {
+    absl::StatusOr<auth::Scope> of = scopes_->Of(call, org_unit);
+    if (absl::IsNotFound(of.status())) {
+      return InvalidField(field, "đơn vị không có trong sổ đăng ký "
+                                 "(unknown unit)");
+    }
+    if (!of.ok()) return of.status();
+    scope = *std::move(of);
+  }
+  scope.lead_agency = indicator.lead_agency();
+  return scope;
+}
 
 grpc::ServerUnaryReactor* IndicatorsServiceImpl::GetIndicator(
     grpc::CallbackServerContext* context,
@@ -124,6 +144,8 @@ grpc::ServerUnaryReactor* IndicatorsServiceImpl::GetIndicator(
   return calls_.Run<v1::Indicator>(
       context, response,
       [this, request](const CallContext& call) -> absl::StatusOr<v1::Indicator> {
+        // Definitions, targets and the city's figures are for every role.
+        RETURN_IF_ERROR(authorizer_.CanReadAggregate(call.caller()));
         ASSIGN_OR_RETURN(const std::string id,
                          ParseIndicatorName(request->name(), "name"));
         return store_->GetIndicator(call, id);
@@ -138,6 +160,7 @@ grpc::ServerUnaryReactor* IndicatorsServiceImpl::ListIndicators(
       context, response,
       [this, request](
           const CallContext& call) -> absl::StatusOr<v1::ListIndicatorsResponse> {
+        RETURN_IF_ERROR(authorizer_.CanReadAggregate(call.caller()));
         ASSIGN_OR_RETURN(const int page_size,
                          api::EffectivePageSize(request->page_size()));
         const uint64_t fingerprint = api::QueryFingerprint(*request);
@@ -177,6 +200,9 @@ grpc::ServerUnaryReactor* IndicatorsServiceImpl::CreateIndicator(
       [this, request](const CallContext& call) -> absl::StatusOr<v1::Indicator> {
         ASSIGN_OR_RETURN(const CreateIndicatorCommand command,
                          ValidateCreateIndicatorRequest(*request));
+        RETURN_IF_ERROR(authorizer_.CanWrite(
+            call.caller(),
+            auth::Scope{.lead_agency = command.indicator.lead_agency()}));
         return store_->CreateIndicator(call, command.id, command.indicator,
                                        command.request_id);
       });
@@ -193,6 +219,8 @@ grpc::ServerUnaryReactor* IndicatorsServiceImpl::UpdateIndicator(
         // The result must still be a valid definition.
         ASSIGN_OR_RETURN(v1::Indicator current,
                          store_->GetIndicator(call, update.id));
+        RETURN_IF_ERROR(authorizer_.CanWrite(
+            call.caller(), auth::Scope{.lead_agency = current.lead_agency()}));
         v1::Indicator next = current;
         google::protobuf::FieldMask mask = request->update_mask();
         for (const std::string& path : mask.paths()) {
@@ -243,6 +271,11 @@ grpc::ServerUnaryReactor* IndicatorsServiceImpl::CreateTarget(
                          store_->GetIndicator(call, indicator_id));
         ASSIGN_OR_RETURN(const absl::CivilDay horizon_end,
                          ValidateTarget(indicator, *request));
+        // A ward sets its own targets; the lead division sets any.
+        ASSIGN_OR_RETURN(const auth::Scope scope,
+                         ValueScope(call, indicator, request->target().org_unit(),
+                                    "target.org_unit"));
+        RETURN_IF_ERROR(authorizer_.CanWrite(call.caller(), scope));
         return store_->CreateTarget(call, indicator_id, request->target_id(),
                                     request->target(), horizon_end,
                                     request->request_id());
@@ -256,6 +289,7 @@ grpc::ServerUnaryReactor* IndicatorsServiceImpl::ListTargets(
       context, response,
       [this, request](
           const CallContext& call) -> absl::StatusOr<v1::ListTargetsResponse> {
+        RETURN_IF_ERROR(authorizer_.CanReadAggregate(call.caller()));
         FieldViolations violations;
         absl::StatusOr<std::string> indicator_id =
             ParseIndicatorName(request->parent(), "parent", /*allow_all=*/true);
@@ -357,6 +391,10 @@ grpc::ServerUnaryReactor* IndicatorsServiceImpl::ReportValue(
           violations.Add("value." + column, message);
         }
         RETURN_IF_ERROR(violations.ToStatus());
+        ASSIGN_OR_RETURN(const auth::Scope scope,
+                         ValueScope(call, indicator, value.org_unit(),
+                                    "value.org_unit"));
+        RETURN_IF_ERROR(authorizer_.CanWrite(call.caller(), scope));
         WriteOptions options;
         options.provenance = v1::ENTERED;
         options.reporter = call.caller().id;
@@ -395,6 +433,24 @@ grpc::ServerUnaryReactor* IndicatorsServiceImpl::ListReportedValues(
             api::EffectivePageSize(request->page_size());
         if (!page_size.ok()) violations.Add("page_size", "không âm (>= 0)");
         RETURN_IF_ERROR(violations.ToStatus());
+        if (request->org_unit().empty()) {
+          // Every unit's values: the city's detail.
+          if (auth::Authorizer::ScopeMatters(call.caller())) {
+            return WithErrorInfo(
+                absl::PermissionDeniedError(
+                    "Chỉ xem được số liệu của đơn vị mình: hãy đặt org_unit "
+                    "/ set org_unit to a unit in your scope"),
+                "SCOPE_DENIED");
+          }
+          RETURN_IF_ERROR(authorizer_.CanRead(call.caller(), auth::Scope{}));
+        } else {
+          ASSIGN_OR_RETURN(const v1::Indicator indicator,
+                           store_->GetIndicator(call, *indicator_id));
+          ASSIGN_OR_RETURN(const auth::Scope scope,
+                           ValueScope(call, indicator, request->org_unit(),
+                                      "org_unit"));
+          RETURN_IF_ERROR(authorizer_.CanRead(call.caller(), scope));
+        }
         query.indicator_id = *indicator_id;
         query.period = request->period();
         query.page_size = *page_size;
@@ -435,6 +491,12 @@ grpc::ServerUnaryReactor* IndicatorsServiceImpl::ListValueRevisions(
           -> absl::StatusOr<v1::ListValueRevisionsResponse> {
         ASSIGN_OR_RETURN(const ValueKeyParts key,
                          ParseValueName(request->name(), "name"));
+        ASSIGN_OR_RETURN(const v1::Indicator indicator,
+                         store_->GetIndicator(call, key.indicator_id));
+        ASSIGN_OR_RETURN(const auth::Scope scope,
+                         ValueScope(call, indicator,
+                                    "units/" + key.org_unit_id, "name"));
+        RETURN_IF_ERROR(authorizer_.CanRead(call.caller(), scope));
         ASSIGN_OR_RETURN(std::vector<v1::ReportedValue> revisions,
                          store_->ListRevisions(call, key.indicator_id,
                                                key.org_unit_id, key.period,
@@ -455,6 +517,20 @@ absl::StatusOr<v1::ImportReportedValuesResponse> IndicatorsServiceImpl::Import(
                    store_->ListIndicators(call));
   ASSIGN_OR_RETURN(const std::vector<ValueWrite> writes,
                    ParseValuesCsv(csv_content, indicators));
+  // All or nothing: one line outside the caller's scope refuses the file.
+  std::map<std::string, const v1::Indicator*> by_id;
+  for (const v1::Indicator& indicator : indicators) {
+    by_id[IdOfIndicator(indicator)] = &indicator;
+  }
+  std::set<std::pair<std::string, std::string>> checked;
+  for (const ValueWrite& write : writes) {
+    if (!checked.emplace(write.indicator_id, write.org_unit_id).second) continue;
+    const v1::Indicator* indicator = by_id.at(write.indicator_id);
+    ASSIGN_OR_RETURN(const auth::Scope scope,
+                     ValueScope(call, *indicator, "units/" + write.org_unit_id,
+                                "csv_content"));
+    RETURN_IF_ERROR(authorizer_.CanWrite(call.caller(), scope));
+  }
   WriteOptions options;
   options.provenance = v1::IMPORTED;
   options.reporter = call.caller().id;
@@ -522,6 +598,20 @@ grpc::ServerUnaryReactor* IndicatorsServiceImpl::RollUp(
           }
         }
         RETURN_IF_ERROR(violations.ToStatus());
+        // The city's figures are for every role; a commune's, for those who
+        // may read that commune.
+        RETURN_IF_ERROR(authorizer_.CanReadAggregate(call.caller()));
+        if (org_unit_id != kCityUnitId &&
+            auth::Authorizer::ScopeMatters(call.caller())) {
+          absl::StatusOr<auth::Scope> scope =
+              scopes_->Of(call, "units/" + org_unit_id);
+          if (absl::IsNotFound(scope.status())) {
+            return InvalidField("org_unit", "đơn vị không có trong sổ đăng ký "
+                                            "(unknown unit)");
+          }
+          if (!scope.ok()) return scope.status();
+          RETURN_IF_ERROR(authorizer_.CanRead(call.caller(), *scope));
+        }
 
         std::vector<v1::Indicator> indicators;
         if (*indicator_id == kAllIndicators) {

@@ -11,7 +11,9 @@
 #include "absl/time/civil_time.h"
 #include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
 #include "libs/server/executor.h"
+#include "libs/auth/authorize.h"
 #include "libs/server/unary.h"
+#include "services/registry/client/unit_scopes.h"
 #include "services/indicators/indicator_store.h"
 #include "services/indicators/unit_directory.h"
 
@@ -25,6 +27,7 @@ class IndicatorsServiceImpl final
   // service.
   IndicatorsServiceImpl(std::unique_ptr<IndicatorStore> store,
                         std::unique_ptr<UnitDirectory> directory,
+                        std::unique_ptr<registry::client::UnitScopes> scopes,
                         server::UnaryCalls& calls,
                         std::function<absl::CivilDay()> today);
   ~IndicatorsServiceImpl() override;
@@ -82,8 +85,19 @@ class IndicatorsServiceImpl final
       bool validate_only, const std::string& override_reason);
 
  private:
+  // The scope of data about `org_unit` for `indicator`: the unit's commune
+  // and school (resolved only when the caller's rights depend on them) and
+  // the indicator's lead division. INVALID_ARGUMENT on `field` for a unit
+  // the registry does not know.
+  absl::StatusOr<auth::Scope> ValueScope(const server::CallContext& call,
+                                         const v1::Indicator& indicator,
+                                         const std::string& org_unit,
+                                         std::string_view field);
+
   std::unique_ptr<IndicatorStore> store_;
   std::unique_ptr<UnitDirectory> directory_;
+  std::unique_ptr<registry::client::UnitScopes> scopes_;
+  const auth::Authorizer authorizer_;
   server::UnaryCalls& calls_;
   std::function<absl::CivilDay()> today_;
   // Runs streamed imports once their last chunk arrived: one at a time,

@@ -63,7 +63,32 @@ PlansServiceImpl::PlansServiceImpl(std::unique_ptr<PlanStore> store,
     : store_(std::move(store)),
       directory_(std::move(directory)),
       calls_(calls),
-      today_(std::move(today)) {}
+      today_(std::move(today)),
+      authorizer_("plans") {}
+
+auth::Scope PlansServiceImpl::ScopeOf(const v1::Document& document) {
+  return auth::Scope{.commune = document.commune(),
+                     .lead_agency = document.issuer()};
+}
+
+auth::Scope PlansServiceImpl::ScopeOf(const v1::Task& task,
+                                      const v1::Document& document) {
+  // A cascaded task is its commune's; another task belongs to its
+  // document's commune, if any, and is led by its lead agency.
+  return auth::Scope{
+      .commune = task.commune().empty() ? document.commune() : task.commune(),
+      .lead_agency = task.lead_agency()};
+}
+
+absl::StatusOr<auth::Scope> PlansServiceImpl::TaskScope(
+    const CallContext& call, const std::string& document_id,
+    const std::string& task_id) {
+  ASSIGN_OR_RETURN(const v1::Document document,
+                   store_->GetDocument(call, document_id));
+  ASSIGN_OR_RETURN(const v1::Task task,
+                   store_->GetTask(call, document_id, task_id));
+  return ScopeOf(task, document);
+}
 
 grpc::ServerUnaryReactor* PlansServiceImpl::CreateDocument(
     grpc::CallbackServerContext* context,
@@ -90,6 +115,7 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreateDocument(
           document.set_issuer_text(issuer.display_name);
         }
         document.set_commune(issuer.commune);
+        RETURN_IF_ERROR(authorizer_.CanWrite(call.caller(), ScopeOf(document)));
         return store_->CreateDocument(call, command.row, command.request_id);
       });
 }
@@ -102,7 +128,9 @@ grpc::ServerUnaryReactor* PlansServiceImpl::GetDocument(
       [this, request](const CallContext& call) -> absl::StatusOr<v1::Document> {
         ASSIGN_OR_RETURN(const std::string id,
                          ValidateGetDocumentRequest(*request));
-        return store_->GetDocument(call, id);
+        ASSIGN_OR_RETURN(v1::Document document, store_->GetDocument(call, id));
+        RETURN_IF_ERROR(authorizer_.CanRead(call.caller(), ScopeOf(document)));
+        return document;
       });
 }
 
@@ -114,6 +142,7 @@ grpc::ServerUnaryReactor* PlansServiceImpl::ListDocuments(
       context, response,
       [this, request](const CallContext& call)
           -> absl::StatusOr<v1::ListDocumentsResponse> {
+        RETURN_IF_ERROR(authorizer_.CanReadAggregate(call.caller()));
         ASSIGN_OR_RETURN(const DocumentListQuery query,
                          ValidateListDocumentsRequest(*request));
         ASSIGN_OR_RETURN(DocumentPage page,
@@ -125,7 +154,12 @@ grpc::ServerUnaryReactor* PlansServiceImpl::ListDocuments(
               api::PageCursor{{UnitId(page.documents.back().name())}},
               api::QueryFingerprint(*request)));
         }
+        // Another commune's documents are not shown (a page may come out
+        // shorter than asked, as AIP-158 allows).
         for (v1::Document& document : page.documents) {
+          if (!authorizer_.CanRead(call.caller(), ScopeOf(document)).ok()) {
+            continue;
+          }
           *result.add_documents() = std::move(document);
         }
         return result;
@@ -140,6 +174,9 @@ grpc::ServerUnaryReactor* PlansServiceImpl::UpdateDocument(
       [this, request](const CallContext& call) -> absl::StatusOr<v1::Document> {
         ASSIGN_OR_RETURN(const DocumentUpdate update,
                          ValidateUpdateDocumentRequest(*request));
+        ASSIGN_OR_RETURN(const v1::Document document,
+                         store_->GetDocument(call, update.id));
+        RETURN_IF_ERROR(authorizer_.CanWrite(call.caller(), ScopeOf(document)));
         return store_->UpdateDocument(call, update);
       });
 }
@@ -159,6 +196,10 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreateTask(
                           task.lead_agency_text(), std::nullopt,
                           "task.lead_agency", "task.lead_agency_text"));
         task.set_lead_agency(lead.name);
+        ASSIGN_OR_RETURN(const v1::Document document,
+                         store_->GetDocument(call, command.row.document_id));
+        RETURN_IF_ERROR(
+            authorizer_.CanWrite(call.caller(), ScopeOf(task, document)));
         return store_->CreateTask(call, command.row, command.request_id);
       });
 }
@@ -170,7 +211,13 @@ grpc::ServerUnaryReactor* PlansServiceImpl::GetTask(
       context, response,
       [this, request](const CallContext& call) -> absl::StatusOr<v1::Task> {
         ASSIGN_OR_RETURN(const TaskKey key, ValidateGetTaskRequest(*request));
-        return store_->GetTask(call, key.document_id, key.id);
+        ASSIGN_OR_RETURN(const v1::Document document,
+                         store_->GetDocument(call, key.document_id));
+        ASSIGN_OR_RETURN(v1::Task task,
+                         store_->GetTask(call, key.document_id, key.id));
+        RETURN_IF_ERROR(
+            authorizer_.CanRead(call.caller(), ScopeOf(task, document)));
+        return task;
       });
 }
 
@@ -183,6 +230,9 @@ grpc::ServerUnaryReactor* PlansServiceImpl::ListTasks(
           const CallContext& call) -> absl::StatusOr<v1::ListTasksResponse> {
         ASSIGN_OR_RETURN(const TaskListQuery query,
                          ValidateListTasksRequest(*request));
+        ASSIGN_OR_RETURN(const v1::Document document,
+                         store_->GetDocument(call, query.document_id));
+        RETURN_IF_ERROR(authorizer_.CanRead(call.caller(), ScopeOf(document)));
         ASSIGN_OR_RETURN(TaskPage page, store_->ListTasks(call, query));
         v1::ListTasksResponse result;
         if (page.more) {
@@ -194,7 +244,14 @@ grpc::ServerUnaryReactor* PlansServiceImpl::ListTasks(
               api::PageCursor{{last.group(), std::to_string(ordinal), key.id}},
               api::QueryFingerprint(*request)));
         }
-        for (v1::Task& task : page.tasks) *result.add_tasks() = std::move(task);
+        // Other communes' cascaded tasks are not shown.
+        for (v1::Task& task : page.tasks) {
+          if (!authorizer_.CanRead(call.caller(), ScopeOf(task, document))
+                   .ok()) {
+            continue;
+          }
+          *result.add_tasks() = std::move(task);
+        }
         return result;
       });
 }
@@ -207,6 +264,9 @@ grpc::ServerUnaryReactor* PlansServiceImpl::UpdateTask(
       [this, request](const CallContext& call) -> absl::StatusOr<v1::Task> {
         ASSIGN_OR_RETURN(const TaskUpdate update,
                          ValidateUpdateTaskRequest(*request));
+        ASSIGN_OR_RETURN(const auth::Scope scope,
+                         TaskScope(call, update.document_id, update.id));
+        RETURN_IF_ERROR(authorizer_.CanWrite(call.caller(), scope));
         return store_->UpdateTask(call, update);
       });
 }
@@ -221,7 +281,9 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CascadeTask(
         ASSIGN_OR_RETURN(const TaskKey key,
                          ValidateCascadeTaskRequest(*request));
         // Check the task before asking the registry.
-        RETURN_IF_ERROR(store_->GetTask(call, key.document_id, key.id).status());
+        ASSIGN_OR_RETURN(const auth::Scope scope,
+                         TaskScope(call, key.document_id, key.id));
+        RETURN_IF_ERROR(authorizer_.CanWrite(call.caller(), scope));
         ASSIGN_OR_RETURN(const std::vector<DirectoryUnit> communes,
                          directory_->ListCommunes(call));
         std::vector<std::string> names;
@@ -248,6 +310,10 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreateStatusReport(
           const CallContext& call) -> absl::StatusOr<v1::StatusReport> {
         ASSIGN_OR_RETURN(const CreateReportCommand command,
                          ValidateCreateStatusReportRequest(*request, today_()));
+        ASSIGN_OR_RETURN(
+            const auth::Scope scope,
+            TaskScope(call, command.task.document_id, command.task.id));
+        RETURN_IF_ERROR(authorizer_.CanWrite(call.caller(), scope));
         return store_->CreateStatusReport(call, command.task.document_id,
                                           command.task.id, command.report);
       });
@@ -263,6 +329,10 @@ grpc::ServerUnaryReactor* PlansServiceImpl::ListStatusReports(
           -> absl::StatusOr<v1::ListStatusReportsResponse> {
         ASSIGN_OR_RETURN(const ReportListQuery query,
                          ValidateListStatusReportsRequest(*request));
+        ASSIGN_OR_RETURN(
+            const auth::Scope scope,
+            TaskScope(call, query.task.document_id, query.task.id));
+        RETURN_IF_ERROR(authorizer_.CanRead(call.caller(), scope));
         ASSIGN_OR_RETURN(
             ReportPage page,
             store_->ListStatusReports(call, query.task.document_id,
@@ -288,12 +358,20 @@ grpc::ServerUnaryReactor* PlansServiceImpl::GetChasingList(
   return calls_.Run<v1::ChasingList>(
       context, response,
       [this, request](const CallContext& call) -> absl::StatusOr<v1::ChasingList> {
+        RETURN_IF_ERROR(authorizer_.CanReadAggregate(call.caller()));
         ASSIGN_OR_RETURN(const ChasingQuery query,
                          ValidateGetChasingListRequest(*request, today_()));
         ASSIGN_OR_RETURN(
-            const std::vector<ChasingCandidate> candidates,
+            std::vector<ChasingCandidate> candidates,
             store_->ListChasingCandidates(
                 call, query.as_of + query.due_within_days, query.document_id));
+        // Other communes' cascaded tasks are left out of the list.
+        std::erase_if(candidates, [&](const ChasingCandidate& candidate) {
+          return !authorizer_
+                      .CanRead(call.caller(),
+                               auth::Scope{.commune = candidate.commune})
+                      .ok();
+        });
         return BuildChasingList(candidates, query.as_of, query.due_within_days,
                                 query.max_entries_per_group);
       });
@@ -307,6 +385,8 @@ grpc::ServerUnaryReactor* PlansServiceImpl::GetCascadeCoverage(
       context, response,
       [this, request](
           const CallContext& call) -> absl::StatusOr<v1::CascadeCoverage> {
+        // Which communes implemented a document: a city-wide aggregate.
+        RETURN_IF_ERROR(authorizer_.CanReadAggregate(call.caller()));
         ASSIGN_OR_RETURN(const std::string id,
                          ValidateGetCascadeCoverageRequest(*request));
         ASSIGN_OR_RETURN(const std::vector<CoverageDocument> documents,
@@ -365,6 +445,9 @@ grpc::ServerUnaryReactor* PlansServiceImpl::ImportTasks(
           const CallContext& call) -> absl::StatusOr<v1::ImportTasksResponse> {
         ASSIGN_OR_RETURN(const std::string document_id,
                          ValidateImportTasksRequest(*request));
+        ASSIGN_OR_RETURN(const v1::Document document,
+                         store_->GetDocument(call, document_id));
+        RETURN_IF_ERROR(authorizer_.CanWrite(call.caller(), ScopeOf(document)));
         ASSIGN_OR_RETURN(std::vector<TaskRow> rows,
                          ParseTasksCsv(request->csv_content(), document_id));
         // Resolve each distinct agency once; report every unknown one with
@@ -449,6 +532,12 @@ grpc::ServerUnaryReactor* PlansServiceImpl::ImportDocuments(
           }
         }
         RETURN_IF_ERROR(errors.ToStatus());
+        // All or nothing: one document outside the caller's scope refuses
+        // the file.
+        for (const DocumentRow& row : rows) {
+          RETURN_IF_ERROR(
+              authorizer_.CanWrite(call.caller(), ScopeOf(row.document)));
+        }
         ASSIGN_OR_RETURN(const ImportCounts counts,
                          store_->ImportDocuments(call, rows,
                                                  request->validate_only()));
@@ -467,6 +556,9 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreateReportCycle(
       [this, request](const CallContext& call) -> absl::StatusOr<v1::ReportCycle> {
         ASSIGN_OR_RETURN(CreateReportCycleCommand command,
                          ValidateCreateReportCycleRequest(*request));
+        ASSIGN_OR_RETURN(const v1::Document document,
+                         store_->GetDocument(call, command.key.document_id));
+        RETURN_IF_ERROR(authorizer_.CanWrite(call.caller(), ScopeOf(document)));
         v1::ReportCycle& cycle = command.cycle;
         FieldViolations violations;
         for (int i = 0; i < cycle.reporting_units_size(); ++i) {
@@ -505,6 +597,19 @@ grpc::ServerUnaryReactor* PlansServiceImpl::SubmitReport(
       [this, request](const CallContext& call) -> absl::StatusOr<v1::Submission> {
         ASSIGN_OR_RETURN(const SubmitReportCommand command,
                          ValidateSubmitReportRequest(*request, today_()));
+        // A unit's report is its commune's to submit.
+        absl::StatusOr<DirectoryUnit> unit =
+            directory_->Get(call, command.submission.unit());
+        if (IsUnknownAgency(unit.status())) {
+          return InvalidField("submission.unit",
+                              "không có trong sổ đăng ký (unknown unit)");
+        }
+        if (!unit.ok()) return unit.status();
+        RETURN_IF_ERROR(authorizer_.CanWrite(
+            call.caller(),
+            auth::Scope{.commune = unit->commune,
+                        .school = unit->name == unit->commune ? ""
+                                                               : unit->name}));
         ASSIGN_OR_RETURN(const StoredCycle stored,
                          store_->GetReportCycle(call, command.cycle.document_id,
                                                 command.cycle.id));
@@ -542,6 +647,9 @@ grpc::ServerUnaryReactor* PlansServiceImpl::GetSubmissionStatus(
           const CallContext& call) -> absl::StatusOr<v1::SubmissionStatus> {
         ASSIGN_OR_RETURN(const SubmissionStatusQuery query,
                          ValidateGetSubmissionStatusRequest(*request, today_()));
+        ASSIGN_OR_RETURN(const v1::Document document,
+                         store_->GetDocument(call, query.cycle.document_id));
+        RETURN_IF_ERROR(authorizer_.CanRead(call.caller(), ScopeOf(document)));
         ASSIGN_OR_RETURN(const StoredCycle stored,
                          store_->GetReportCycle(call, query.cycle.document_id,
                                                 query.cycle.id));

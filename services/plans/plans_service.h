@@ -10,6 +10,7 @@
 
 #include "absl/time/civil_time.h"
 #include "hpedu/plans/v1/plans_service.grpc.pb.h"
+#include "libs/auth/authorize.h"
 #include "libs/server/unary.h"
 #include "services/plans/agency_directory.h"
 #include "services/plans/plan_store.h"
@@ -95,10 +96,19 @@ class PlansServiceImpl final : public v1::PlansService::CallbackService {
       v1::SubmissionStatus* response) override;
 
  private:
+  // What a document or a task belongs to, for authorization.
+  static auth::Scope ScopeOf(const v1::Document& document);
+  static auth::Scope ScopeOf(const v1::Task& task,
+                             const v1::Document& document);
+  absl::StatusOr<auth::Scope> TaskScope(const server::CallContext& call,
+                                        const std::string& document_id,
+                                        const std::string& task_id);
+
   std::unique_ptr<PlanStore> store_;
   std::unique_ptr<AgencyDirectory> directory_;
   server::UnaryCalls& calls_;
   std::function<absl::CivilDay()> today_;
+  const auth::Authorizer authorizer_;
 };
 
 }  // namespace hpedu::plans

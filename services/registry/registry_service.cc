@@ -4,6 +4,7 @@
 
 #include "libs/api/page_token.h"
 #include "libs/status/status_macros.h"
+#include "services/registry/client/unit_scopes.h"
 #include "services/registry/resolve.h"
 #include "services/registry/unit_import.h"
 #include "services/registry/unit_validation.h"
@@ -15,7 +16,22 @@ using server::CallContext;
 RegistryServiceImpl::RegistryServiceImpl(std::unique_ptr<UnitStore> store,
                                          server::UnaryCalls& calls,
                                          std::function<absl::CivilDay()> today)
-    : store_(std::move(store)), calls_(calls), today_(std::move(today)) {}
+    : store_(std::move(store)),
+      calls_(calls),
+      today_(std::move(today)),
+      authorizer_("registry") {}
+
+absl::StatusOr<auth::Scope> RegistryServiceImpl::ScopeOf(
+    const CallContext& call, const v1::Unit& unit) {
+  if (unit.parent().empty()) return client::ScopeOfUnit(unit, nullptr);
+  absl::StatusOr<v1::Unit> parent =
+      store_->GetUnit(call, UnitIdOf(unit.parent()));
+  if (absl::IsNotFound(parent.status())) {
+    return client::ScopeOfUnit(unit, nullptr);
+  }
+  if (!parent.ok()) return parent.status();
+  return client::ScopeOfUnit(unit, &*parent);
+}
 
 grpc::ServerUnaryReactor* RegistryServiceImpl::GetUnit(
     grpc::CallbackServerContext* context, const v1::GetUnitRequest* request,
@@ -23,6 +39,8 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::GetUnit(
   return calls_.Run<v1::Unit>(
       context, response,
       [this, request](const CallContext& call) -> absl::StatusOr<v1::Unit> {
+        // The directory is reference data for every role.
+        RETURN_IF_ERROR(authorizer_.CanReadAggregate(call.caller()));
         ASSIGN_OR_RETURN(const std::string id,
                          ValidateGetUnitRequest(*request));
         return store_->GetUnit(call, id);
@@ -36,6 +54,8 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListUnits(
       context, response,
       [this, request](
           const CallContext& call) -> absl::StatusOr<v1::ListUnitsResponse> {
+        // The directory is reference data for every role.
+        RETURN_IF_ERROR(authorizer_.CanReadAggregate(call.caller()));
         ASSIGN_OR_RETURN(const UnitListQuery query,
                          ValidateListUnitsRequest(*request, today_()));
         ASSIGN_OR_RETURN(UnitPage page, store_->ListUnits(call, query));
@@ -62,6 +82,8 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::BatchGetUnits(
       context, response,
       [this, request](const CallContext& call)
           -> absl::StatusOr<v1::BatchGetUnitsResponse> {
+        // The directory is reference data for every role.
+        RETURN_IF_ERROR(authorizer_.CanReadAggregate(call.caller()));
         ASSIGN_OR_RETURN(const std::vector<std::string> ids,
                          ValidateBatchGetUnitsRequest(*request));
         ASSIGN_OR_RETURN(std::vector<v1::Unit> units,
@@ -80,6 +102,9 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::CreateUnit(
       [this, request](const CallContext& call) -> absl::StatusOr<v1::Unit> {
         ASSIGN_OR_RETURN(const CreateUnitCommand command,
                          ValidateCreateUnitRequest(*request));
+        ASSIGN_OR_RETURN(const auth::Scope scope,
+                         ScopeOf(call, command.row.unit));
+        RETURN_IF_ERROR(authorizer_.CanWrite(call.caller(), scope));
         return store_->CreateUnit(call, command.row, command.request_id);
       });
 }
@@ -92,6 +117,17 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::UpdateUnit(
       [this, request](const CallContext& call) -> absl::StatusOr<v1::Unit> {
         ASSIGN_OR_RETURN(const UnitUpdate update,
                          ValidateUpdateUnitRequest(*request));
+        ASSIGN_OR_RETURN(v1::Unit unit, store_->GetUnit(call, update.id));
+        ASSIGN_OR_RETURN(auth::Scope scope, ScopeOf(call, unit));
+        RETURN_IF_ERROR(authorizer_.CanWrite(call.caller(), scope));
+        if (update.parent_id.has_value()) {
+          // Moving a unit needs the right to write where it goes, too.
+          unit.set_parent(update.parent_id->empty()
+                              ? ""
+                              : "units/" + *update.parent_id);
+          ASSIGN_OR_RETURN(scope, ScopeOf(call, unit));
+          RETURN_IF_ERROR(authorizer_.CanWrite(call.caller(), scope));
+        }
         return store_->UpdateUnit(call, update);
       });
 }
@@ -104,6 +140,8 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ResolveUnit(
       context, response,
       [this, request](
           const CallContext& call) -> absl::StatusOr<v1::ResolveUnitResponse> {
+        // The directory is reference data for every role.
+        RETURN_IF_ERROR(authorizer_.CanReadAggregate(call.caller()));
         ASSIGN_OR_RETURN(const ResolveQuery query,
                          ValidateResolveUnitRequest(*request, today_()));
         ASSIGN_OR_RETURN(const std::vector<v1::Unit> known,
@@ -131,6 +169,8 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ImportUnits(
       context, response,
       [this, request](
           const CallContext& call) -> absl::StatusOr<v1::ImportUnitsResponse> {
+        // The whole directory: the city's to write.
+        RETURN_IF_ERROR(authorizer_.CanWrite(call.caller(), auth::Scope{}));
         RETURN_IF_ERROR(ValidateImportUnitsRequest(*request));
         ASSIGN_OR_RETURN(const std::vector<UnitRow> rows,
                          ParseUnitsCsv(request->csv_content()));

@@ -10,6 +10,7 @@
 
 #include "absl/time/civil_time.h"
 #include "hpedu/registry/v1/registry_service.grpc.pb.h"
+#include "libs/auth/authorize.h"
 #include "libs/server/unary.h"
 #include "services/registry/unit_store.h"
 
@@ -51,9 +52,14 @@ class RegistryServiceImpl final
       v1::ImportUnitsResponse* response) override;
 
  private:
+  // What `unit` belongs to, from its own kind and its parent's.
+  absl::StatusOr<auth::Scope> ScopeOf(const server::CallContext& call,
+                                      const v1::Unit& unit);
+
   std::unique_ptr<UnitStore> store_;
   server::UnaryCalls& calls_;
   std::function<absl::CivilDay()> today_;
+  const auth::Authorizer authorizer_;
 };
 
 }  // namespace hpedu::registry

@@ -1,0 +1,67 @@
+// The authorization matrix every service's tests walk (issue 3): every RPC
+// of a service × {no identity, wrong role, right role in another commune,
+// right role and scope}, expecting UNAUTHENTICATED, PERMISSION_DENIED,
+// PERMISSION_DENIED and success, and nothing written by a refused call.
+//
+//   std::vector<RpcCase> cases = {
+//     {"CreateTask", [&](const std::string& token) { ... call ... },
+//      commune_officer_token, integration_token, other_commune_token},
+//     ...};
+//   RunAuthorizationMatrix(v1::PlansService::service_full_name(), cases,
+//                          [&] { return SchemaFingerprint(db, "plans"); });
+#ifndef HPEDU_LIBS_TESTING_AUTHZ_MATRIX_H_
+#define HPEDU_LIBS_TESTING_AUTHZ_MATRIX_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "google/protobuf/descriptor.h"
+#include "absl/time/clock.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/support/status.h"
+#include "libs/testing/identity.h"
+
+namespace hpedu::testing {
+
+struct RpcCase {
+  // The method's name in the service, e.g. "CreateTask".
+  std::string method;
+  // Makes the call with `token` as the bearer (no identity if empty).
+  std::function<grpc::Status(const std::string& token)> call;
+  // A caller whose role and scope allow the call.
+  std::string allowed;
+  // A caller whose role does not allow it.
+  std::string wrong_role;
+  // The allowed role scoped to another commune or school; empty when the
+  // call concerns no commune (city reference data everyone may read).
+  std::string wrong_scope;
+};
+
+// Runs the refused calls first and checks each leaves `fingerprint`
+// unchanged, then the allowed call. Fails the test if a method of the
+// service (in the generated descriptor pool) has no case, so a new RPC
+// cannot slip past the matrix.
+void RunAuthorizationMatrix(
+    std::string_view service_full_name,
+    const std::vector<RpcCase>& cases,
+    const std::function<absl::StatusOr<std::string>()>& fingerprint);
+
+// Calls one unary method at `address` as the bearer of `token`:
+//   CallAs(address, token, &v1::PlansService::Stub::GetTask, request)
+template <typename Stub, typename Request, typename Response>
+grpc::Status CallAs(const std::string& address, const std::string& token,
+                    grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                 const Request&, Response*),
+                    const Request& request) {
+  Stub stub(TestIdentity::Channel(address, token));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+  Response response;
+  return (stub.*method)(&context, request, &response);
+}
+
+}  // namespace hpedu::testing
+
+#endif  // HPEDU_LIBS_TESTING_AUTHZ_MATRIX_H_

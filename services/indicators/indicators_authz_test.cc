@@ -1,0 +1,183 @@
+// The authorization matrix of the indicators service: every RPC × {no
+// identity, wrong role, wrong commune, right caller}; refused calls write
+// nothing.
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
+#include "libs/status/status_matchers.h"
+#include "libs/testing/authz_matrix.h"
+#include "libs/testing/identity.h"
+#include "libs/testing/postgres_server.h"
+#include "services/indicators/indicators_definition.h"
+#include "services/registry/testing/demo_registry.h"
+
+namespace hpedu::indicators {
+namespace {
+
+using ::hpedu::testing::CallAs;
+using ::hpedu::testing::RpcCase;
+using ::hpedu::testing::TestIdentity;
+using Stub = v1::IndicatorsService::Stub;
+using auth::Role;
+
+constexpr char kHeader[] =
+    "indicator,org_unit,period,disaggregation,numerator,denominator,value,"
+    "generated\n";
+
+v1::CreateIndicatorRequest Percentage(const std::string& id) {
+  v1::CreateIndicatorRequest request;
+  request.set_indicator_id(id);
+  v1::Indicator* indicator = request.mutable_indicator();
+  indicator->set_code(absl::AsciiStrToUpper(id));
+  indicator->set_display_name("Tỷ lệ huy động trẻ mẫu giáo");
+  indicator->set_unit_label("%");
+  indicator->set_kind(v1::RATIO);
+  indicator->set_factor(100);
+  indicator->set_direction(v1::HIGHER_IS_BETTER);
+  indicator->set_reporting_level(v1::COMMUNE);
+  indicator->set_period_type(v1::SCHOOL_YEAR);
+  indicator->set_lock_after_days(60);
+  indicator->set_lead_agency("units/so-gddt-qlcl");
+  return request;
+}
+
+v1::ReportValueRequest Value(const std::string& unit, int64_t numerator) {
+  v1::ReportValueRequest request;
+  request.set_parent("indicators/hp-02");
+  request.mutable_value()->set_org_unit(unit);
+  request.mutable_value()->set_period("2025-2026");
+  request.mutable_value()->set_numerator(numerator);
+  request.mutable_value()->set_denominator(100);
+  return request;
+}
+
+TEST(IndicatorsAuthorizationTest, EveryRpcChecksRoleAndScope) {
+  hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
+  ASSERT_OK_AND_ASSIGN(std::string database, pg.CreateDatabase());
+  ASSERT_OK_AND_ASSIGN(std::string db,
+                       pg.ProvisionService(database, "indicators"));
+  server::ServerConfig config =
+      hpedu::testing::TestServerConfig("indicators", db);
+  config.peer_addresses["registry"] =
+      registry::testing::SharedDemoRegistry().address;
+  ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<server::ServiceHost> host,
+      server::ServiceHost::Start(
+          config, Definition([] { return absl::CivilDay(2026, 6, 15); })));
+  const std::string address = absl::StrCat("127.0.0.1:", host->port());
+
+  const std::string leadership = TestIdentity::Token(Role::kLeadership);
+  const std::string do_son = TestIdentity::Token(Role::kCommuneOfficer,
+                                                 "units/phuong-do-son");
+  const std::string duong_kinh = TestIdentity::Token(
+      Role::kCommuneOfficer, "units/phuong-duong-kinh");
+  const std::string operator_token = TestIdentity::Token(Role::kOperator);
+  const std::string integration = TestIdentity::Token(Role::kIntegration);
+  const std::string quality =
+      TestIdentity::Token(Role::kDivision, "units/so-gddt-qlcl");
+  const std::string staffing_division =
+      TestIdentity::Token(Role::kDivision, "units/so-gddt-tccb");
+
+  ASSERT_TRUE(CallAs(address, leadership, &Stub::CreateIndicator,
+                     Percentage("hp-02"))
+                  .ok());
+  ASSERT_TRUE(CallAs(address, leadership, &Stub::ReportValue,
+                     Value("units/phuong-do-son", 80))
+                  .ok());
+
+  v1::GetIndicatorRequest get;
+  get.set_name("indicators/hp-02");
+  v1::UpdateIndicatorRequest update;
+  update.mutable_indicator()->set_name("indicators/hp-02");
+  update.mutable_indicator()->set_display_name("Tỷ lệ huy động (sửa)");
+  update.mutable_update_mask()->add_paths("display_name");
+  v1::CreateTargetRequest target;
+  target.set_parent("indicators/hp-02");
+  target.set_target_id("do-son-2030");
+  target.mutable_target()->set_org_unit("units/phuong-do-son");
+  target.mutable_target()->set_issuer("UBND phường Đồ Sơn");
+  target.mutable_target()->set_horizon("2030");
+  target.mutable_target()->set_comparator(v1::GREATER_OR_EQUAL);
+  target.mutable_target()->set_value("88");
+  target.mutable_target()->set_plan_document("KH thực hiện NQ 71");
+  v1::ListReportedValuesRequest list_values;
+  list_values.set_parent("indicators/hp-02");
+  list_values.set_org_unit("units/phuong-do-son");
+  v1::ListValueRevisionsRequest revisions;
+  revisions.set_name("indicators/hp-02/values/phuong-do-son~2025-2026");
+  v1::ImportReportedValuesRequest import;
+  import.set_csv_content(
+      absl::StrCat(kHeader, "HP-02,phuong-do-son,2025-2026,,85,100,,\n"));
+  v1::RollUpRequest rollup;
+  rollup.set_indicator("indicators/hp-02");
+  rollup.set_period("2025-2026");
+  rollup.set_org_unit("units/phuong-do-son");
+
+  auto call = [&](auto method, const auto& request) {
+    return [&address, method, request](const std::string& token) {
+      return CallAs(address, token, method, request);
+    };
+  };
+  auto stream_import = [&](const std::string& token) {
+    Stub stub(TestIdentity::Channel(address, token));
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+    v1::ImportReportedValuesResponse response;
+    auto writer = stub.StreamImportReportedValues(&context, &response);
+    v1::ImportReportedValuesRequest chunk;
+    chunk.set_csv_content(
+        absl::StrCat(kHeader, "HP-02,phuong-do-son,2025-2026,,86,100,,\n"));
+    writer->Write(chunk);
+    writer->WritesDone();
+    return writer->Finish();
+  };
+  std::vector<RpcCase> cases = {
+      {"GetIndicator", call(&Stub::GetIndicator, get), do_son, operator_token,
+       ""},
+      {"ListIndicators",
+       call(&Stub::ListIndicators, v1::ListIndicatorsRequest()), do_son,
+       operator_token, ""},
+      // Definitions belong to the division that leads them.
+      {"CreateIndicator", call(&Stub::CreateIndicator, Percentage("hp-03")),
+       quality, do_son, staffing_division},
+      {"UpdateIndicator", call(&Stub::UpdateIndicator, update), quality,
+       do_son, staffing_division},
+      // A ward sets its own targets.
+      {"CreateTarget", call(&Stub::CreateTarget, target), do_son, integration,
+       duong_kinh},
+      {"ListTargets", call(&Stub::ListTargets, [] {
+         v1::ListTargetsRequest r;
+         r.set_parent("indicators/-");
+         return r;
+       }()),
+       do_son, operator_token, ""},
+      {"ReportValue",
+       call(&Stub::ReportValue, Value("units/phuong-do-son", 90)), do_son,
+       integration, duong_kinh},
+      {"ListReportedValues", call(&Stub::ListReportedValues, list_values),
+       do_son, operator_token, duong_kinh},
+      {"ListValueRevisions", call(&Stub::ListValueRevisions, revisions),
+       do_son, operator_token, duong_kinh},
+      {"ImportReportedValues", call(&Stub::ImportReportedValues, import),
+       do_son, integration, duong_kinh},
+      {"StreamImportReportedValues", stream_import, do_son, integration,
+       duong_kinh},
+      {"RollUp", call(&Stub::RollUp, rollup), do_son, operator_token,
+       duong_kinh},
+  };
+  hpedu::testing::RunAuthorizationMatrix(
+      v1::IndicatorsService::service_full_name(), cases,
+      [&] { return hpedu::testing::SchemaFingerprint(db, "indicators"); });
+
+  // A write naming a unit the registry does not know is refused as such.
+  grpc::Status unknown = CallAs(address, do_son, &Stub::ReportValue,
+                                Value("units/khong-co", 50));
+  EXPECT_EQ(unknown.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace hpedu::indicators
