@@ -43,25 +43,25 @@ v1::BudgetLine Line(const std::string& unit, int64_t amount) {
 class BudgetAuthorizationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
-    ASSERT_OK_AND_ASSIGN(std::string database, pg.CreateDatabase());
-    ASSERT_OK_AND_ASSIGN(db_, pg.ProvisionService(database, "budget"));
-    server::ServerConfig config = hpedu::testing::TestServerConfig("budget", db_);
-    config.peer_addresses["registry"] =
-        registry::testing::SharedDemoRegistry().address;
-    ASSERT_OK_AND_ASSIGN(host_, server::ServiceHost::Start(config, Definition()));
-    address_ = absl::StrCat("127.0.0.1:", host_->port());
+    ASSERT_OK_AND_ASSIGN(
+        service_, hpedu::testing::StartTestService(
+                      Definition(), [](server::ServerConfig& config) {
+                        config.peer_addresses["registry"] =
+                            registry::testing::SharedDemoRegistry().address;
+                      }));
+    db_ = service_.db;
+    address_ = service_.address;
   }
 
   void TearDown() override {
-    if (host_) {
-      host_->Shutdown(absl::Seconds(5));
-      host_->Wait();
+    if (service_.host) {
+      service_.host->Shutdown(absl::Seconds(5));
+      service_.host->Wait();
     }
   }
 
+  hpedu::testing::TestService service_;
   std::string db_;
-  std::unique_ptr<server::ServiceHost> host_;
   std::string address_;
 };
 
