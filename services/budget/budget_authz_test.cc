@@ -43,25 +43,25 @@ v1::BudgetLine Line(const std::string& unit, int64_t amount) {
 class BudgetAuthorizationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
-    ASSERT_OK_AND_ASSIGN(std::string database, pg.CreateDatabase());
-    ASSERT_OK_AND_ASSIGN(db_, pg.ProvisionService(database, "budget"));
-    server::ServerConfig config = hpedu::testing::TestServerConfig("budget", db_);
-    config.peer_addresses["registry"] =
-        registry::testing::SharedDemoRegistry().address;
-    ASSERT_OK_AND_ASSIGN(host_, server::ServiceHost::Start(config, Definition()));
-    address_ = absl::StrCat("127.0.0.1:", host_->port());
+    ASSERT_OK_AND_ASSIGN(
+        service_, hpedu::testing::StartTestService(
+                      Definition(), [](server::ServerConfig& config) {
+                        config.peer_addresses["registry"] =
+                            registry::testing::SharedDemoRegistry().address;
+                      }));
+    db_ = service_.db;
+    address_ = service_.address;
   }
 
   void TearDown() override {
-    if (host_) {
-      host_->Shutdown(absl::Seconds(5));
-      host_->Wait();
+    if (service_.host) {
+      service_.host->Shutdown(absl::Seconds(5));
+      service_.host->Wait();
     }
   }
 
+  hpedu::testing::TestService service_;
   std::string db_;
-  std::unique_ptr<server::ServiceHost> host_;
   std::string address_;
 };
 
@@ -139,13 +139,13 @@ TEST_F(BudgetAuthorizationTest, EveryRpcChecksRoleAndScope) {
   };
   const std::vector<RpcCase> cases = {
       {"CreateBudgetVersion", call(&Stub::CreateBudgetVersion, next), do_son,
-       integration, duong_kinh},
+       integration, duong_kinh, /*writes=*/true},
       {"GetBudgetVersion", call(&Stub::GetBudgetVersion, get), do_son,
        operator_token, duong_kinh},
       {"ListBudgetVersions", call(&Stub::ListBudgetVersions, list), do_son,
        operator_token, duong_kinh},
       {"ImportBudgetLines", call(&Stub::ImportBudgetLines, import), do_son,
-       integration, duong_kinh},
+       integration, duong_kinh, /*writes=*/true},
       // The city-wide report is the published aggregate every role reads.
       {"GetComplianceReport", call(&Stub::GetComplianceReport, report), do_son,
        operator_token, ""},
@@ -160,13 +160,13 @@ TEST_F(BudgetAuthorizationTest, EveryRpcChecksRoleAndScope) {
       {"EstimateAllowanceCost", call(&Stub::EstimateAllowanceCost, allowance),
        do_son, operator_token, ""},
       {"CreateProject", call(&Stub::CreateProject, another), do_son,
-       integration, duong_kinh},
+       integration, duong_kinh, /*writes=*/true},
       {"GetProject", call(&Stub::GetProject, get_project), do_son,
        operator_token, duong_kinh},
       {"ListProjects", call(&Stub::ListProjects, projects), do_son,
        operator_token, duong_kinh},
       {"RecordDisbursement", call(&Stub::RecordDisbursement, pay), do_son,
-       integration, duong_kinh},
+       integration, duong_kinh, /*writes=*/true},
       {"ListProjectProgress", call(&Stub::ListProjectProgress, progress),
        do_son, operator_token, duong_kinh},
       // The trail is the Sở's: a commune officer may not read it.
@@ -176,7 +176,7 @@ TEST_F(BudgetAuthorizationTest, EveryRpcChecksRoleAndScope) {
   };
   hpedu::testing::RunAuthorizationMatrix(
       v1::BudgetService::service_full_name(), cases,
-      [&] { return hpedu::testing::SchemaFingerprint(db_, "budget"); });
+      hpedu::testing::DatabaseProbes(db_, "budget"));
 
   hpedu::indicators::v1::ComputeIndicatorValuesRequest compute;
   compute.set_indicator_code("R71-15");
@@ -187,7 +187,7 @@ TEST_F(BudgetAuthorizationTest, EveryRpcChecksRoleAndScope) {
       {{"ComputeIndicatorValues",
         call(&SourceStub::ComputeIndicatorValues, compute), do_son,
         operator_token, ""}},
-      [&] { return hpedu::testing::SchemaFingerprint(db_, "budget"); });
+      hpedu::testing::DatabaseProbes(db_, "budget"));
 }
 
 TEST_F(BudgetAuthorizationTest, TheFinanceDivisionWritesTheCityBudget) {
