@@ -181,7 +181,8 @@ fi
 
 # The gateway (no database): city-wide views over gRPC on 50050, and over
 # HTTP/JSON with the Sở's dashboard on 8080 (HPEDU_GATEWAY_HTTP_PORT). It
-# finds the services through HPEDU_<SERVICE>_ADDR, exported above.
+# finds the services (registry, plans, indicators, staffing, budget) through
+# HPEDU_<SERVICE>_ADDR, each exported above as its service started.
 gateway_http=${HPEDU_GATEWAY_HTTP_PORT:-8080}
 gateway_bin="$build/services/gateway/hpedu_gateway"
 if [ -x "$gateway_bin" ]; then

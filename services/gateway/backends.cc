@@ -78,7 +78,9 @@ Backends::Backends(server::PeerChannels* peers, BackendOptions options)
       units_(options.cache_ttl),
       chasing_(options.cache_ttl),
       coverage_(options.cache_ttl),
-      documents_(options.cache_ttl) {}
+      documents_(options.cache_ttl),
+      staffing_balance_(options.cache_ttl),
+      compliance_(options.cache_ttl) {}
 
 Backends::~Backends() {
   absl::MutexLock lock(&mu_);
@@ -160,6 +162,22 @@ void Backends::GetDocument(const Outgoing& out,
   using Stub = pv1::PlansService::Stub;
   Unary<Stub>(documents_, "plans", "GetDocument", &Stub::async::GetDocument,
               out, request, std::move(done));
+}
+
+void Backends::GetStaffingBalance(
+    const Outgoing& out, const sv1::GetStaffingBalanceRequest& request,
+    Receiver<sv1::GetStaffingBalanceResponse> done) {
+  using Stub = sv1::StaffingService::Stub;
+  Unary<Stub>(staffing_balance_, "staffing", "GetStaffingBalance",
+              &Stub::async::GetStaffingBalance, out, request, std::move(done));
+}
+
+void Backends::GetComplianceReport(
+    const Outgoing& out, const bv1::GetComplianceReportRequest& request,
+    Receiver<bv1::ComplianceReport> done) {
+  using Stub = bv1::BudgetService::Stub;
+  Unary<Stub>(compliance_, "budget", "GetComplianceReport",
+              &Stub::async::GetComplianceReport, out, request, std::move(done));
 }
 
 namespace {
@@ -288,6 +306,8 @@ CacheStats Backends::stats(std::string_view method) const {
   if (method == "GetChasingList") return chasing_.stats();
   if (method == "GetCascadeCoverage") return coverage_.stats();
   if (method == "GetDocument") return documents_.stats();
+  if (method == "GetStaffingBalance") return staffing_balance_.stats();
+  if (method == "GetComplianceReport") return compliance_.stats();
   return {};
 }
 

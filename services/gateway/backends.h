@@ -15,17 +15,21 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "grpcpp/client_context.h"
+#include "hpedu/budget/v1/budget_service.grpc.pb.h"
 #include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
 #include "hpedu/plans/v1/plans_service.grpc.pb.h"
 #include "hpedu/registry/v1/registry_service.grpc.pb.h"
+#include "hpedu/staffing/v1/staffing_service.grpc.pb.h"
 #include "libs/server/peers.h"
 #include "services/gateway/response_cache.h"
 
 namespace hpedu::gateway {
 
+namespace bv1 = ::hpedu::budget::v1;
 namespace iv1 = ::hpedu::indicators::v1;
 namespace pv1 = ::hpedu::plans::v1;
 namespace rv1 = ::hpedu::registry::v1;
+namespace sv1 = ::hpedu::staffing::v1;
 
 struct BackendOptions {
   // How long an answer is reused (0: coalescing only).
@@ -59,10 +63,9 @@ using Receiver = std::function<void(Fetched<V>)>;
 // Thread-safe. Callbacks run on gRPC threads (or at once, from the cache or
 // for a service with no address).
 //
-// Adding a service (staffing, budget, once their protos are in main): a
-// cache and a method here like GetChasingList, a Slot in the views that use
-// it (gateway_service.cc), and a Compose function in views.{h,cc} replacing
-// NotYetAvailable("staffing").
+// Adding a service: a cache and a method here like GetChasingList, a Slot in
+// the views that use it (gateway_service.cc), and a Compose function in
+// views.{h,cc} (as ComposeStaffing and ComposeBudget).
 class Backends {
  public:
   Backends(server::PeerChannels* peers, BackendOptions options);
@@ -86,6 +89,12 @@ class Backends {
                           Receiver<pv1::CascadeCoverage> done);
   void GetDocument(const Outgoing& out, const pv1::GetDocumentRequest& request,
                    Receiver<pv1::Document> done);
+  void GetStaffingBalance(const Outgoing& out,
+                          const sv1::GetStaffingBalanceRequest& request,
+                          Receiver<sv1::GetStaffingBalanceResponse> done);
+  void GetComplianceReport(const Outgoing& out,
+                           const bv1::GetComplianceReportRequest& request,
+                           Receiver<bv1::ComplianceReport> done);
 
   // Backend calls started, cache hits and coalesced waits, by method
   // ("RollUp", "ListUnits"...).
@@ -122,6 +131,8 @@ class Backends {
   CoalescingCache<pv1::ChasingList> chasing_;
   CoalescingCache<pv1::CascadeCoverage> coverage_;
   CoalescingCache<pv1::Document> documents_;
+  CoalescingCache<sv1::GetStaffingBalanceResponse> staffing_balance_;
+  CoalescingCache<bv1::ComplianceReport> compliance_;
 };
 
 }  // namespace hpedu::gateway

@@ -34,6 +34,29 @@ nlohmann::json Figures(const v1::Overview& overview) {
   return figures;
 }
 
+// The staffing table's rows as the API gives them.
+nlohmann::json Staffing(const v1::Overview& overview) {
+  nlohmann::json lines = nlohmann::json::array();
+  for (const v1::StaffingLine& line : overview.staffing().lines()) {
+    lines.push_back({{"level", line.level()},
+                     {"required", line.required()},
+                     {"actual", line.actual()},
+                     {"shortage", line.shortage()},
+                     {"surplus", line.surplus()}});
+  }
+  return lines;
+}
+
+nlohmann::json Budget(const v1::Overview& overview) {
+  nlohmann::json shares = nlohmann::json::array();
+  for (const v1::BudgetShare& share : overview.budget().shares()) {
+    shares.push_back({{"rule", share.rule()},
+                      {"sharePercent", share.share_percent()},
+                      {"thresholdPercent", share.threshold_percent()}});
+  }
+  return shares;
+}
+
 TEST(DashboardBrowserTest, SignInOverviewDrillDownNumbersEqualGrpc) {
   const std::string web_build = HPEDU_GATEWAY_WEB_BUILD_DIR;
   ASSERT_TRUE(std::filesystem::exists(web_build + "/dist/index.html"))
@@ -73,6 +96,10 @@ TEST(DashboardBrowserTest, SignInOverviewDrillDownNumbersEqualGrpc) {
   }
   ASSERT_TRUE(city.indicators().status().available());
   ASSERT_TRUE(commune.indicators().status().available());
+  ASSERT_TRUE(city.staffing().status().available());
+  ASSERT_TRUE(commune.staffing().status().available());
+  ASSERT_TRUE(city.budget().status().available());
+  ASSERT_TRUE(commune.budget().status().available());
 
   const std::string artifacts =
       std::filesystem::current_path().string() + "/browser_test_artifacts";
@@ -82,11 +109,15 @@ TEST(DashboardBrowserTest, SignInOverviewDrillDownNumbersEqualGrpc) {
        {{"indicators", Figures(city)},
         {"overdue", city.plans().overdue()},
         {"dueSoon", city.plans().due_soon()},
-        {"communes", city.indicators().children_size()}}},
+        {"communes", city.indicators().children_size()},
+        {"staffing", Staffing(city)},
+        {"budget", Budget(city)}}},
       {"commune",
        {{"id", kCommune},
         {"displayName", commune.unit().display_name()},
-        {"indicators", Figures(commune)}}}};
+        {"indicators", Figures(commune)},
+        {"staffing", Staffing(commune)},
+        {"budget", Budget(commune)}}}};
   const std::string expected_path = artifacts + "/expected.json";
   std::ofstream(expected_path) << expected.dump(2);
 

@@ -64,6 +64,32 @@ rv1::ListUnitsRequest ChildrenOf(const std::string& parent) {
   return request;
 }
 
+// Teachers required against actual by level, for the unit (the school
+// year's 5 September: the staffing service's default day).
+sv1::GetStaffingBalanceRequest StaffingBalance(const std::string& unit,
+                                               const std::string& period) {
+  sv1::GetStaffingBalanceRequest request;
+  request.set_org_unit(unit);
+  request.set_school_year(period);
+  return request;
+}
+
+// The estimate of the fiscal year of `as_of` (today in Vietnam when unset)
+// against the 20% and 5% rules: every row, or one commune's.
+bv1::GetComplianceReportRequest Compliance(const google::type::Date* as_of,
+                                           const std::string& commune) {
+  int year = as_of != nullptr ? as_of->year() : 0;
+  if (year == 0) {
+    year = static_cast<int>(
+        absl::ToCivilYear(absl::Now(), absl::FixedTimeZone(7 * 3600)).year());
+  }
+  bv1::GetComplianceReportRequest request;
+  request.set_first_year(year);
+  request.set_stage(bv1::ESTIMATE);
+  request.set_org_unit(commune);
+  return request;
+}
+
 rv1::ListUnitsRequest Cities() {
   rv1::ListUnitsRequest request;
   request.set_kind(rv1::CITY);
@@ -158,6 +184,8 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetCityOverview(
     Slot<iv1::RollUpResponse> roll_up;
     Slot<pv1::ChasingList> chasing;
     std::vector<Slot<pv1::CascadeCoverage>> coverage;
+    Slot<sv1::GetStaffingBalanceResponse> staffing;
+    Slot<bv1::ComplianceReport> budget;
     Names names;
   };
   auto parts = std::make_shared<Parts>();
@@ -181,8 +209,8 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetCityOverview(
         ComposeIndicators(parts->catalogue, parts->roll_up, names, now);
     *response->mutable_plans() =
         ComposePlans(parts->chasing, parts->coverage, "", names, now);
-    *response->mutable_staffing()->mutable_status() = NotYetAvailable("staffing");
-    *response->mutable_budget()->mutable_status() = NotYetAvailable("budget");
+    *response->mutable_staffing() = ComposeStaffing(parts->staffing, now);
+    *response->mutable_budget() = ComposeBudget(parts->budget, "", now);
     reactor->Finish(grpc::Status::OK);
   });
 
@@ -206,6 +234,11 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetCityOverview(
     backends_->GetCascadeCoverage(*out, coverage,
                                   Into(join, &parts->coverage[i]));
   }
+  backends_->GetStaffingBalance(*out, StaffingBalance(city, period),
+                                Into(join, &parts->staffing));
+  backends_->GetComplianceReport(
+      *out, Compliance(request->has_as_of() ? &request->as_of() : nullptr, ""),
+      Into(join, &parts->budget));
   join->Start();
   return reactor;
 }
@@ -227,6 +260,8 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetCommuneProfile(
     Slot<std::vector<iv1::Indicator>> catalogue;
     Slot<iv1::RollUpResponse> roll_up;
     Slot<pv1::ChasingList> chasing;
+    Slot<sv1::GetStaffingBalanceResponse> staffing;
+    Slot<bv1::ComplianceReport> budget;
     Names names;
   };
   auto parts = std::make_shared<Parts>();
@@ -246,8 +281,8 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetCommuneProfile(
         parts->catalogue, parts->roll_up, names, now, /*child_figures=*/true);
     *response->mutable_plans() =
         ComposePlans(parts->chasing, {}, commune, names, now);
-    *response->mutable_staffing()->mutable_status() = NotYetAvailable("staffing");
-    *response->mutable_budget()->mutable_status() = NotYetAvailable("budget");
+    *response->mutable_staffing() = ComposeStaffing(parts->staffing, now);
+    *response->mutable_budget() = ComposeBudget(parts->budget, commune, now);
     reactor->Finish(grpc::Status::OK);
   });
 
@@ -268,6 +303,12 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetCommuneProfile(
   chasing.set_due_within_days(DueWithin(request->due_within_days()));
   chasing.set_max_entries_per_group(10000);
   backends_->GetChasingList(*out, chasing, Into(join, &parts->chasing));
+  backends_->GetStaffingBalance(*out, StaffingBalance(commune, period),
+                                Into(join, &parts->staffing));
+  backends_->GetComplianceReport(
+      *out,
+      Compliance(request->has_as_of() ? &request->as_of() : nullptr, commune),
+      Into(join, &parts->budget));
   join->Start();
   return reactor;
 }

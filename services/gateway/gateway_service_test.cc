@@ -17,9 +17,11 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "hpedu/budget/v1/budget_service.grpc.pb.h"
 #include "hpedu/gateway/v1/gateway_service.grpc.pb.h"
 #include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
 #include "hpedu/plans/v1/plans_service.grpc.pb.h"
+#include "hpedu/staffing/v1/staffing_service.grpc.pb.h"
 #include "libs/status/grpc_status.h"
 #include "libs/testing/identity.h"
 #include "libs/status/status_matchers.h"
@@ -38,9 +40,13 @@ using ::testing::HasSubstr;
 using ::testing::SizeIs;
 using testing::BackendSuite;
 using testing::FakeIndicators;
+using testing::kDataCommune;
+using testing::kFiscalYear;
 using testing::kPeriod;
+namespace bv1 = ::hpedu::budget::v1;
 namespace iv1 = ::hpedu::indicators::v1;
 namespace pv1 = ::hpedu::plans::v1;
+namespace sv1 = ::hpedu::staffing::v1;
 
 using ::hpedu::testing::TestIdentity;
 
@@ -112,6 +118,69 @@ Response Direct(Stub& stub,
   return response;
 }
 
+// The staffing service's own balance of `unit` by level, and the budget
+// service's own compliance report of 2026's estimates.
+sv1::GetStaffingBalanceResponse StaffingBalance(const std::string& unit) {
+  auto staffing = sv1::StaffingService::NewStub(TestIdentity::Channel(
+      BackendSuite::Shared().addresses().at("staffing"),
+      TestIdentity::Token(auth::Role::kLeadership)));
+  sv1::GetStaffingBalanceRequest request;
+  request.set_org_unit(unit);
+  request.set_school_year(kPeriod);
+  return Direct(*staffing, &sv1::StaffingService::Stub::GetStaffingBalance,
+                request);
+}
+
+bv1::ComplianceRow ComplianceRow(bv1::RowKind kind, const std::string& unit) {
+  auto budget = bv1::BudgetService::NewStub(TestIdentity::Channel(
+      BackendSuite::Shared().addresses().at("budget"),
+      TestIdentity::Token(auth::Role::kLeadership)));
+  bv1::GetComplianceReportRequest request;
+  request.set_first_year(kFiscalYear);
+  request.set_stage(bv1::ESTIMATE);
+  const bv1::ComplianceReport report = Direct(
+      *budget, &bv1::BudgetService::Stub::GetComplianceReport, request);
+  for (const bv1::ComplianceRow& row : report.rows()) {
+    if (row.kind() == kind && row.org_unit() == unit) return row;
+  }
+  ADD_FAILURE() << "no row " << unit;
+  return {};
+}
+
+// The section's lines equal the service's balance by level.
+void ExpectStaffingEquals(const v1::StaffingSection& section,
+                          const sv1::GetStaffingBalanceResponse& balance) {
+  EXPECT_TRUE(section.status().available()) << section.status().reason();
+  EXPECT_EQ(section.status().service(), "staffing");
+  ASSERT_EQ(section.lines_size(), balance.balances_size());
+  for (int i = 0; i < balance.balances_size(); ++i) {
+    const sv1::Balance& b = balance.balances(i);
+    const v1::StaffingLine& line = section.lines(i);
+    EXPECT_EQ(line.level(), b.level());
+    EXPECT_EQ(line.required(), b.required());
+    EXPECT_EQ(line.actual(), b.actual());
+    EXPECT_EQ(line.shortage(), b.shortage());
+    EXPECT_EQ(line.surplus(), b.surplus());
+  }
+}
+
+void ExpectBudgetEquals(const v1::BudgetSection& section,
+                        const bv1::ComplianceRow& row) {
+  EXPECT_TRUE(section.status().available()) << section.status().reason();
+  EXPECT_EQ(section.fiscal_year(), kFiscalYear);
+  ASSERT_THAT(section.shares(), SizeIs(2));
+  const bv1::ShareAssessment* rules[] = {&row.education(), &row.investment()};
+  for (int i = 0; i < 2; ++i) {
+    const v1::BudgetShare& share = section.shares(i);
+    EXPECT_EQ(share.share_percent(), rules[i]->percent());
+    EXPECT_EQ(share.threshold_percent(), rules[i]->threshold_percent());
+    EXPECT_EQ(share.meets(), rules[i]->meets());
+    EXPECT_EQ(share.numerator_dong(), rules[i]->amount_dong());
+    EXPECT_EQ(share.denominator_dong(), rules[i]->base_dong());
+    EXPECT_EQ(share.gap_dong(), rules[i]->gap_dong());
+  }
+}
+
 TEST_F(GatewayTest, CityOverviewEqualsTheServicesFigures) {
   BackendSuite& suite = BackendSuite::Shared();
   StartGateway(Config(suite.addresses()));
@@ -125,9 +194,23 @@ TEST_F(GatewayTest, CityOverviewEqualsTheServicesFigures) {
       << overview.indicators().status().reason();
   EXPECT_TRUE(overview.plans().status().available())
       << overview.plans().status().reason();
-  EXPECT_FALSE(overview.staffing().status().available());
-  EXPECT_EQ(overview.staffing().status().reason(), "chưa có dịch vụ");
-  EXPECT_FALSE(overview.budget().status().available());
+
+  // Staffing and budget: the services' own figures.
+  const sv1::GetStaffingBalanceResponse balance =
+      StaffingBalance("units/hai-phong");
+  ASSERT_FALSE(balance.balances().empty());
+  ExpectStaffingEquals(overview.staffing(), balance);
+  bool short_of_primary_teachers = false;
+  for (const auto& line : overview.staffing().lines()) {
+    if (line.level() == "TH") short_of_primary_teachers = line.shortage() > 0;
+  }
+  EXPECT_TRUE(short_of_primary_teachers);
+  const bv1::ComplianceRow local =
+      ComplianceRow(bv1::LOCAL_TOTAL, "units/hai-phong");
+  ASSERT_TRUE(local.has_data());
+  ExpectBudgetEquals(overview.budget(), local);
+  EXPECT_EQ(overview.budget().shares(0).threshold_percent(), "20");
+  EXPECT_EQ(overview.budget().shares(1).threshold_percent(), "5");
 
   // Figures equal the indicators service's own roll-up.
   auto indicators = iv1::IndicatorsService::NewStub(TestIdentity::Channel(
@@ -176,6 +259,7 @@ TEST_F(GatewayTest, CommuneProfileDrillsDownToSchools) {
   v1::GetCommuneProfileRequest request;
   request.set_commune("units/phuong-do-son");
   request.set_period(kPeriod);
+  *request.mutable_as_of() = OverviewRequest().as_of();
   ASSERT_OK_AND_ASSIGN(v1::Overview profile,
                        Call(&v1::GatewayService::Stub::GetCommuneProfile, request));
   EXPECT_EQ(profile.unit().display_name(), "Phường Đồ Sơn");
@@ -198,6 +282,15 @@ TEST_F(GatewayTest, CommuneProfileDrillsDownToSchools) {
   for (const auto& school : profile.indicators().children()) {
     EXPECT_NE(school.unit().display_name(), school.unit().name());
   }
+  // The commune's own staffing balance and budget.
+  ExpectStaffingEquals(profile.staffing(), StaffingBalance(kDataCommune));
+  const bv1::ComplianceRow own = ComplianceRow(bv1::COMMUNE_BUDGET, kDataCommune);
+  ASSERT_TRUE(own.has_data());
+  ExpectBudgetEquals(profile.budget(), own);
+  EXPECT_FALSE(profile.budget().budget_version().empty());
+  EXPECT_TRUE(profile.budget().shares(0).meets());
+  EXPECT_FALSE(profile.budget().shares(1).meets());
+
   request.set_commune("phuong-do-son");
   EXPECT_THAT(Call(&v1::GatewayService::Stub::GetCommuneProfile, request),
               hpedu::testing::HasFieldViolation("commune"));
@@ -240,6 +333,54 @@ TEST_F(GatewayTest, BackendKilledMidRunEmptiesOnlyItsSectionThenRecovers) {
             before.indicators().indicators_size());
   EXPECT_EQ(after->indicators().indicators(0).figure().value(),
             before.indicators().indicators(0).figure().value());
+}
+
+// Nothing listens there: a backend that is down.
+constexpr char kDownAddress[] = "127.0.0.1:1";
+
+TEST_F(GatewayTest, StaffingOrBudgetDownMarksOnlyItsSection) {
+  BackendSuite& suite = BackendSuite::Shared();
+  for (const std::string down : {"staffing", "budget"}) {
+    SCOPED_TRACE(down);
+    std::map<std::string, std::string> peers = suite.addresses();
+    peers[down] = kDownAddress;
+    StartGateway(Config(peers));
+    ASSERT_OK_AND_ASSIGN(v1::Overview overview,
+                         Call(&v1::GatewayService::Stub::GetCityOverview,
+                              OverviewRequest(), absl::Seconds(5)));
+    v1::GetCommuneProfileRequest commune;
+    commune.set_commune(kDataCommune);
+    commune.set_period(kPeriod);
+    *commune.mutable_as_of() = OverviewRequest().as_of();
+    ASSERT_OK_AND_ASSIGN(v1::Overview profile,
+                         Call(&v1::GatewayService::Stub::GetCommuneProfile,
+                              commune, absl::Seconds(5)));
+    for (const v1::Overview* view : {&overview, &profile}) {
+      const v1::SectionStatus& failed = down == "staffing"
+                                            ? view->staffing().status()
+                                            : view->budget().status();
+      const v1::SectionStatus& other = down == "staffing"
+                                           ? view->budget().status()
+                                           : view->staffing().status();
+      EXPECT_FALSE(failed.available());
+      EXPECT_EQ(failed.service(), down);
+      EXPECT_EQ(failed.code(), "UNAVAILABLE");
+      EXPECT_THAT(failed.reason(), HasSubstr("không truy cập được"));
+      EXPECT_TRUE(other.available()) << other.reason();
+      EXPECT_TRUE(view->indicators().status().available());
+      EXPECT_TRUE(view->plans().status().available());
+      EXPECT_TRUE(view->units_status().available());
+    }
+    if (down == "staffing") {
+      EXPECT_TRUE(overview.staffing().lines().empty());
+      EXPECT_THAT(overview.budget().shares(), SizeIs(2));
+    } else {
+      EXPECT_TRUE(overview.budget().shares().empty());
+      EXPECT_FALSE(overview.staffing().lines().empty());
+    }
+    gateway_->Shutdown(absl::Seconds(1));
+    gateway_.reset();
+  }
 }
 
 TEST_F(GatewayTest, SlowBackendTimesOutAloneWithinTheCallersDeadline) {

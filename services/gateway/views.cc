@@ -15,7 +15,9 @@
 namespace hpedu::gateway {
 namespace {
 
+namespace bv1 = ::hpedu::budget::v1;
 namespace iv1 = ::hpedu::indicators::v1;
+namespace sv1 = ::hpedu::staffing::v1;
 namespace pv1 = ::hpedu::plans::v1;
 using ::google::protobuf::util::TimeUtil;
 
@@ -128,6 +130,25 @@ void CollectCommuneDocuments(const pv1::CoverageNode& node,
 }
 
 constexpr size_t kMaxItems = 50;
+
+int32_t ToInt32(int64_t n) {
+  return static_cast<int32_t>(std::clamp<int64_t>(
+      n, std::numeric_limits<int32_t>::min(),
+      std::numeric_limits<int32_t>::max()));
+}
+
+gv1::BudgetShare ShareOf(std::string rule, const bv1::ShareAssessment& a) {
+  gv1::BudgetShare share;
+  share.set_rule(std::move(rule));
+  share.set_share_percent(a.percent());
+  share.set_threshold_percent(a.threshold_percent());
+  share.set_meets(a.meets());
+  share.set_numerator_dong(a.amount_dong());
+  share.set_denominator_dong(a.base_dong());
+  share.set_required_dong(a.required_dong());
+  share.set_gap_dong(a.gap_dong());
+  return share;
+}
 
 }  // namespace
 
@@ -382,6 +403,49 @@ gv1::PlansSection ComposePlans(
     }
     SortByName(missing);
     for (gv1::UnitRef& ref : missing) *summary->add_missing_units() = std::move(ref);
+  }
+  return section;
+}
+
+gv1::StaffingSection ComposeStaffing(
+    const Part<sv1::GetStaffingBalanceResponse>& balance, absl::Time now) {
+  gv1::StaffingSection section;
+  *section.mutable_status() = SectionBuilder("staffing", now).Add(balance).Build();
+  const sv1::GetStaffingBalanceResponse* response = ValueOf(balance);
+  if (response == nullptr) return section;
+  for (const sv1::Balance& b : response->balances()) {
+    if (!b.subject().empty()) continue;  // a subject's norm, not the level's
+    gv1::StaffingLine* line = section.add_lines();
+    line->set_level(b.level());
+    line->set_required(ToInt32(b.required()));
+    line->set_actual(ToInt32(b.actual()));
+    line->set_shortage(ToInt32(b.shortage()));
+    line->set_surplus(ToInt32(b.surplus()));
+  }
+  return section;
+}
+
+gv1::BudgetSection ComposeBudget(const Part<bv1::ComplianceReport>& report,
+                                 const std::string& commune, absl::Time now) {
+  gv1::BudgetSection section;
+  *section.mutable_status() = SectionBuilder("budget", now).Add(report).Build();
+  const bv1::ComplianceReport* response = ValueOf(report);
+  if (response == nullptr) return section;
+  for (const bv1::ComplianceRow& row : response->rows()) {
+    const bool wanted = commune.empty()
+                            ? row.kind() == bv1::LOCAL_TOTAL
+                            : row.kind() == bv1::COMMUNE_BUDGET &&
+                                  row.org_unit() == commune;
+    if (!wanted) continue;
+    section.set_fiscal_year(row.fiscal_year());
+    section.set_budget_version(row.budget_version());
+    if (!row.has_data()) break;
+    *section.add_shares() =
+        ShareOf("Chi giáo dục, đào tạo / tổng chi ngân sách", row.education());
+    *section.add_shares() = ShareOf(
+        "Chi đầu tư phát triển cho giáo dục / tổng chi ngân sách",
+        row.investment());
+    break;
   }
   return section;
 }

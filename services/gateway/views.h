@@ -15,10 +15,12 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "hpedu/budget/v1/budget_service.pb.h"
 #include "hpedu/gateway/v1/gateway_service.pb.h"
 #include "hpedu/indicators/v1/indicators_service.pb.h"
 #include "hpedu/plans/v1/plans_service.pb.h"
 #include "hpedu/registry/v1/unit.pb.h"
+#include "hpedu/staffing/v1/staffing_service.pb.h"
 #include "services/gateway/response_cache.h"
 
 namespace hpedu::gateway {
@@ -54,7 +56,7 @@ class SectionBuilder {
   gv1::SectionStatus status_;
 };
 
-// A section of a service that does not exist yet (staffing, budget).
+// A section of a service that does not exist yet.
 gv1::SectionStatus NotYetAvailable(std::string_view service);
 
 // Display names of units, by resource name.
@@ -97,6 +99,19 @@ gv1::PlansSection ComposePlans(
     const Part<plans::v1::ChasingList>& chasing,
     const std::vector<Part<plans::v1::CascadeCoverage>>& coverage,
     const std::string& commune, const UnitNames& names, absl::Time now);
+
+// The staffing section: the unit's teachers required against actual, one
+// line per level (the staffing service's own balance, subjects left out).
+gv1::StaffingSection ComposeStaffing(
+    const Part<staffing::v1::GetStaffingBalanceResponse>& balance,
+    absl::Time now);
+
+// The budget section: the education and investment shares of one row of the
+// budget service's compliance report against their thresholds: the whole
+// local budget (LOCAL_TOTAL) when `commune` is empty, else that commune's
+// own budget. No shares when the budget has no version at the stage.
+gv1::BudgetSection ComposeBudget(const Part<budget::v1::ComplianceReport>& report,
+                                 const std::string& commune, absl::Time now);
 
 // One indicator across the communes, best first.
 gv1::CommuneRanking ComposeRanking(

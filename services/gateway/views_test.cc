@@ -9,9 +9,11 @@
 namespace hpedu::gateway {
 namespace {
 
+namespace bv1 = ::hpedu::budget::v1;
 namespace iv1 = ::hpedu::indicators::v1;
 namespace pv1 = ::hpedu::plans::v1;
 namespace rv1 = ::hpedu::registry::v1;
+namespace sv1 = ::hpedu::staffing::v1;
 using ::testing::ElementsAre;
 
 const absl::Time kNow = absl::FromUnixSeconds(1'780'000'000);
@@ -223,6 +225,90 @@ TEST(ComposeChasingTest, OneCommuneOrAllMostOverdueFirst) {
   EXPECT_EQ(one.overdue(), 1);
   ASSERT_EQ(one.items_size(), 2);
   EXPECT_EQ(one.items(0).item(), "t1");
+}
+
+TEST(ComposeStaffingTest, OneLinePerLevelSubjectsLeftOut) {
+  sv1::GetStaffingBalanceResponse response;
+  sv1::Balance* th = response.add_balances();
+  th->set_level("TH");
+  th->set_required(27);
+  th->set_actual(21);
+  th->set_shortage(9);
+  th->set_surplus(3);
+  sv1::Balance* math = response.add_balances();
+  math->set_level("THCS");
+  math->set_subject("toan");
+  math->set_required(4);
+  const gv1::StaffingSection section =
+      ComposeStaffing(Answer(response, absl::Seconds(2), true), kNow);
+  EXPECT_TRUE(section.status().available());
+  EXPECT_TRUE(section.status().cached());
+  ASSERT_EQ(section.lines_size(), 1);
+  EXPECT_EQ(section.lines(0).level(), "TH");
+  EXPECT_EQ(section.lines(0).required(), 27);
+  EXPECT_EQ(section.lines(0).actual(), 21);
+  EXPECT_EQ(section.lines(0).shortage(), 9);
+  EXPECT_EQ(section.lines(0).surplus(), 3);
+
+  const gv1::StaffingSection failed = ComposeStaffing(
+      Failure<sv1::GetStaffingBalanceResponse>(absl::UnavailableError("")),
+      kNow);
+  EXPECT_FALSE(failed.status().available());
+  EXPECT_EQ(failed.status().service(), "staffing");
+  EXPECT_TRUE(failed.lines().empty());
+  EXPECT_FALSE(ComposeStaffing(std::nullopt, kNow).status().available());
+}
+
+bv1::ComplianceRow Row(bv1::RowKind kind, const std::string& unit,
+                       const std::string& education_percent) {
+  bv1::ComplianceRow row;
+  row.set_kind(kind);
+  row.set_org_unit(unit);
+  row.set_fiscal_year(2026);
+  row.set_has_data(!education_percent.empty());
+  row.mutable_education()->set_percent(education_percent);
+  row.mutable_education()->set_threshold_percent("20");
+  row.mutable_education()->set_meets(education_percent >= "20");
+  row.mutable_education()->set_amount_dong(30);
+  row.mutable_education()->set_base_dong(100);
+  row.mutable_investment()->set_percent("2.00");
+  row.mutable_investment()->set_threshold_percent("5");
+  row.mutable_investment()->set_gap_dong(-3);
+  return row;
+}
+
+TEST(ComposeBudgetTest, LocalTotalForTheCityTheCommunesOwnRowForACommune) {
+  bv1::ComplianceReport report;
+  *report.add_rows() = Row(bv1::LOCAL_TOTAL, "units/hai-phong", "21.00");
+  *report.add_rows() = Row(bv1::CITY_LEVEL, "units/hai-phong", "22.00");
+  *report.add_rows() = Row(bv1::COMMUNE_BUDGET, "units/a", "30.00");
+  *report.add_rows() = Row(bv1::COMMUNE_BUDGET, "units/b", "");
+  const gv1::BudgetSection city = ComposeBudget(Answer(report), "", kNow);
+  EXPECT_TRUE(city.status().available());
+  EXPECT_EQ(city.fiscal_year(), 2026);
+  ASSERT_EQ(city.shares_size(), 2);
+  EXPECT_EQ(city.shares(0).share_percent(), "21.00");
+  EXPECT_EQ(city.shares(0).threshold_percent(), "20");
+  EXPECT_TRUE(city.shares(0).meets());
+  EXPECT_EQ(city.shares(0).numerator_dong(), 30);
+  EXPECT_EQ(city.shares(0).denominator_dong(), 100);
+  EXPECT_EQ(city.shares(1).share_percent(), "2.00");
+  EXPECT_EQ(city.shares(1).threshold_percent(), "5");
+  EXPECT_FALSE(city.shares(1).meets());
+  EXPECT_EQ(city.shares(1).gap_dong(), -3);
+
+  EXPECT_EQ(ComposeBudget(Answer(report), "units/a", kNow).shares(0).share_percent(),
+            "30.00");
+  // A commune without an estimate: available, no shares.
+  const gv1::BudgetSection none = ComposeBudget(Answer(report), "units/b", kNow);
+  EXPECT_TRUE(none.status().available());
+  EXPECT_TRUE(none.shares().empty());
+
+  const gv1::BudgetSection failed = ComposeBudget(
+      Failure<bv1::ComplianceReport>(absl::DeadlineExceededError("")), "", kNow);
+  EXPECT_FALSE(failed.status().available());
+  EXPECT_EQ(failed.status().code(), "DEADLINE_EXCEEDED");
+  EXPECT_TRUE(failed.shares().empty());
 }
 
 }  // namespace

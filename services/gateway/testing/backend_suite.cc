@@ -2,26 +2,34 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "hpedu/budget/v1/budget_service.grpc.pb.h"
 #include "hpedu/plans/v1/plans_service.grpc.pb.h"
 #include "hpedu/registry/v1/registry_service.grpc.pb.h"
+#include "hpedu/staffing/v1/staffing_service.grpc.pb.h"
 #include "libs/testing/identity.h"
 #include "libs/testing/postgres_server.h"
+#include "services/budget/budget_definition.h"
 #include "services/indicators/demo/demo_indicators.h"
 #include "services/indicators/indicators_definition.h"
 #include "services/indicators/value_import.h"
 #include "services/plans/demo/demo_plans.h"
 #include "services/plans/plans_definition.h"
 #include "services/registry/testing/demo_registry.h"
+#include "services/staffing/staffing_definition.h"
 
 namespace hpedu::gateway::testing {
 namespace {
 
 namespace iv1 = ::hpedu::indicators::v1;
+namespace bv1 = ::hpedu::budget::v1;
 namespace pv1 = ::hpedu::plans::v1;
 namespace rv1 = ::hpedu::registry::v1;
+namespace sv1 = ::hpedu::staffing::v1;
 
 server::ServerConfig Config(const std::string& service, const std::string& db,
                             const std::string& listen = "127.0.0.1:0") {
@@ -63,6 +71,74 @@ std::shared_ptr<grpc::Channel> Channel(const std::string& address) {
 }
 
 absl::CivilDay DemoToday() { return absl::CivilDay(2026, 6, 15); }
+
+// Two primary-only schools of kDataCommune (by id), still open.
+std::vector<std::string> PrimarySchools(const std::vector<rv1::Unit>& units) {
+  std::vector<std::string> schools;
+  for (const rv1::Unit& unit : units) {
+    if (unit.kind() != rv1::SCHOOL || unit.has_valid_until() ||
+        unit.parent() != kDataCommune || unit.school().levels_size() != 1 ||
+        unit.school().levels(0) != rv1::TH) {
+      continue;
+    }
+    schools.push_back(unit.name());
+    if (schools.size() == 2) break;
+  }
+  if (schools.size() < 2) {
+    std::fprintf(stderr, "gateway test suite: no two primary schools in %s\n",
+                 kDataCommune);
+    std::abort();
+  }
+  return schools;
+}
+
+// Teachers of `school`: `count` permanent primary teachers.
+std::string Roster(const std::string& school, const std::string& prefix,
+                   int count) {
+  std::string csv;
+  for (int i = 0; i < count; ++i) {
+    absl::StrAppend(&csv, prefix, "-", i, ",", school,
+                    ",Nguyễn Thị Lan,1985,FEMALE,TEACHER,TH,,PERMANENT,"
+                    "BACHELOR,2010-06-01,2020-09-01,true\n");
+  }
+  return csv;
+}
+
+bv1::BudgetLine BudgetLine(const std::string& unit, bv1::Function function,
+                           bv1::SubSector sub_sector, bv1::EconomicType type,
+                           int64_t amount_dong) {
+  bv1::BudgetLine line;
+  line.set_unit(unit);
+  line.set_function(function);
+  line.set_sub_sector(sub_sector);
+  if (function == bv1::OTHER_SECTOR) line.set_sector("Y tế");
+  line.set_economic_type(type);
+  line.set_source(bv1::STATE_BUDGET);
+  line.set_approving_document("Nghị quyết dự toán ngân sách (thử nghiệm)");
+  line.set_amount_dong(amount_dong);
+  return line;
+}
+
+// A budget's 2026 estimate: education recurrent and investment, and another
+// sector, in đồng.
+bv1::CreateBudgetVersionRequest Estimate(int year, const std::string& unit,
+                                         int64_t education, int64_t investment,
+                                         int64_t other) {
+  bv1::CreateBudgetVersionRequest request;
+  request.set_parent(absl::StrCat("budgets/", unit.substr(6), "~", year));
+  request.set_stage(bv1::ESTIMATE);
+  bv1::BudgetVersion* version = request.mutable_budget_version();
+  version->set_generated(true);
+  *version->add_lines() = BudgetLine(unit, bv1::EDUCATION_TRAINING,
+                                     bv1::PRIMARY, bv1::RECURRENT, education);
+  *version->add_lines() =
+      BudgetLine(unit, bv1::EDUCATION_TRAINING, bv1::PRIMARY,
+                 bv1::DEVELOPMENT_INVESTMENT, investment);
+  *version->add_lines() = BudgetLine(unit, bv1::OTHER_SECTOR,
+                                     bv1::SUB_SECTOR_UNSPECIFIED,
+                                     bv1::RECURRENT, other);
+  return request;
+}
 
 }  // namespace
 
@@ -140,6 +216,65 @@ void BackendSuite::Start() {
     iv1::ImportReportedValuesResponse response;
     Check(stub->ImportReportedValues(Context().get(), request, &response),
           "ImportReportedValues");
+  }
+
+  server::ServerConfig staffing_config = Config(
+      "staffing", OrDie(pg.ProvisionService(database, "staffing"), "role"));
+  staffing_config.peer_addresses["registry"] = addresses_["registry"];
+  staffing_ = OrDie(server::ServiceHost::Start(staffing_config,
+                                               staffing::Definition(&DemoToday)),
+                    "staffing");
+  addresses_["staffing"] = absl::StrCat("127.0.0.1:", staffing_->port());
+  {
+    // One school short of teachers, the other over the norm.
+    auto stub = sv1::StaffingService::NewStub(Channel(addresses_["staffing"]));
+    const std::vector<std::string> schools = PrimarySchools(units);
+    sv1::ImportSchoolClassesRequest classes;
+    classes.set_csv_content(absl::StrCat(
+        "school,school_year,grade,sessions_per_day,classes,pupils,generated\n",
+        schools[0], ",", kPeriod, ",1,2,10,350,true\n", schools[0], ",",
+        kPeriod, ",2,2,8,280,true\n", schools[1], ",", kPeriod,
+        ",1,2,4,140,true\n"));
+    sv1::ImportResponse imported;
+    Check(stub->ImportSchoolClasses(Context().get(), classes, &imported),
+          "ImportSchoolClasses");
+    sv1::ImportRosterRequest roster;
+    roster.set_csv_content(absl::StrCat(
+        "staff_id,school,display_name,birth_year,sex,position,level,subject,"
+        "employment,qualification,qualification_date,start_date,generated\n",
+        Roster(schools[0], "gv-a", 12), Roster(schools[1], "gv-b", 9)));
+    Check(stub->ImportRoster(Context().get(), roster, &imported),
+          "ImportRoster");
+  }
+
+  server::ServerConfig budget_config = Config(
+      "budget", OrDie(pg.ProvisionService(database, "budget"), "role"));
+  budget_config.peer_addresses["registry"] = addresses_["registry"];
+  budget_ = OrDie(
+      server::ServiceHost::Start(budget_config, budget::Definition(&DemoToday)),
+      "budget");
+  addresses_["budget"] = absl::StrCat("127.0.0.1:", budget_->port());
+  {
+    // The city meets both rules; Phường Đồ Sơn meets the 20% rule only.
+    // Also this year's, for views without as_of (the browser test).
+    auto stub = bv1::BudgetService::NewStub(Channel(addresses_["budget"]));
+    const int this_year = static_cast<int>(
+        absl::ToCivilYear(absl::Now(), absl::FixedTimeZone(7 * 3600)).year());
+    for (int year : std::set<int>{kFiscalYear, this_year}) {
+      bv1::BudgetVersion created;
+      Check(stub->CreateBudgetVersion(
+                Context().get(),
+                Estimate(year, "units/hai-phong", 21'000'000'000'000,
+                         6'000'000'000'000, 73'000'000'000'000),
+                &created),
+            "CreateBudgetVersion hai-phong");
+      Check(stub->CreateBudgetVersion(
+                Context().get(),
+                Estimate(year, kDataCommune, 30'000'000'000, 2'000'000'000,
+                         68'000'000'000),
+                &created),
+            "CreateBudgetVersion phuong-do-son");
+    }
   }
 }
 

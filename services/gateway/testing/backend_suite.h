@@ -3,7 +3,11 @@
 // (the registry is the shared demo registry), accepting the test identity,
 // loaded with the demo data (units, documents and the 38 tasks of the plan
 // for 51/NQ-CP, the indicators with their targets and the generated values
-// of 2025-2026), and a fake indicators service that can be made slow or
+// of 2025-2026), the staffing service (the classes and teachers of two
+// primary schools of Phường Đồ Sơn, norms from its migrations) and the budget
+// service (the 2026 and this year's estimates of the city and of Phường Đồ
+// Sơn), and a fake
+// indicators service that can be made slow or
 // failing. The fake is a real gRPC server; nothing fakes a database.
 #ifndef HPEDU_SERVICES_GATEWAY_TESTING_BACKEND_SUITE_H_
 #define HPEDU_SERVICES_GATEWAY_TESTING_BACKEND_SUITE_H_
@@ -25,6 +29,10 @@ namespace hpedu::gateway::testing {
 
 // The demo's school year.
 inline constexpr char kPeriod[] = "2025-2026";
+// The commune with staffing and budget data, and the fiscal year of its
+// budget and the city's.
+inline constexpr char kDataCommune[] = "units/phuong-do-son";
+inline constexpr int kFiscalYear = 2026;
 
 class BackendSuite {
  public:
@@ -32,7 +40,7 @@ class BackendSuite {
   // setup). One per process is enough: Shared().
   static BackendSuite& Shared();
 
-  // host:port of "registry", "plans", "indicators".
+  // host:port of "registry", "plans", "indicators", "staffing", "budget".
   const std::map<std::string, std::string>& addresses() const {
     return addresses_;
   }
@@ -49,6 +57,8 @@ class BackendSuite {
   int indicators_port_ = 0;
   std::unique_ptr<server::ServiceHost> plans_;
   std::unique_ptr<server::ServiceHost> indicators_;
+  std::unique_ptr<server::ServiceHost> staffing_;
+  std::unique_ptr<server::ServiceHost> budget_;
   std::map<std::string, std::string> addresses_;
 };
 

@@ -45,14 +45,15 @@ export function unitTiles(children, href) {
   return `<div class="legend-row">${legend}</div><div class="tiles">${tiles}</div>`;
 }
 
-// Budget shares against their thresholds (education ≥ 20% of spending,
-// science and technology ≥ 5%...). Without data the thresholds still show.
+// Budget shares against their thresholds (education ≥ 20% of state-budget
+// spending, development investment in education ≥ 5%). Without data the
+// thresholds still show.
 export function budgetChart(shares, available) {
   const rules = shares.length
     ? shares
     : [
-        { rule: 'Chi giáo dục / tổng chi ngân sách', thresholdPercent: '20' },
-        { rule: 'Chi khoa học, công nghệ / chi giáo dục', thresholdPercent: '5' },
+        { rule: 'Chi giáo dục, đào tạo / tổng chi ngân sách', thresholdPercent: '20' },
+        { rule: 'Chi đầu tư phát triển cho giáo dục / tổng chi ngân sách', thresholdPercent: '5' },
       ];
   const width = 640;
   const left = 260;

@@ -157,10 +157,11 @@ function staffingAndBudget(overview, exportPrefix) {
     empty: overview.staffing?.status?.available ? 'Không có dòng nào' : `Chưa có số liệu: ${overview.staffing?.status?.reason || ''}`,
     columns: [
       { key: 'level', label: 'Cấp học' },
-      { key: 'required', label: 'Định mức', numeric: true },
-      { key: 'actual', label: 'Hiện có', numeric: true },
-      { key: 'shortage', label: 'Thiếu', numeric: true },
-      { key: 'surplus', label: 'Thừa', numeric: true },
+      // proto3 JSON leaves zeros out: show them as 0.
+      { key: 'required', label: 'Định mức', numeric: true, raw: (r) => r.required ?? 0 },
+      { key: 'actual', label: 'Hiện có', numeric: true, raw: (r) => r.actual ?? 0 },
+      { key: 'shortage', label: 'Thiếu', numeric: true, raw: (r) => r.shortage ?? 0 },
+      { key: 'surplus', label: 'Thừa', numeric: true, raw: (r) => r.surplus ?? 0 },
     ],
     rows: overview.staffing?.lines || [],
   });
@@ -168,12 +169,12 @@ function staffingAndBudget(overview, exportPrefix) {
   budget.insertAdjacentHTML('beforeend', budgetChart(overview.budget?.shares || [], overview.budget?.status?.available));
   renderTable(budget, {
     id: 'budget',
-    title: 'Tỷ trọng chi',
+    title: overview.budget?.fiscalYear ? `Tỷ trọng chi, dự toán năm ${overview.budget.fiscalYear}` : 'Tỷ trọng chi',
     exportName: `${exportPrefix}-ngan-sach`,
     empty: overview.budget?.status?.available ? 'Không có dòng nào' : `Chưa có số liệu: ${overview.budget?.status?.reason || ''}`,
     columns: [
       { key: 'rule', label: 'Quy định' },
-      { key: 'sharePercent', label: 'Tỷ trọng (%)', numeric: true },
+      { key: 'sharePercent', label: 'Tỷ trọng (%)', numeric: true, raw: (r) => r.sharePercent ?? '' },
       { key: 'thresholdPercent', label: 'Ngưỡng (%)', numeric: true },
       { key: 'meets', label: 'Đạt ngưỡng', raw: (r) => (r.meets ? 'Có' : 'Không') },
     ],

@@ -44,6 +44,22 @@ function compareFigures(shown, want, where) {
   check(same === shown.length && shown.length > 0, `${where}: every figure on screen equals gRPC's`);
 }
 
+// The rows of a table (in the API's order) equal gRPC's, column by column.
+async function compareTable(page, id, want, keys, where) {
+  const rows = await page.$$eval(`${id} tbody tr`, (trs) => trs.map((tr) =>
+    Object.fromEntries([...tr.querySelectorAll('td[data-col]')].map((td) => [td.dataset.col, td.textContent]))));
+  check(want.length > 0, `${where}: gRPC has rows`);
+  check(rows.length === want.length, `${where}: ${rows.length} rows on screen, ${want.length} from gRPC`);
+  let same = 0;
+  want.forEach((w, i) => {
+    const row = rows[i] || {};
+    const differs = keys.filter((k) => String(row[k]) !== String(w[k]));
+    if (differs.length === 0) same += 1;
+    else console.log(`  ${where}: row ${i} shows ${JSON.stringify(row)}, gRPC ${JSON.stringify(w)}`);
+  });
+  check(same === want.length, `${where}: every row on screen equals gRPC's`);
+}
+
 const browser = await chromium.launch({
   executablePath,
   headless: true,
@@ -72,8 +88,9 @@ try {
     'tasks due soon equal gRPC');
   check(await page.isVisible('svg.chart'), 'attainment chart drawn');
   check((await page.$$('.tile')).length === expected.city.communes, `${expected.city.communes} communes coloured`);
-  const staffing = await page.textContent('#staffing tbody');
-  check(staffing.includes('chưa có dịch vụ'), 'staffing section says the service does not exist yet');
+  await compareTable(page, '#staffing', expected.city.staffing, ['level', 'required', 'actual', 'shortage', 'surplus'], 'city staffing');
+  await compareTable(page, '#budget', expected.city.budget, ['rule', 'sharePercent', 'thresholdPercent'], 'city budget');
+  check(await page.isVisible('svg.chart[aria-label="Tỷ trọng ngân sách so với ngưỡng"] rect'), 'budget-shares chart draws the shares');
   await page.screenshot({ path: join(shots, 'dashboard-city.png'), fullPage: true });
 
   // Vietnamese sorting of the communes table.
@@ -103,6 +120,8 @@ try {
     expected.commune.displayName, { timeout: 20000 });
   await page.waitForSelector('#indicators tbody tr');
   compareFigures(await figures(page), expected.commune.indicators, 'commune');
+  await compareTable(page, '#staffing', expected.commune.staffing, ['level', 'required', 'actual', 'shortage', 'surplus'], 'commune staffing');
+  await compareTable(page, '#budget', expected.commune.budget, ['rule', 'sharePercent', 'thresholdPercent'], 'commune budget');
   await page.screenshot({ path: join(shots, 'dashboard-commune.png'), fullPage: true });
 
   // → school.
