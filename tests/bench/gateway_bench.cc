@@ -27,10 +27,12 @@
 #include "absl/time/clock.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
+#include "hpedu/budget/v1/budget_service.grpc.pb.h"
 #include "hpedu/gateway/v1/gateway_service.grpc.pb.h"
 #include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
 #include "hpedu/plans/v1/plans_service.grpc.pb.h"
 #include "hpedu/registry/v1/registry_service.grpc.pb.h"
+#include "hpedu/staffing/v1/staffing_service.grpc.pb.h"
 #include "libs/testing/identity.h"
 #include "services/gateway/gateway_definition.h"
 #include "services/gateway/testing/backend_suite.h"
@@ -41,10 +43,12 @@
 namespace hpedu {
 namespace {
 
+namespace bv1 = ::hpedu::budget::v1;
 namespace gv1 = ::hpedu::gateway::v1;
 namespace iv1 = ::hpedu::indicators::v1;
 namespace pv1 = ::hpedu::plans::v1;
 namespace rv1 = ::hpedu::registry::v1;
+namespace sv1 = ::hpedu::staffing::v1;
 using ::hpedu::testing::TestIdentity;
 
 struct Timings {
@@ -177,6 +181,17 @@ int Main(int argc, char** argv) {
   chasing.set_due_within_days(14);
   pv1::GetCascadeCoverageRequest coverage;
   coverage.set_document("documents/d-71-nq-tw");
+  auto staffing = sv1::StaffingService::NewStub(
+      TestIdentity::Channel(suite.addresses().at("staffing"), token));
+  auto budget = bv1::BudgetService::NewStub(
+      TestIdentity::Channel(suite.addresses().at("budget"), token));
+  sv1::GetStaffingBalanceRequest balance;
+  balance.set_org_unit("units/hai-phong");
+  balance.set_school_year(gateway::testing::kPeriod);
+  bv1::GetComplianceReportRequest compliance;  // as the overview without as_of
+  compliance.set_first_year(static_cast<int>(
+      absl::ToCivilYear(absl::Now(), absl::FixedTimeZone(7 * 3600)).year()));
+  compliance.set_stage(bv1::ESTIMATE);
   const std::vector<std::pair<std::string, std::function<bool()>>> backend_calls = {
       {"registry ListUnits (communes, all pages)", AllUnits(registry.get(), communes)},
       {"registry ListUnits (agencies)", AllUnits(registry.get(), agencies)},
@@ -185,6 +200,8 @@ int Main(int argc, char** argv) {
       {"indicators RollUp (every indicator, drill-down)", Unary(indicators.get(), &iv1::IndicatorsService::Stub::RollUp, roll_up)},
       {"plans GetChasingList", Unary(plans.get(), &pv1::PlansService::Stub::GetChasingList, chasing)},
       {"plans GetCascadeCoverage (71-NQ/TW)", Unary(plans.get(), &pv1::PlansService::Stub::GetCascadeCoverage, coverage)},
+      {"staffing GetStaffingBalance (city)", Unary(staffing.get(), &sv1::StaffingService::Stub::GetStaffingBalance, balance)},
+      {"budget GetComplianceReport (estimate)", Unary(budget.get(), &bv1::BudgetService::Stub::GetComplianceReport, compliance)},
   };
   std::printf("\nGateway city overview, %d iterations, 1 client, demo data (%s)\n",
               iterations, gateway::testing::kPeriod);
