@@ -9,6 +9,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   grpc-proto libabsl-dev libpqxx-dev libpq-dev libicu-dev
   nlohmann-json3-dev libjwt-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libcpp-httplib-dev prometheus
   postgresql-15 postgresql-client-15 tzdata openssl
 )
 
