@@ -141,6 +141,12 @@ const std::vector<Option>& Options() {
        [](absl::string_view v, ServerConfig& c) {
          return absl::SimpleAtob(v, &c.log_requests);
        }},
+      {"metrics_listen", "host:port serving Prometheus GET /metrics (off if "
+                         "empty)",
+       [](absl::string_view v, ServerConfig& c) {
+         c.metrics_listen = std::string(v);
+         return v.empty() || v.rfind(':') != absl::string_view::npos;
+       }},
   };
   return *kOptions;
 }

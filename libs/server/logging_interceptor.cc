@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "libs/server/call_context.h"
+#include "libs/metrics/metrics.h"
 #include "libs/server/log.h"
 
 namespace hpedu::server {
@@ -149,6 +150,50 @@ class MethodInterceptorFactory
   }
 };
 
+struct RpcMetrics {
+  metrics::Counter& requests;
+  metrics::Histogram& duration;
+};
+
+RpcMetrics& Rpc() {
+  static auto* const kMetrics = [] {
+    auto& registry = metrics::Registry::Default();
+    return new RpcMetrics{
+        registry.AddCounter("hpedu_rpc_requests_total",
+                            "gRPC calls served, by method and status code",
+                            {"method", "code"}),
+        registry.AddHistogram("hpedu_rpc_duration_seconds",
+                              "gRPC call latency in seconds, by method",
+                              {"method"}),
+    };
+  }();
+  return *kMetrics;
+}
+
+class MetricsInterceptor : public grpc::experimental::Interceptor {
+ public:
+  explicit MetricsInterceptor(grpc::experimental::ServerRpcInfo* info)
+      : info_(info), start_(absl::Now()) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::PRE_SEND_STATUS)) {
+      const std::string method = info_->method();
+      const auto code = static_cast<absl::StatusCode>(
+          methods->GetSendStatus().error_code());
+      RpcMetrics& rpc = Rpc();
+      rpc.requests.With({method, absl::StatusCodeToString(code)}).Inc();
+      rpc.duration.With({method}).Observe(
+          absl::ToDoubleSeconds(absl::Now() - start_));
+    }
+    methods->Proceed();
+  }
+
+ private:
+  grpc::experimental::ServerRpcInfo* info_;
+  absl::Time start_;
+};
+
 }  // namespace
 
 grpc::experimental::Interceptor*
@@ -157,14 +202,24 @@ LoggingInterceptorFactory::CreateServerInterceptor(
   return new LoggingInterceptor(service_, info);
 }
 
+grpc::experimental::Interceptor*
+MetricsInterceptorFactory::CreateServerInterceptor(
+    grpc::experimental::ServerRpcInfo* info) {
+  return new MetricsInterceptor(info);
+}
+
 std::vector<
     std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-MakeInterceptorChain(const std::string& service, bool log_requests) {
+MakeInterceptorChain(const std::string& service,
+                     const InterceptorOptions& options) {
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       chain;
-  if (log_requests) {
+  if (options.log_requests) {
     chain.push_back(std::make_unique<LoggingInterceptorFactory>(service));
+  }
+  if (options.record_metrics) {
+    chain.push_back(std::make_unique<MetricsInterceptorFactory>());
   }
   chain.push_back(std::make_unique<MethodInterceptorFactory>());
   return chain;

@@ -2,7 +2,14 @@
 // reflection lists the services, migrations guard the schema, shutdown drains.
 #include "libs/server/service_host.h"
 
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
 #include <unistd.h>
+
+#include <httplib.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -11,6 +18,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
@@ -522,6 +530,127 @@ TEST_F(ServiceHostTest, CallsMadeForAPersonCarryTheirTokenAndTrace) {
   EXPECT_EQ(response.forwarded().role(), "school_officer");
   EXPECT_EQ(response.forwarded().unit(), "units/thcs-1");
   EXPECT_EQ(response.forwarded().trace_id(), response.trace_id());
+}
+
+// A free local TCP port (bound, read, released).
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+// A real Prometheus (the Debian package) scraping `target` every second,
+// with its data in a temporary directory. Killed when destroyed.
+class PrometheusServer {
+ public:
+  explicit PrometheusServer(const std::string& target) {
+    char dir_template[] = "/tmp/hpedu-prometheus-XXXXXX";
+    dir_ = mkdtemp(dir_template);
+    std::ofstream(dir_ + "/prometheus.yml")
+        << "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+           "scrape_configs:\n  - job_name: hosttest\n"
+           "    static_configs:\n      - targets: ['"
+        << target << "']\n";
+    port_ = FreePort();
+    std::vector<std::string> args = {
+        "/usr/bin/prometheus",
+        "--config.file=" + dir_ + "/prometheus.yml",
+        "--storage.tsdb.path=" + dir_ + "/data",
+        absl::StrCat("--web.listen-address=127.0.0.1:", port_),
+        "--log.level=warn"};
+    std::vector<char*> argv;
+    for (auto& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    if (posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ) !=
+        0) {
+      pid_ = 0;
+    }
+  }
+  ~PrometheusServer() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      waitpid(pid_, nullptr, 0);
+    }
+    std::system(("rm -rf '" + dir_ + "'").c_str());
+  }
+  bool started() const { return pid_ > 0; }
+
+  // The value of the instant query's first sample, or -1 if none yet.
+  double Query(const std::string& promql) {
+    httplib::Client client("127.0.0.1", port_);
+    client.set_connection_timeout(1);
+    auto response = client.Get(
+        "/api/v1/query", httplib::Params{{"query", promql}}, httplib::Headers{});
+    if (!response || response->status != 200) return -1;
+    auto json = nlohmann::json::parse(response->body, nullptr, false);
+    if (json.is_discarded() || json["status"] != "success") return -1;
+    const auto& result = json["data"]["result"];
+    if (!result.is_array() || result.empty()) return -1;
+    return std::stod(result[0]["value"][1].get<std::string>());
+  }
+
+ private:
+  std::string dir_;
+  int port_ = 0;
+  pid_t pid_ = 0;
+};
+
+TEST_F(ServiceHostTest, PrometheusScrapesTheRequestCounter) {
+  TestIdentity::Configure(config_);
+  config_.metrics_listen = "127.0.0.1:0";
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<ServiceHost> host,
+                       ServiceHost::Start(config_, WhoamiDefinition()));
+  ASSERT_GT(host->metrics_port(), 0);
+  const std::string token =
+      TestIdentity::Token(auth::Role::kLeadership, "", "lanh-dao");
+  // The registry is process-wide: count from what earlier tests left.
+  httplib::Client metrics("127.0.0.1", host->metrics_port());
+  for (int i = 0; i < 3; ++i) {
+    tv1::WhoamiResponse response;
+    ASSERT_TRUE(CallWhoami(Address(*host), token, &response).ok());
+  }
+  tv1::WhoamiResponse refused;
+  ASSERT_EQ(CallWhoami(Address(*host), "", &refused).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  auto page = metrics.Get("/metrics");
+  ASSERT_TRUE(page);
+  EXPECT_THAT(page->body, HasSubstr("hpedu_db_pool_size{service=\"hosttest\"} 2"));
+  EXPECT_THAT(page->body,
+              HasSubstr("hpedu_rpc_duration_seconds_bucket{method=\"/"
+                        "hpedu.testing.v1.WhoamiService/Whoami\""));
+  double expected_ok = -1;
+  const std::vector<std::string> lines = absl::StrSplit(page->body, '\n');
+  for (const std::string& line : lines) {
+    if (absl::StartsWith(line, "hpedu_rpc_requests_total{method=\"/hpedu."
+                               "testing.v1.WhoamiService/Whoami\",code=\"OK\"} ")) {
+      expected_ok = std::stod(line.substr(line.rfind(' ') + 1));
+    }
+  }
+  ASSERT_GE(expected_ok, 3);
+
+  PrometheusServer prometheus(
+      absl::StrCat("127.0.0.1:", host->metrics_port()));
+  ASSERT_TRUE(prometheus.started());
+  const std::string query =
+      "hpedu_rpc_requests_total{job=\"hosttest\",method=\"/hpedu.testing.v1."
+      "WhoamiService/Whoami\",code=\"OK\"}";
+  double seen = -1;
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (absl::Now() < deadline) {
+    seen = prometheus.Query(query);
+    if (seen >= expected_ok) break;
+    absl::SleepFor(absl::Milliseconds(250));
+  }
+  EXPECT_EQ(seen, expected_ok);
+  EXPECT_GE(prometheus.Query("hpedu_rpc_requests_total{job=\"hosttest\","
+                             "code=\"UNAUTHENTICATED\"}"),
+            1);
 }
 
 TEST_F(ServiceHostTest, CertificatesMapToConfiguredRoles) {
