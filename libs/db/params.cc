@@ -4,6 +4,7 @@
 
 #include "absl/time/clock.h"
 #include "libs/metrics/metrics.h"
+#include "libs/trace/trace.h"
 
 namespace hpedu::db {
 namespace {
@@ -41,6 +42,9 @@ pqxx::result Params::Exec(pqxx::transaction_base& tx,
     pointers.push_back(value ? value->c_str() : nullptr);
   }
   StatementTimer timer(statement);
+  // The statement's name only, never its parameters.
+  trace::ScopedSpan span(statement, trace::SpanKind::kClient);
+  span.SetAttribute("db.system", "postgresql");
   return tx.exec_prepared(statement,
                           pqxx::prepare::make_dynamic_params(pointers));
 }

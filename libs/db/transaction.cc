@@ -18,6 +18,7 @@
 #include "absl/time/clock.h"
 #include "libs/db/errors.h"
 #include "libs/metrics/metrics.h"
+#include "libs/trace/trace.h"
 
 namespace hpedu::db {
 namespace {
@@ -134,7 +135,12 @@ absl::Status RunInTransaction(Pool& pool, absl::Time deadline,
   absl::BitGen random;
   for (int attempt = 1;; ++attempt) {
     const absl::Time start = absl::Now();
+    trace::ScopedSpan span("db.transaction", trace::SpanKind::kClient);
+    span.SetAttribute("db.system", "postgresql");
     Attempt result = RunAttempt(pool, deadline, options, work);
+    if (!result.status.ok()) {
+      span.SetError(std::string(absl::StatusCodeToString(result.status.code())));
+    }
     Metrics()
         .seconds.With({absl::StatusCodeToString(result.status.code())})
         .Observe(absl::ToDoubleSeconds(absl::Now() - start));

@@ -13,6 +13,8 @@
 #include "libs/server/call_context.h"
 #include "libs/metrics/metrics.h"
 #include "libs/server/log.h"
+#include "libs/trace/trace.h"
+#include "grpcpp/support/client_interceptor.h"
 
 namespace hpedu::server {
 namespace {
@@ -62,7 +64,9 @@ class LoggingInterceptor : public grpc::experimental::Interceptor {
         request_id_ = std::string(id);
       }
       if (auto tp = Find(*trailing, "traceparent"); !tp.empty()) {
-        trace_id_ = TraceContext::Parse(tp).trace_id;
+        TraceContext trace = TraceContext::Parse(tp);
+        trace_id_ = std::move(trace.trace_id);
+        span_id_ = std::move(trace.span_id);
       }
       LogCall(methods->GetSendStatus());
     }
@@ -88,6 +92,7 @@ class LoggingInterceptor : public grpc::experimental::Interceptor {
         {"duration_ms", absl::ToDoubleMilliseconds(absl::Now() - start_)},
         {"caller", caller},
         {"trace_id", trace_id_},
+        {"span_id", span_id_},
         {"request_id", request_id_},
     };
     if (!status.ok()) fields["error"] = status.error_message();
@@ -104,6 +109,7 @@ class LoggingInterceptor : public grpc::experimental::Interceptor {
   grpc::experimental::ServerRpcInfo* info_;
   absl::Time start_;
   std::string trace_id_;
+  std::string span_id_;
   std::string request_id_;
   std::string caller_;
 };
@@ -124,6 +130,8 @@ class MethodInterceptor : public grpc::experimental::Interceptor {
       const grpc::string_ref key(kMethodMetadataKey.data(),
                                  kMethodMetadataKey.size());
       metadata->erase(key);
+      metadata->erase(grpc::string_ref(kParentSpanMetadataKey.data(),
+                                       kParentSpanMetadataKey.size()));
       // Both strings outlive the call: a constant and the server's
       // registered method name.
       metadata->emplace(key, grpc::string_ref(info_->method()));
@@ -147,6 +155,66 @@ class MethodInterceptorFactory
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
     return new MethodInterceptor(info);
+  }
+};
+
+// The client span of an outgoing call: its id is the one the traceparent
+// names, its parent the one NewClientContext put under
+// kParentSpanMetadataKey (removed here, before the call leaves).
+class TracingClientInterceptor : public grpc::experimental::Interceptor {
+ public:
+  explicit TracingClientInterceptor(grpc::experimental::ClientRpcInfo* info)
+      : info_(info) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
+      auto* metadata = methods->GetSendInitialMetadata();
+      auto parent = metadata->find(std::string(kParentSpanMetadataKey));
+      if (parent != metadata->end()) {
+        TraceContext trace = TraceContext::Parse(Find(*metadata, "traceparent"));
+        if (trace::Tracer::Default().enabled() && !trace.trace_id.empty()) {
+          recording_ = true;
+          const trace::ActiveContext* current = trace::Current();
+          span_.service = current != nullptr ? current->service : "";
+          span_.trace_id = std::move(trace.trace_id);
+          span_.span_id = std::move(trace.span_id);
+          span_.parent_span_id = parent->second;
+          span_.name = info_->method();
+          span_.kind = trace::SpanKind::kClient;
+          span_.start = absl::Now();
+          span_.attributes = {{"rpc.system", "grpc"}};
+        }
+        metadata->erase(parent);
+      }
+    }
+    if (recording_ && methods->QueryInterceptionHookPoint(
+                          InterceptionHookPoints::POST_RECV_STATUS)) {
+      const grpc::Status* status = methods->GetRecvStatus();
+      if (!status->ok()) {
+        span_.error = true;
+        span_.status_message = absl::StatusCodeToString(
+            static_cast<absl::StatusCode>(status->error_code()));
+      }
+      span_.end = absl::Now();
+      trace::Tracer::Default().Record(std::move(span_));
+      recording_ = false;
+    }
+    methods->Proceed();
+  }
+
+ private:
+  grpc::experimental::ClientRpcInfo* info_;
+  bool recording_ = false;
+  trace::SpanData span_;
+};
+
+class TracingClientInterceptorFactory
+    : public grpc::experimental::ClientInterceptorFactoryInterface {
+ public:
+  grpc::experimental::Interceptor* CreateClientInterceptor(
+      grpc::experimental::ClientRpcInfo* info) override {
+    return new TracingClientInterceptor(info);
   }
 };
 
@@ -200,6 +268,16 @@ grpc::experimental::Interceptor*
 LoggingInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
   return new LoggingInterceptor(service_, info);
+}
+
+void InstallTracingClientInterceptor() {
+  static bool installed = [] {
+    // gRPC keeps the factory for the life of the process.
+    grpc::experimental::RegisterGlobalClientInterceptorFactory(
+        new TracingClientInterceptorFactory());
+    return true;
+  }();
+  (void)installed;
 }
 
 grpc::experimental::Interceptor*

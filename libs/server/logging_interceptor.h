@@ -38,6 +38,11 @@ class MetricsInterceptorFactory
       grpc::experimental::ServerRpcInfo* info) override;
 };
 
+// Records a client span for each outgoing call made with a context from
+// CallContext::NewClientContext (which names the parent span). Installed
+// process-wide, for every channel, by InstallTracingClientInterceptor.
+void InstallTracingClientInterceptor();
+
 // What the chain records besides handing the method to the call context.
 struct InterceptorOptions {
   bool log_requests = true;

@@ -13,6 +13,8 @@
 #include "libs/metrics/http_exposer.h"
 #include "libs/metrics/metrics.h"
 #include "libs/server/db_health.h"
+#include "libs/trace/otlp_http_exporter.h"
+#include "libs/trace/trace.h"
 #include "libs/server/log.h"
 #include "libs/server/logging_interceptor.h"
 #include "libs/status/status_macros.h"
@@ -49,6 +51,7 @@ class ServiceHostImpl final : public ServiceHost {
     ASSIGN_OR_RETURN(services_, definition.make_services(env));
     service_names_ = std::move(definition.service_names);
 
+    RETURN_IF_ERROR(StartTracing());
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
@@ -111,6 +114,8 @@ class ServiceHostImpl final : public ServiceHost {
       collector_ = -1;
     }
     if (executor_ != nullptr) executor_->Shutdown();
+    // What this host's calls recorded leaves before the process does.
+    if (!config_.otlp_endpoint.empty()) trace::Tracer::Default().Flush();
     if (pool_ != nullptr) pool_->Close();
     Log(LogLevel::kInfo, config_.service, "stopped");
     absl::MutexLock lock(&mu_);
@@ -123,6 +128,23 @@ class ServiceHostImpl final : public ServiceHost {
   }
 
  private:
+  // Installs the OTLP exporter. The tracer is per process: hosts sharing a
+  // process (tests) share the first endpoint configured.
+  absl::Status StartTracing() {
+    if (config_.otlp_endpoint.empty()) return absl::OkStatus();
+    ASSIGN_OR_RETURN(std::unique_ptr<trace::OtlpHttpExporter> exporter,
+                     trace::OtlpHttpExporter::Create(config_.otlp_endpoint));
+    InstallTracingClientInterceptor();
+    static absl::Mutex mu;
+    static std::string* endpoint = new std::string;
+    absl::MutexLock lock(&mu);
+    if (!trace::Tracer::Default().enabled() || *endpoint != config_.otlp_endpoint) {
+      trace::Tracer::Default().SetExporter(std::move(exporter));
+      *endpoint = config_.otlp_endpoint;
+    }
+    return absl::OkStatus();
+  }
+
   // Samples the pool into gauges at every scrape, and serves /metrics when
   // configured. Several hosts in one process (tests) share the registry;
   // each labels its pool by service.

@@ -28,7 +28,12 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "gtest/gtest.h"
+#include "absl/strings/escaping.h"
+#include "libs/db/params.h"
+#include "libs/db/transaction.h"
 #include "libs/server/log.h"
+#include "libs/trace/trace.h"
+#include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "libs/status/status_matchers.h"
 #include "nlohmann/json.hpp"
 #include "libs/testing/identity.h"
@@ -69,15 +74,26 @@ namespace tv1 = ::hpedu::testing::v1;
 // Answers with the CallContext the host built for the call.
 class WhoamiService final : public tv1::WhoamiService::CallbackService {
  public:
-  explicit WhoamiService(UnaryCalls& calls) : calls_(calls) {}
+  // With a pool, each call also runs one prepared statement in a transaction.
+  explicit WhoamiService(UnaryCalls& calls, db::Pool* pool = nullptr)
+      : calls_(calls), pool_(pool) {}
 
   grpc::ServerUnaryReactor* Whoami(grpc::CallbackServerContext* context,
                                    const tv1::WhoamiRequest* request,
                                    tv1::WhoamiResponse* response) override {
     return calls_.Run<tv1::WhoamiResponse>(
         context, response,
-        [request](const CallContext& call)
+        [this, request](const CallContext& call)
             -> absl::StatusOr<tv1::WhoamiResponse> {
+          if (pool_ != nullptr) {
+            absl::Status status = db::RunInTransaction(
+                *pool_, call.deadline(), db::TransactionOptions{},
+                [](pqxx::transaction_base& tx) {
+                  db::Params().Add("7").Exec(tx, "hosttest_count_things");
+                  return absl::OkStatus();
+                });
+            if (!status.ok()) return status;
+          }
           tv1::WhoamiResponse out;
           out.set_caller_id(call.caller().id);
           out.set_role(std::string(auth::RoleName(call.caller().role)));
@@ -103,6 +119,7 @@ class WhoamiService final : public tv1::WhoamiService::CallbackService {
 
  private:
   UnaryCalls& calls_;
+  db::Pool* pool_;
 };
 
 ServiceDefinition WhoamiDefinition() {
@@ -112,6 +129,23 @@ ServiceDefinition WhoamiDefinition() {
   definition.make_services = [](ServiceEnv& env) {
     std::vector<std::unique_ptr<grpc::Service>> services;
     services.push_back(std::make_unique<WhoamiService>(env.calls));
+    return absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>>(
+        std::move(services));
+  };
+  return definition;
+}
+
+// Whoami over a schema with one prepared statement, run on every call.
+ServiceDefinition WhoamiWithDatabaseDefinition() {
+  ServiceDefinition definition;
+  definition.name = "hosttest";
+  definition.migrations = &TestMigrations();
+  definition.statements = {
+      {"hosttest_count_things", "SELECT count(*) FROM things WHERE id <> $1"}};
+  definition.service_names = {"hpedu.testing.v1.WhoamiService"};
+  definition.make_services = [](ServiceEnv& env) {
+    std::vector<std::unique_ptr<grpc::Service>> services;
+    services.push_back(std::make_unique<WhoamiService>(env.calls, &env.pool));
     return absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>>(
         std::move(services));
   };
@@ -651,6 +685,130 @@ TEST_F(ServiceHostTest, PrometheusScrapesTheRequestCounter) {
   EXPECT_GE(prometheus.Query("hpedu_rpc_requests_total{job=\"hosttest\","
                              "code=\"UNAUTHENTICATED\"}"),
             1);
+}
+
+// An in-process OTLP/HTTP receiver: collects the spans POSTed to /v1/traces.
+class OtlpReceiver {
+ public:
+  OtlpReceiver() {
+    server_.Post("/v1/traces", [this](const httplib::Request& request,
+                                      httplib::Response& response) {
+      opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest
+          export_request;
+      if (request.get_header_value("Content-Type") !=
+              "application/x-protobuf" ||
+          !export_request.ParseFromString(request.body)) {
+        response.status = 400;
+        return;
+      }
+      absl::MutexLock lock(&mu_);
+      for (const auto& resource : export_request.resource_spans()) {
+        for (const auto& scope : resource.scope_spans()) {
+          for (const auto& span : scope.spans()) spans_.push_back(span);
+        }
+      }
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~OtlpReceiver() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string endpoint() const {
+    return absl::StrCat("http://127.0.0.1:", port_, "/v1/traces");
+  }
+  std::vector<opentelemetry::proto::trace::v1::Span> Spans(
+      const std::string& trace_id_bytes) {
+    absl::MutexLock lock(&mu_);
+    std::vector<opentelemetry::proto::trace::v1::Span> out;
+    for (const auto& span : spans_) {
+      if (span.trace_id() == trace_id_bytes) out.push_back(span);
+    }
+    return out;
+  }
+
+ private:
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+  absl::Mutex mu_;
+  std::vector<opentelemetry::proto::trace::v1::Span> spans_
+      ABSL_GUARDED_BY(mu_);
+};
+
+TEST_F(ServiceHostTest, OneCallThroughTwoServicesIsOneConnectedTrace) {
+  OtlpReceiver receiver;
+  TestIdentity::Configure(config_);
+  config_.otlp_endpoint = receiver.endpoint();
+  ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<ServiceHost> front,
+      ServiceHost::Start(config_, WhoamiWithDatabaseDefinition()));
+  ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<ServiceHost> back,
+      ServiceHost::Start(config_, WhoamiWithDatabaseDefinition()));
+  const std::string trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+  const std::string caller_span = "00f067aa0ba902b7";
+  auto stub = tv1::WhoamiService::NewStub(TestIdentity::Channel(
+      Address(*front), TestIdentity::Token(auth::Role::kLeadership)));
+  grpc::ClientContext context;
+  context.AddMetadata("traceparent",
+                      absl::StrCat("00-", trace_id, "-", caller_span, "-01"));
+  tv1::WhoamiRequest request;
+  request.set_forward_to(Address(*back));
+  tv1::WhoamiResponse response;
+  grpc::Status status = stub->Whoami(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  front->Shutdown(absl::Seconds(1));  // flushes the spans
+  back->Shutdown(absl::Seconds(1));
+  trace::Tracer::Default().Flush();
+
+  using Span = opentelemetry::proto::trace::v1::Span;
+  std::vector<Span> spans = receiver.Spans(absl::HexStringToBytes(trace_id));
+  // front server, its transaction and statement, the client call, back
+  // server, its transaction and statement.
+  ASSERT_EQ(spans.size(), 7u);
+  std::map<std::string, const Span*> by_id;
+  for (const Span& span : spans) by_id[span.span_id()] = &span;
+  auto parent_of = [&](const Span& span) -> const Span* {
+    auto it = by_id.find(span.parent_span_id());
+    return it == by_id.end() ? nullptr : it->second;
+  };
+  const std::string method = "/hpedu.testing.v1.WhoamiService/Whoami";
+  std::vector<const Span*> servers, clients, transactions, statements;
+  for (const Span& span : spans) {
+    if (span.name() == "db.transaction") transactions.push_back(&span);
+    else if (span.name() == "hosttest_count_things") statements.push_back(&span);
+    else if (span.kind() == Span::SPAN_KIND_SERVER) servers.push_back(&span);
+    else if (span.kind() == Span::SPAN_KIND_CLIENT) clients.push_back(&span);
+  }
+  ASSERT_EQ(servers.size(), 2u);
+  ASSERT_EQ(clients.size(), 1u);
+  ASSERT_EQ(transactions.size(), 2u);
+  ASSERT_EQ(statements.size(), 2u);
+  // The front server span is the caller's child; the client span its child;
+  // the back server span the client span's child.
+  const Span* front_span =
+      parent_of(*servers[0]) == nullptr ? servers[0] : servers[1];
+  const Span* back_span = front_span == servers[0] ? servers[1] : servers[0];
+  EXPECT_EQ(front_span->parent_span_id(), absl::HexStringToBytes(caller_span));
+  EXPECT_EQ(front_span->name(), method);
+  EXPECT_EQ(parent_of(*clients[0]), front_span);
+  EXPECT_EQ(clients[0]->name(), method);
+  EXPECT_EQ(parent_of(*back_span), clients[0]);
+  for (const Span* tx : transactions) {
+    EXPECT_TRUE(parent_of(*tx) == front_span || parent_of(*tx) == back_span);
+  }
+  EXPECT_NE(parent_of(*transactions[0]), parent_of(*transactions[1]));
+  for (const Span* statement : statements) {
+    ASSERT_NE(parent_of(*statement), nullptr);
+    EXPECT_EQ(parent_of(*statement)->name(), "db.transaction");
+    // The statement's name, never its parameters.
+    for (const auto& attribute : statement->attributes()) {
+      EXPECT_NE(attribute.value().string_value(), "7");
+    }
+  }
+  trace::Tracer::Default().SetExporter(nullptr);
 }
 
 TEST_F(ServiceHostTest, CertificatesMapToConfiguredRoles) {
