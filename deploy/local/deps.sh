@@ -9,9 +9,12 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   grpc-proto libabsl-dev libpqxx-dev libpq-dev libicu-dev
   nlohmann-json3-dev libjwt-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libcpp-httplib-dev prometheus
-  postgresql-15 postgresql-client-15 tzdata openssl
+  postgresql-15 postgresql-client-15 tzdata openssl libxlsxwriter-dev unzip
+  libcpp-httplib-dev nodejs chromium prometheus
 )
+# The dashboard is built with npm (Debian 12: nodejs 18, npm 9). A machine
+# whose nodejs comes with its own npm (NodeSource) must not get Debian's.
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -84,7 +84,7 @@ fi
 
 # Mutual TLS between everything: a local CA, a certificate per service and
 # one for the hpedu command (deploy/local/make-certs.sh; kept with the data).
-names=(hpedu-cli)
+names=(hpedu-cli gateway)
 for entry in "${services[@]}"; do names+=("${entry%%:*}"); done
 "$root/deploy/local/make-certs.sh" "$run/pki" "${names[@]}"
 export HPEDU_TLS_CA="$run/pki/ca.pem" HPEDU_TLS_CERT="$run/pki/hpedu-cli.pem" \
@@ -165,13 +165,54 @@ if [ -x "$build/services/indicators/hpedu_indicators" ] && [ -x "$indicators_dem
   "$indicators_demo"
 fi
 
+# Staffing: generated classes, rosters (one import per commune) and commune
+# quotas for the registry's schools, staffed near the norms in force, a few
+# communes deliberately short (idempotent). The service got --registry_addr
+# from HPEDU_REGISTRY_ADDR, exported above.
+staffing_demo="$build/services/staffing/hpedu_staffing_demo"
+if [ -x "$build/services/staffing/hpedu_staffing" ] && [ -x "$staffing_demo" ]; then
+  "$staffing_demo"
+fi
+
+# Budget: generated budgets of the city and every commune (2022-2026, every
+# stage), school projects and their payments (idempotent loader). The
+# service got --registry_addr from HPEDU_REGISTRY_ADDR, exported above.
+budget_demo="$build/services/budget/hpedu_budget_demo"
+if [ -x "$build/services/budget/hpedu_budget" ] && [ -x "$budget_demo" ]; then
+  "$budget_demo"
+fi
+
+# The gateway (no database): city-wide views over gRPC on 50050, and over
+# HTTP/JSON with the Sở's dashboard on 8080 (HPEDU_GATEWAY_HTTP_PORT). It
+# finds the services through HPEDU_<SERVICE>_ADDR, exported above.
+gateway_http=${HPEDU_GATEWAY_HTTP_PORT:-8080}
+gateway_bin="$build/services/gateway/hpedu_gateway"
+if [ -x "$gateway_bin" ]; then
+  "$gateway_bin" --listen=127.0.0.1:50050 --http_listen="127.0.0.1:$gateway_http" \
+    --tls_cert="$run/pki/gateway.pem" --tls_key="$run/pki/gateway.key" \
+    --tls_ca="$run/pki/ca.pem" >>"$run/logs/gateway.log" 2>&1 &
+  pids+=($!)
+  export HPEDU_GATEWAY_ADDR=127.0.0.1:50050
+  for _ in $(seq 1 100); do
+    if "$hpedu" health --addr=127.0.0.1:50050 --timeout=1s >/dev/null 2>&1; then break; fi
+    kill -0 "${pids[-1]}" 2>/dev/null || { tail -20 "$run/logs/gateway.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  say "gateway: $("$hpedu" health --addr=127.0.0.1:50050) on 127.0.0.1:50050, dashboard http://127.0.0.1:$gateway_http/"
+fi
+
 cat >&2 <<MSG
 
 hpedu đang chạy / is running. Dữ liệu / data: $run (PostgreSQL 127.0.0.1:$pg_port)
   registry   127.0.0.1:50051   (gRPC, health, reflection)
   plans      127.0.0.1:50052   (documents, tasks, chasing list)
   indicators 127.0.0.1:50053   (indicators, targets, values, roll-ups)
-  metrics    http://127.0.0.1:9451/metrics .. 9455 (Prometheus, one per service)
+  staffing   127.0.0.1:50054   (staff, movements, norms, shortage, training standard)
+  budget     127.0.0.1:50055   (budgets by stage, 20%/5% compliance, projects)
+  gateway    127.0.0.1:50050   (city-wide views, gRPC)
+  dashboard  http://127.0.0.1:$gateway_http/   (bảng điều khiển của Sở; API: /api/v1/<Method>, /api/openapi.json)
+             đăng nhập bằng mã / sign in with a token: $hpedu token --role=leadership
+  metrics    http://127.0.0.1:9451/metrics .. 9456 (Prometheus; gateway 9456)
   logs       $run/logs/ (PostgreSQL: $run/pg/postgresql.log)
 
 Mọi kết nối dùng mTLS / every connection is mutual TLS. In another shell:
@@ -187,6 +228,11 @@ Thử / try:
   $hpedu call PlansService.GetChasingList '{"dueWithinDays": 14}'
   $hpedu call PlansService.GetCascadeCoverage '{"document": "documents/d-71-nq-tw"}'
   $hpedu call IndicatorsService.RollUp '{"indicator": "indicators/hp-18", "period": "2025-2026", "drillDown": true}'
+  $hpedu call StaffingService.GetShortageView '{"schoolYear": "2025-2026", "limit": 10}'
+  $hpedu call StaffingService.GetTrainingStandardShares '{"asOf": {"year": 2025, "month": 9, "day": 5}}'
+  $hpedu call BudgetService.GetComplianceReport '{"firstYear": 2026, "stage": "ESTIMATE"}'
+  $hpedu call GatewayService.GetCityOverview '{"period": "2025-2026"}'
+  curl -s 'http://127.0.0.1:$gateway_http/api/v1/RankCommunes?indicator=indicators/hp-16&period=2025-2026'
   $hpedu methods
 
 Ctrl-C để dừng / to stop.

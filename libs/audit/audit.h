@@ -13,6 +13,7 @@
 #define HPEDU_LIBS_AUDIT_AUDIT_H_
 
 #include <string_view>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
@@ -41,9 +42,9 @@ nlohmann::json ChangeOf(const google::protobuf::Message& resource);
 // Serves a service's ListAuditEvents. Thread-safe.
 class AuditLog {
  public:
-  // `authorizer` is the service's; both must outlive the log.
-  AuditLog(db::Pool& pool, const auth::Authorizer& authorizer)
-      : pool_(pool), authorizer_(authorizer) {}
+  // `pool` is the service's and must outlive the log.
+  AuditLog(db::Pool& pool, auth::Authorizer authorizer)
+      : pool_(pool), authorizer_(std::move(authorizer)) {}
 
   // Newest first, filtered by resource and caller. The trail is the Sở's:
   // leadership, divisions and services read it; others get
@@ -54,7 +55,7 @@ class AuditLog {
 
  private:
   db::Pool& pool_;
-  const auth::Authorizer& authorizer_;
+  const auth::Authorizer authorizer_;
 };
 
 }  // namespace hpedu::audit

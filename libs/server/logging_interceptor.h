@@ -54,6 +54,12 @@ std::vector<
     std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
 MakeInterceptorChain(const std::string& service,
                      const InterceptorOptions& options);
+// The same with metrics on.
+inline std::vector<
+    std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+MakeInterceptorChain(const std::string& service, bool log_requests) {
+  return MakeInterceptorChain(service, InterceptorOptions{log_requests, true});
+}
 
 }  // namespace hpedu::server
 

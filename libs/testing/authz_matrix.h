@@ -8,7 +8,7 @@
 //      commune_officer_token, integration_token, other_commune_token},
 //     ...};
 //   RunAuthorizationMatrix(v1::PlansService::service_full_name(), cases,
-//                          [&] { return SchemaFingerprint(db, "plans"); });
+//                          DatabaseProbes(conninfo, "plans"));
 #ifndef HPEDU_LIBS_TESTING_AUTHZ_MATRIX_H_
 #define HPEDU_LIBS_TESTING_AUTHZ_MATRIX_H_
 
@@ -37,16 +37,29 @@ struct RpcCase {
   // The allowed role scoped to another commune or school; empty when the
   // call concerns no commune (city reference data everyone may read).
   std::string wrong_scope;
+  // Whether the call writes: the allowed call must then leave an audit
+  // event.
+  bool writes = false;
 };
 
-// Runs the refused calls first and checks each leaves `fingerprint`
-// unchanged, then the allowed call. Fails the test if a method of the
+// How to look at the service's data: a fingerprint of its schema and the
+// number of events in its audit trail.
+struct MatrixProbes {
+  std::function<absl::StatusOr<std::string>()> fingerprint;
+  std::function<absl::StatusOr<int64_t>()> audit_events;
+};
+
+// Runs the refused calls first and checks each leaves the fingerprint and
+// the audit trail unchanged, then the allowed call, which must leave an
+// audit event if it writes. Fails the test if a method of the
 // service (in the generated descriptor pool) has no case, so a new RPC
 // cannot slip past the matrix.
 void RunAuthorizationMatrix(
-    std::string_view service_full_name,
-    const std::vector<RpcCase>& cases,
-    const std::function<absl::StatusOr<std::string>()>& fingerprint);
+    std::string_view service_full_name, const std::vector<RpcCase>& cases,
+    const MatrixProbes& probes);
+
+// The probes of a service's database, through its role's `conninfo`.
+MatrixProbes DatabaseProbes(std::string conninfo, std::string schema);
 
 // Calls one unary method at `address` as the bearer of `token`:
 //   CallAs(address, token, &v1::PlansService::Stub::GetTask, request)

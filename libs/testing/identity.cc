@@ -9,7 +9,10 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/client_interceptor.h"
+#include "absl/strings/str_cat.h"
 #include "libs/auth/jwt.h"
+#include "libs/status/status_macros.h"
+#include "libs/testing/postgres_server.h"
 
 namespace hpedu::testing {
 namespace {
@@ -112,6 +115,21 @@ server::ServerConfig TestServerConfig(std::string service, std::string db) {
   config.log_requests = false;
   TestIdentity::Configure(config);
   return config;
+}
+
+absl::StatusOr<TestService> StartTestService(
+    server::ServiceDefinition definition,
+    const std::function<void(server::ServerConfig&)>& configure) {
+  PostgresServer& pg = SharedPostgresServer();
+  TestService service;
+  ASSIGN_OR_RETURN(const std::string database, pg.CreateDatabase());
+  ASSIGN_OR_RETURN(service.db, pg.ProvisionService(database, definition.name));
+  server::ServerConfig config = TestServerConfig(definition.name, service.db);
+  if (configure) configure(config);
+  ASSIGN_OR_RETURN(service.host,
+                   server::ServiceHost::Start(config, std::move(definition)));
+  service.address = absl::StrCat("127.0.0.1:", service.host->port());
+  return service;
 }
 
 }  // namespace hpedu::testing

@@ -9,6 +9,7 @@
 #ifndef HPEDU_LIBS_TESTING_IDENTITY_H_
 #define HPEDU_LIBS_TESTING_IDENTITY_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -17,6 +18,7 @@
 #include "grpcpp/support/channel_arguments.h"
 #include "libs/auth/caller.h"
 #include "libs/server/config.h"
+#include "libs/server/service_host.h"
 
 namespace hpedu::testing {
 
@@ -48,6 +50,20 @@ class TestIdentity {
 // A server configuration for in-process tests of `service`: port 0, a small
 // pool, quiet logs, a generous deadline, and the test identity accepted.
 server::ServerConfig TestServerConfig(std::string service, std::string db);
+
+// A service started in-process on its own database of the shared test
+// PostgreSQL.
+struct TestService {
+  std::unique_ptr<server::ServiceHost> host;
+  std::string db;       // the service role's conninfo
+  std::string address;  // "127.0.0.1:port"
+};
+
+// Provisions `definition.name` in a new database and starts it with
+// TestServerConfig, which `configure` may adjust (peer addresses, say).
+absl::StatusOr<TestService> StartTestService(
+    server::ServiceDefinition definition,
+    const std::function<void(server::ServerConfig&)>& configure = {});
 
 }  // namespace hpedu::testing
 

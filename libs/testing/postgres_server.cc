@@ -304,6 +304,16 @@ absl::StatusOr<std::string> SchemaFingerprint(const std::string& conninfo,
   }
 }
 
+absl::StatusOr<int64_t> AuditEventCount(const std::string& conninfo) {
+  try {
+    pqxx::connection connection(conninfo);
+    pqxx::nontransaction tx(connection);
+    return tx.exec1("SELECT count(*) FROM audit_events")[0].as<int64_t>();
+  } catch (const std::exception& e) {
+    return WithContext(db::TranslateException(e), "audit event count");
+  }
+}
+
 PostgresServer& SharedPostgresServer() {
   // A function-local static: started on first use, stopped and removed when
   // the process exits normally.

@@ -69,6 +69,10 @@ class PostgresServer {
 absl::StatusOr<std::string> SchemaFingerprint(const std::string& conninfo,
                                               std::string_view schema);
 
+// The number of events in the audit trail of the service whose role
+// `conninfo` connects as (libs/audit).
+absl::StatusOr<int64_t> AuditEventCount(const std::string& conninfo);
+
 // The process-wide server, started on first use and stopped at exit. Aborts
 // the test binary with the server's output if it cannot start.
 PostgresServer& SharedPostgresServer();

@@ -17,6 +17,7 @@
 #include "libs/api/etag.h"
 #include "libs/csv/line_errors.h"
 #include "libs/db/params.h"
+#include "libs/audit/audit.h"
 #include "libs/db/transaction.h"
 #include "libs/status/errors.h"
 #include "libs/status/status_macros.h"
@@ -327,7 +328,9 @@ class PostgresIndicatorStore final : public IndicatorStore {
           params.AddOrNull(request_id);
           params.Exec(tx, kInsertIndicator);
           InsertVersion(tx, id, indicator, 1);
-          return *LoadIndicator(tx, kGetIndicator, id);
+          v1::Indicator created = *LoadIndicator(tx, kGetIndicator, id);
+          audit::Record(tx, call, created.name(), audit::ChangeOf(created));
+          return created;
         });
   }
 
@@ -367,7 +370,9 @@ class PostgresIndicatorStore final : public IndicatorStore {
           params.Add(std::to_string(version));
           params.Exec(tx, kUpdateIndicator);
           if (new_formula) InsertVersion(tx, update.id, next, version);
-          return *LoadIndicator(tx, kGetIndicator, update.id);
+          v1::Indicator updated = *LoadIndicator(tx, kGetIndicator, update.id);
+          audit::Record(tx, call, updated.name(), audit::ChangeOf(updated));
+          return updated;
         });
   }
 
@@ -409,8 +414,11 @@ class PostgresIndicatorStore final : public IndicatorStore {
               .Add(target.plan_document())
               .AddOrNull(request_id)
               .Exec(tx, kInsertTarget);
-          return TargetFromRow(db::Params().Add(indicator_id).Add(target_id).Exec(
-              tx, kGetTarget)[0]);
+          v1::Target created = TargetFromRow(
+              db::Params().Add(indicator_id).Add(target_id).Exec(
+                  tx, kGetTarget)[0]);
+          audit::Record(tx, call, created.name(), audit::ChangeOf(created));
+          return created;
         });
   }
 
@@ -445,7 +453,19 @@ class PostgresIndicatorStore final : public IndicatorStore {
     return db::InTransaction<WriteResult>(
         pool_, call.deadline(), transaction,
         [&](pqxx::transaction_base& tx) -> absl::StatusOr<WriteResult> {
-          return Write(tx, values, options);
+          ASSIGN_OR_RETURN(WriteResult result, Write(tx, values, options));
+          if (options.validate_only) return result;
+          if (values.size() == 1 && result.values.size() == 1) {
+            audit::Record(tx, call, result.values[0].name(),
+                          audit::ChangeOf(result.values[0]));
+          } else {
+            audit::Record(tx, call, "indicators/-/values",
+                          {{"created", result.created},
+                           {"corrected", result.corrected},
+                           {"unchanged", result.unchanged},
+                           {"override_reason", options.override_reason}});
+          }
+          return result;
         });
   }
 

@@ -56,19 +56,16 @@ v1::ReportValueRequest Value(const std::string& unit, int64_t numerator) {
 }
 
 TEST(IndicatorsAuthorizationTest, EveryRpcChecksRoleAndScope) {
-  hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
-  ASSERT_OK_AND_ASSIGN(std::string database, pg.CreateDatabase());
-  ASSERT_OK_AND_ASSIGN(std::string db,
-                       pg.ProvisionService(database, "indicators"));
-  server::ServerConfig config =
-      hpedu::testing::TestServerConfig("indicators", db);
-  config.peer_addresses["registry"] =
-      registry::testing::SharedDemoRegistry().address;
   ASSERT_OK_AND_ASSIGN(
-      std::unique_ptr<server::ServiceHost> host,
-      server::ServiceHost::Start(
-          config, Definition([] { return absl::CivilDay(2026, 6, 15); })));
-  const std::string address = absl::StrCat("127.0.0.1:", host->port());
+      hpedu::testing::TestService service,
+      hpedu::testing::StartTestService(
+          Definition([] { return absl::CivilDay(2026, 6, 15); }),
+          [](server::ServerConfig& config) {
+            config.peer_addresses["registry"] =
+                registry::testing::SharedDemoRegistry().address;
+          }));
+  const std::string& address = service.address;
+  const std::string& db = service.db;
 
   const std::string leadership = TestIdentity::Token(Role::kLeadership);
   const std::string do_son = TestIdentity::Token(Role::kCommuneOfficer,
@@ -143,12 +140,12 @@ TEST(IndicatorsAuthorizationTest, EveryRpcChecksRoleAndScope) {
        operator_token, ""},
       // Definitions belong to the division that leads them.
       {"CreateIndicator", call(&Stub::CreateIndicator, Percentage("hp-03")),
-       quality, do_son, staffing_division},
+       quality, do_son, staffing_division, true},
       {"UpdateIndicator", call(&Stub::UpdateIndicator, update), quality,
-       do_son, staffing_division},
+       do_son, staffing_division, true},
       // A ward sets its own targets.
       {"CreateTarget", call(&Stub::CreateTarget, target), do_son, integration,
-       duong_kinh},
+       duong_kinh, true},
       {"ListTargets", call(&Stub::ListTargets, [] {
          v1::ListTargetsRequest r;
          r.set_parent("indicators/-");
@@ -157,21 +154,25 @@ TEST(IndicatorsAuthorizationTest, EveryRpcChecksRoleAndScope) {
        do_son, operator_token, ""},
       {"ReportValue",
        call(&Stub::ReportValue, Value("units/phuong-do-son", 90)), do_son,
-       integration, duong_kinh},
+       integration, duong_kinh, true},
       {"ListReportedValues", call(&Stub::ListReportedValues, list_values),
        do_son, operator_token, duong_kinh},
       {"ListValueRevisions", call(&Stub::ListValueRevisions, revisions),
        do_son, operator_token, duong_kinh},
       {"ImportReportedValues", call(&Stub::ImportReportedValues, import),
-       do_son, integration, duong_kinh},
+       do_son, integration, duong_kinh, true},
       {"StreamImportReportedValues", stream_import, do_son, integration,
-       duong_kinh},
+       duong_kinh, true},
       {"RollUp", call(&Stub::RollUp, rollup), do_son, operator_token,
        duong_kinh},
+      // The audit trail is the Sở's.
+      {"ListAuditEvents",
+       call(&Stub::ListAuditEvents, audit::v1::ListAuditEventsRequest()),
+       leadership, do_son, ""},
   };
   hpedu::testing::RunAuthorizationMatrix(
       v1::IndicatorsService::service_full_name(), cases,
-      [&] { return hpedu::testing::SchemaFingerprint(db, "indicators"); });
+      hpedu::testing::DatabaseProbes(db, "indicators"));
 
   // A write naming a unit the registry does not know is refused as such.
   grpc::Status unknown = CallAs(address, do_son, &Stub::ReportValue,

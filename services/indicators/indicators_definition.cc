@@ -24,7 +24,9 @@ server::ServiceDefinition Definition(std::function<absl::CivilDay()> today) {
     services.push_back(std::make_unique<IndicatorsServiceImpl>(
         NewPostgresIndicatorStore(env.pool),
         NewRegistryUnitDirectory(env.peers),
-        registry::client::NewRegistryUnitScopes(env.peers), env.calls, today));
+        registry::client::NewRegistryUnitScopes(env.peers),
+        audit::AuditLog(env.pool, auth::Authorizer("indicators")), env.calls,
+        today));
     return services;
   };
   return definition;

@@ -110,11 +110,12 @@ IndicatorsServiceImpl::IndicatorsServiceImpl(
     std::unique_ptr<IndicatorStore> store,
     std::unique_ptr<UnitDirectory> directory,
     std::unique_ptr<registry::client::UnitScopes> scopes,
-    server::UnaryCalls& calls, std::function<absl::CivilDay()> today)
+    audit::AuditLog audit_log, server::UnaryCalls& calls, std::function<absl::CivilDay()> today)
     : store_(std::move(store)),
       directory_(std::move(directory)),
       scopes_(std::move(scopes)),
       authorizer_("indicators"),
+      audit_log_(std::move(audit_log)),
       calls_(calls),
       today_(std::move(today)),
       stream_imports_(/*threads=*/1, /*max_queue=*/4) {}
@@ -731,6 +732,16 @@ grpc::ServerUnaryReactor* IndicatorsServiceImpl::RollUp(
           *result.add_roll_ups() = ComposeRollUp(input);
         }
         return result;
+      });
+}
+
+grpc::ServerUnaryReactor* IndicatorsServiceImpl::ListAuditEvents(
+    grpc::CallbackServerContext* context,
+    const audit::v1::ListAuditEventsRequest* request,
+    audit::v1::ListAuditEventsResponse* response) {
+  return calls_.Run<audit::v1::ListAuditEventsResponse>(
+      context, response, [this, request](const CallContext& call) {
+        return audit_log_.List(call, *request);
       });
 }
 

@@ -11,6 +11,7 @@
 #include "absl/time/civil_time.h"
 #include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
 #include "libs/server/executor.h"
+#include "libs/audit/audit.h"
 #include "libs/auth/authorize.h"
 #include "libs/server/unary.h"
 #include "services/registry/client/unit_scopes.h"
@@ -28,6 +29,7 @@ class IndicatorsServiceImpl final
   IndicatorsServiceImpl(std::unique_ptr<IndicatorStore> store,
                         std::unique_ptr<UnitDirectory> directory,
                         std::unique_ptr<registry::client::UnitScopes> scopes,
+                        audit::AuditLog audit_log,
                         server::UnaryCalls& calls,
                         std::function<absl::CivilDay()> today);
   ~IndicatorsServiceImpl() override;
@@ -84,6 +86,11 @@ class IndicatorsServiceImpl final
       const server::CallContext& call, const std::string& csv_content,
       bool validate_only, const std::string& override_reason);
 
+  grpc::ServerUnaryReactor* ListAuditEvents(
+      grpc::CallbackServerContext* context,
+      const audit::v1::ListAuditEventsRequest* request,
+      audit::v1::ListAuditEventsResponse* response) override;
+
  private:
   // The scope of data about `org_unit` for `indicator`: the unit's commune
   // and school (resolved only when the caller's rights depend on them) and
@@ -98,6 +105,7 @@ class IndicatorsServiceImpl final
   std::unique_ptr<UnitDirectory> directory_;
   std::unique_ptr<registry::client::UnitScopes> scopes_;
   const auth::Authorizer authorizer_;
+  const audit::AuditLog audit_log_;
   server::UnaryCalls& calls_;
   std::function<absl::CivilDay()> today_;
   // Runs streamed imports once their last chunk arrived: one at a time,

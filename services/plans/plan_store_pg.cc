@@ -18,6 +18,7 @@
 #include "libs/base/string_view.h"
 #include "libs/csv/line_errors.h"
 #include "libs/db/params.h"
+#include "libs/audit/audit.h"
 #include "libs/db/transaction.h"
 #include "libs/status/errors.h"
 #include "libs/status/status_macros.h"
@@ -468,7 +469,9 @@ class PostgresPlanStore final : public PlanStore {
                               violations);
           RETURN_IF_ERROR(violations.ToStatus());
           InsertDocument(tx, row, request_id);
-          return *LoadDocument(tx, kGetDocument, row.id);
+          v1::Document created = *LoadDocument(tx, kGetDocument, row.id);
+          audit::Record(tx, call, created.name(), audit::ChangeOf(created));
+          return created;
         });
   }
 
@@ -545,7 +548,9 @@ class PostgresPlanStore final : public PlanStore {
               .Add(update.title.value_or(current->title()))
               .Add(db::TextArrayLiteral(targets))
               .Exec(tx, kUpdateDocument);
-          return *LoadDocument(tx, kGetDocument, update.id);
+          v1::Document updated = *LoadDocument(tx, kGetDocument, update.id);
+          audit::Record(tx, call, updated.name(), audit::ChangeOf(updated));
+          return updated;
         });
   }
 
@@ -571,7 +576,9 @@ class PostgresPlanStore final : public PlanStore {
                 "TASK_ALREADY_EXISTS", {{"name", name}});
           }
           InsertTask(tx, row, "", "", request_id);
-          return *LoadTask(tx, kGetTask, row.document_id, row.id);
+          v1::Task created = *LoadTask(tx, kGetTask, row.document_id, row.id);
+          audit::Record(tx, call, created.name(), audit::ChangeOf(created));
+          return created;
         });
   }
 
@@ -642,7 +649,10 @@ class PostgresPlanStore final : public PlanStore {
             *next.mutable_time() = ToProto(*update.time_text, time);
           }
           WriteTask(tx, update.document_id, update.id, next, time);
-          return *LoadTask(tx, kGetTask, update.document_id, update.id);
+          v1::Task updated =
+              *LoadTask(tx, kGetTask, update.document_id, update.id);
+          audit::Record(tx, call, updated.name(), audit::ChangeOf(updated));
+          return updated;
         });
   }
 
@@ -691,6 +701,10 @@ class PostgresPlanStore final : public PlanStore {
             ++result.created;
           }
           result.parent = *LoadTask(tx, kGetTask, document_id, id);
+          if (result.created > 0) {
+            audit::Record(tx, call, result.parent.name(),
+                          {{"cascaded_to_communes", result.created}});
+          }
           return result;
         });
   }
@@ -731,7 +745,9 @@ class PostgresPlanStore final : public PlanStore {
               .Add(std::to_string(progress))
               .Add(api::FormatIsoDate(day))
               .Exec(tx, kSetTaskState);
-          return ReportFromRow(inserted[0]);
+          v1::StatusReport created = ReportFromRow(inserted[0]);
+          audit::Record(tx, call, created.name(), audit::ChangeOf(created));
+          return created;
         });
   }
 
@@ -870,6 +886,9 @@ class PostgresPlanStore final : public PlanStore {
           RETURN_IF_ERROR(errors.ToStatus());
           if (!validate_only) {
             for (const DocumentRow* row : to_create) InsertDocument(tx, *row, "");
+            audit::Record(tx, call, "documents",
+                          {{"created", counts.created},
+                           {"unchanged", counts.unchanged}});
           }
           return counts;
         });
@@ -912,7 +931,9 @@ class PostgresPlanStore final : public PlanStore {
             params.AddNull();
           }
           params.Add(db::TextArrayLiteral(units)).Exec(tx, kInsertCycle);
-          return LoadCycle(tx, document_id, id)->cycle;
+          v1::ReportCycle created = LoadCycle(tx, document_id, id)->cycle;
+          audit::Record(tx, call, created.name(), audit::ChangeOf(created));
+          return created;
         });
   }
 
@@ -948,7 +969,13 @@ class PostgresPlanStore final : public PlanStore {
               .Add(api::FormatIsoDate(DayOfProto(submission.submitted_date())))
               .Add(submission.evidence())
               .Exec(tx, kInsertSubmission);
-          return SubmissionFromRow(key.Exec(tx, kGetSubmission)[0]);
+          v1::Submission created =
+              SubmissionFromRow(key.Exec(tx, kGetSubmission)[0]);
+          audit::Record(tx, call,
+                        absl::StrCat(DocumentName(document_id), "/reportCycles/",
+                                     cycle_id),
+                        audit::ChangeOf(created));
+          return created;
         });
   }
 
@@ -1045,6 +1072,10 @@ class PostgresPlanStore final : public PlanStore {
               WriteTask(tx, document_id, row->id, next, row->time);
             }
           }
+          audit::Record(tx, call, DocumentName(document_id),
+                        {{"tasks_created", counts.created},
+                         {"tasks_updated", counts.updated},
+                         {"tasks_unchanged", counts.unchanged}});
           return counts;
         });
   }

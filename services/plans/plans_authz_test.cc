@@ -57,16 +57,16 @@ v1::CreateTaskRequest NewTask(const std::string& document,
   return request;
 }
 
-TEST(PlansAuthorizationTest, EveryRpcChecksRoleAndScope) {
-  hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
-  ASSERT_OK_AND_ASSIGN(std::string database, pg.CreateDatabase());
-  ASSERT_OK_AND_ASSIGN(std::string db, pg.ProvisionService(database, "plans"));
-  server::ServerConfig config = hpedu::testing::TestServerConfig("plans", db);
+void WithRegistry(server::ServerConfig& config) {
   config.peer_addresses["registry"] =
       registry::testing::SharedDemoRegistry().address;
-  ASSERT_OK_AND_ASSIGN(std::unique_ptr<server::ServiceHost> host,
-                       server::ServiceHost::Start(config, Definition()));
-  const std::string address = absl::StrCat("127.0.0.1:", host->port());
+}
+
+TEST(PlansAuthorizationTest, EveryRpcChecksRoleAndScope) {
+  ASSERT_OK_AND_ASSIGN(hpedu::testing::TestService service,
+                       hpedu::testing::StartTestService(Definition(), WithRegistry));
+  const std::string& address = service.address;
+  const std::string& db = service.db;
 
   const std::string leadership = TestIdentity::Token(Role::kLeadership);
   const std::string do_son = TestIdentity::Token(Role::kCommuneOfficer,
@@ -163,29 +163,29 @@ TEST(PlansAuthorizationTest, EveryRpcChecksRoleAndScope) {
        call(&Stub::CreateDocument,
             NewDocument("kh-do-son-2", "13/KH-UBND", "UBND phường Đồ Sơn",
                         v1::WARD_GOVERNMENT)),
-       do_son, integration, duong_kinh},
+       do_son, integration, duong_kinh, true},
       {"GetDocument", call(&Stub::GetDocument, get_document), do_son,
        operator_token, duong_kinh},
       {"ListDocuments", call(&Stub::ListDocuments, v1::ListDocumentsRequest()),
        do_son, operator_token, ""},
       {"UpdateDocument", call(&Stub::UpdateDocument, update_document), do_son,
-       integration, duong_kinh},
+       integration, duong_kinh, true},
       {"CreateTask",
        call(&Stub::CreateTask,
             NewTask("documents/kh-do-son", "t-2", "UBND phường Đồ Sơn")),
-       do_son, integration, duong_kinh},
+       do_son, integration, duong_kinh, true},
       {"GetTask", call(&Stub::GetTask, get_task), do_son, operator_token,
        duong_kinh},
       {"ListTasks", call(&Stub::ListTasks, list_tasks), do_son, operator_token,
        duong_kinh},
       {"UpdateTask", call(&Stub::UpdateTask, update_task), do_son, integration,
-       duong_kinh},
+       duong_kinh, true},
       // A city task: the division that leads it cascades it, another
       // division may not.
       {"CascadeTask", call(&Stub::CascadeTask, cascade), quality, do_son,
-       staffing_division},
+       staffing_division, true},
       {"CreateStatusReport", call(&Stub::CreateStatusReport, report), do_son,
-       integration, duong_kinh},
+       integration, duong_kinh, true},
       {"ListStatusReports", call(&Stub::ListStatusReports, list_reports),
        do_son, operator_token, duong_kinh},
       {"GetChasingList", call(&Stub::GetChasingList, chasing), do_son,
@@ -193,32 +193,30 @@ TEST(PlansAuthorizationTest, EveryRpcChecksRoleAndScope) {
       {"GetCascadeCoverage", call(&Stub::GetCascadeCoverage, coverage), do_son,
        operator_token, ""},
       {"ImportTasks", call(&Stub::ImportTasks, import_tasks), do_son,
-       integration, duong_kinh},
+       integration, duong_kinh, true},
       {"ImportDocuments", call(&Stub::ImportDocuments, import_documents),
-       do_son, integration, duong_kinh},
+       do_son, integration, duong_kinh, true},
       {"CreateReportCycle", call(&Stub::CreateReportCycle, cycle), do_son,
-       integration, duong_kinh},
+       integration, duong_kinh, true},
       {"SubmitReport", call(&Stub::SubmitReport, submit), do_son, integration,
-       duong_kinh},
+       duong_kinh, true},
       {"GetSubmissionStatus",
        call(&Stub::GetSubmissionStatus, submission_status), do_son,
        operator_token, duong_kinh},
+      // The audit trail is the Sở's.
+      {"ListAuditEvents",
+       call(&Stub::ListAuditEvents, audit::v1::ListAuditEventsRequest()),
+       leadership, do_son, ""},
   };
   hpedu::testing::RunAuthorizationMatrix(
       v1::PlansService::service_full_name(), cases,
-      [&] { return hpedu::testing::SchemaFingerprint(db, "plans"); });
+      hpedu::testing::DatabaseProbes(db, "plans"));
 }
 
 TEST(PlansAuthorizationTest, ListsHideOtherCommunesCascadedTasks) {
-  hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
-  ASSERT_OK_AND_ASSIGN(std::string database, pg.CreateDatabase());
-  ASSERT_OK_AND_ASSIGN(std::string db, pg.ProvisionService(database, "plans"));
-  server::ServerConfig config = hpedu::testing::TestServerConfig("plans", db);
-  config.peer_addresses["registry"] =
-      registry::testing::SharedDemoRegistry().address;
-  ASSERT_OK_AND_ASSIGN(std::unique_ptr<server::ServiceHost> host,
-                       server::ServiceHost::Start(config, Definition()));
-  const std::string address = absl::StrCat("127.0.0.1:", host->port());
+  ASSERT_OK_AND_ASSIGN(hpedu::testing::TestService service,
+                       hpedu::testing::StartTestService(Definition(), WithRegistry));
+  const std::string& address = service.address;
   const std::string leadership = TestIdentity::Token(Role::kLeadership);
   ASSERT_TRUE(CallAs(address, leadership, &Stub::CreateDocument,
                      NewDocument("kh-so", "100/KH-SGDĐT",

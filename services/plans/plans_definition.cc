@@ -21,7 +21,8 @@ server::ServiceDefinition Definition() {
     std::vector<std::unique_ptr<grpc::Service>> services;
     services.push_back(std::make_unique<PlansServiceImpl>(
         NewPostgresPlanStore(env.pool), NewRegistryAgencyDirectory(env.peers),
-        env.calls, &api::TodayInVietnam));
+        audit::AuditLog(env.pool, auth::Authorizer("plans")), env.calls,
+        &api::TodayInVietnam));
     return services;
   };
   return definition;

@@ -58,10 +58,11 @@ std::string UnitId(std::string_view name) {
 
 PlansServiceImpl::PlansServiceImpl(std::unique_ptr<PlanStore> store,
                                    std::unique_ptr<AgencyDirectory> directory,
-                                   server::UnaryCalls& calls,
+                                   audit::AuditLog audit_log, server::UnaryCalls& calls,
                                    std::function<absl::CivilDay()> today)
     : store_(std::move(store)),
       directory_(std::move(directory)),
+      audit_log_(std::move(audit_log)),
       calls_(calls),
       today_(std::move(today)),
       authorizer_("plans") {}
@@ -690,6 +691,16 @@ grpc::ServerUnaryReactor* PlansServiceImpl::GetSubmissionStatus(
           }
         }
         return result;
+      });
+}
+
+grpc::ServerUnaryReactor* PlansServiceImpl::ListAuditEvents(
+    grpc::CallbackServerContext* context,
+    const audit::v1::ListAuditEventsRequest* request,
+    audit::v1::ListAuditEventsResponse* response) {
+  return calls_.Run<audit::v1::ListAuditEventsResponse>(
+      context, response, [this, request](const CallContext& call) {
+        return audit_log_.List(call, *request);
       });
 }
 

@@ -10,6 +10,7 @@
 
 #include "absl/time/civil_time.h"
 #include "hpedu/plans/v1/plans_service.grpc.pb.h"
+#include "libs/audit/audit.h"
 #include "libs/auth/authorize.h"
 #include "libs/server/unary.h"
 #include "services/plans/agency_directory.h"
@@ -24,6 +25,7 @@ class PlansServiceImpl final : public v1::PlansService::CallbackService {
   // `calls` must outlive the service.
   PlansServiceImpl(std::unique_ptr<PlanStore> store,
                    std::unique_ptr<AgencyDirectory> directory,
+                   audit::AuditLog audit_log,
                    server::UnaryCalls& calls,
                    std::function<absl::CivilDay()> today);
 
@@ -95,6 +97,11 @@ class PlansServiceImpl final : public v1::PlansService::CallbackService {
       const v1::GetSubmissionStatusRequest* request,
       v1::SubmissionStatus* response) override;
 
+  grpc::ServerUnaryReactor* ListAuditEvents(
+      grpc::CallbackServerContext* context,
+      const audit::v1::ListAuditEventsRequest* request,
+      audit::v1::ListAuditEventsResponse* response) override;
+
  private:
   // What a document or a task belongs to, for authorization.
   static auth::Scope ScopeOf(const v1::Document& document);
@@ -106,6 +113,7 @@ class PlansServiceImpl final : public v1::PlansService::CallbackService {
 
   std::unique_ptr<PlanStore> store_;
   std::unique_ptr<AgencyDirectory> directory_;
+  const audit::AuditLog audit_log_;
   server::UnaryCalls& calls_;
   std::function<absl::CivilDay()> today_;
   const auth::Authorizer authorizer_;

@@ -24,14 +24,10 @@ using Stub = v1::RegistryService::Stub;
 using auth::Role;
 
 TEST(RegistryAuthorizationTest, EveryRpcChecksRoleAndScope) {
-  hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
-  ASSERT_OK_AND_ASSIGN(std::string database, pg.CreateDatabase());
-  ASSERT_OK_AND_ASSIGN(std::string db, pg.ProvisionService(database, "registry"));
-  ASSERT_OK_AND_ASSIGN(
-      std::unique_ptr<server::ServiceHost> host,
-      server::ServiceHost::Start(hpedu::testing::TestServerConfig("registry", db),
-                                 Definition()));
-  const std::string address = absl::StrCat("127.0.0.1:", host->port());
+  ASSERT_OK_AND_ASSIGN(hpedu::testing::TestService service,
+                       hpedu::testing::StartTestService(Definition()));
+  const std::string& address = service.address;
+  const std::string& db = service.db;
   ASSERT_OK_AND_ASSIGN(std::vector<v1::Unit> units,
                        demo::DemoUnits(demo::EmbeddedCommunesCsv()));
   v1::ImportUnitsRequest demo;
@@ -88,16 +84,20 @@ TEST(RegistryAuthorizationTest, EveryRpcChecksRoleAndScope) {
       {"ResolveUnit", call(&Stub::ResolveUnit, resolve), do_son,
        operator_token, ""},
       {"CreateUnit", call(&Stub::CreateUnit, create), do_son, integration,
-       duong_kinh},
+       duong_kinh, true},
       {"UpdateUnit", call(&Stub::UpdateUnit, update), do_son, integration,
-       duong_kinh},
+       duong_kinh, true},
       // The whole directory is the city's: a division leads none of it.
       {"ImportUnits", call(&Stub::ImportUnits, demo), leadership, do_son,
-       division},
+       division, true},
+      // The audit trail is the Sở's.
+      {"ListAuditEvents",
+       call(&Stub::ListAuditEvents, audit::v1::ListAuditEventsRequest()),
+       leadership, do_son, ""},
   };
   hpedu::testing::RunAuthorizationMatrix(
       v1::RegistryService::service_full_name(), cases,
-      [&] { return hpedu::testing::SchemaFingerprint(db, "registry"); });
+      hpedu::testing::DatabaseProbes(db, "registry"));
 }
 
 }  // namespace

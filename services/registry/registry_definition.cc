@@ -18,7 +18,9 @@ server::ServiceDefinition Definition() {
       -> absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> {
     std::vector<std::unique_ptr<grpc::Service>> services;
     services.push_back(std::make_unique<RegistryServiceImpl>(
-        NewPostgresUnitStore(env.pool), env.calls, &api::TodayInVietnam));
+        NewPostgresUnitStore(env.pool),
+        audit::AuditLog(env.pool, auth::Authorizer("registry")), env.calls,
+        &api::TodayInVietnam));
     return services;
   };
   return definition;

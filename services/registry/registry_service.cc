@@ -14,9 +14,10 @@ namespace hpedu::registry {
 using server::CallContext;
 
 RegistryServiceImpl::RegistryServiceImpl(std::unique_ptr<UnitStore> store,
-                                         server::UnaryCalls& calls,
+                                         audit::AuditLog audit_log, server::UnaryCalls& calls,
                                          std::function<absl::CivilDay()> today)
     : store_(std::move(store)),
+      audit_log_(std::move(audit_log)),
       calls_(calls),
       today_(std::move(today)),
       authorizer_("registry") {}
@@ -182,6 +183,16 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ImportUnits(
         result.set_updated(counts.updated);
         result.set_unchanged(counts.unchanged);
         return result;
+      });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::ListAuditEvents(
+    grpc::CallbackServerContext* context,
+    const audit::v1::ListAuditEventsRequest* request,
+    audit::v1::ListAuditEventsResponse* response) {
+  return calls_.Run<audit::v1::ListAuditEventsResponse>(
+      context, response, [this, request](const CallContext& call) {
+        return audit_log_.List(call, *request);
       });
 }
 

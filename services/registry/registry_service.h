@@ -10,6 +10,7 @@
 
 #include "absl/time/civil_time.h"
 #include "hpedu/registry/v1/registry_service.grpc.pb.h"
+#include "libs/audit/audit.h"
 #include "libs/auth/authorize.h"
 #include "libs/server/unary.h"
 #include "services/registry/unit_store.h"
@@ -23,6 +24,7 @@ class RegistryServiceImpl final
   // `today` gives the as_of of requests without one; `calls` must outlive
   // the service.
   RegistryServiceImpl(std::unique_ptr<UnitStore> store,
+                      audit::AuditLog audit_log,
                       server::UnaryCalls& calls,
                       std::function<absl::CivilDay()> today);
 
@@ -51,12 +53,18 @@ class RegistryServiceImpl final
       const v1::ImportUnitsRequest* request,
       v1::ImportUnitsResponse* response) override;
 
+  grpc::ServerUnaryReactor* ListAuditEvents(
+      grpc::CallbackServerContext* context,
+      const audit::v1::ListAuditEventsRequest* request,
+      audit::v1::ListAuditEventsResponse* response) override;
+
  private:
   // What `unit` belongs to, from its own kind and its parent's.
   absl::StatusOr<auth::Scope> ScopeOf(const server::CallContext& call,
                                       const v1::Unit& unit);
 
   std::unique_ptr<UnitStore> store_;
+  const audit::AuditLog audit_log_;
   server::UnaryCalls& calls_;
   std::function<absl::CivilDay()> today_;
   const auth::Authorizer authorizer_;

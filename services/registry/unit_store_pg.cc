@@ -16,6 +16,7 @@
 #include "libs/api/dates.h"
 #include "libs/api/etag.h"
 #include "libs/db/params.h"
+#include "libs/audit/audit.h"
 #include "libs/db/transaction.h"
 #include "libs/status/errors.h"
 #include "libs/status/status_macros.h"
@@ -350,7 +351,9 @@ class PostgresUnitStore final : public UnitStore {
             return violations.ToStatus();
           }
           WritePlan(tx, rows, plan, request_id);
-          return *LoadUnit(tx, kGetUnit, id);
+          v1::Unit created = *LoadUnit(tx, kGetUnit, id);
+          audit::Record(tx, call, created.name(), audit::ChangeOf(created));
+          return created;
         });
   }
 
@@ -409,7 +412,9 @@ class PostgresUnitStore final : public UnitStore {
               .AddOrNull(UnitIdOf(next.parent()));
           AddDetails(next, params);
           params.Exec(tx, kUpdateUnit);
-          return *LoadUnit(tx, kGetUnit, update.id);
+          v1::Unit updated = *LoadUnit(tx, kGetUnit, update.id);
+          audit::Record(tx, call, updated.name(), audit::ChangeOf(updated));
+          return updated;
         });
   }
 
@@ -443,7 +448,13 @@ class PostgresUnitStore final : public UnitStore {
           if (!plan.problems.empty()) {
             return ImportProblemsToStatus(rows, plan.problems);
           }
-          if (!validate_only) WritePlan(tx, rows, plan, "");
+          if (!validate_only) {
+            WritePlan(tx, rows, plan, "");
+            audit::Record(tx, call, "units",
+                          {{"created", plan.counts.created},
+                           {"updated", plan.counts.updated},
+                           {"unchanged", plan.counts.unchanged}});
+          }
           return plan.counts;
         });
   }

@@ -1,0 +1,47 @@
+// The what-if of Resolution 71's professional allowance (phụ cấp ưu đãi
+// nghề): the yearly cost of raising teachers to at least 70% and school
+// staff to at least 30%, from headcounts, average salary coefficients and
+// the salary base (mức lương cơ sở, configuration kept as dated rows). Pure
+// and exact: integer đồng, one rounding per group.
+#ifndef HPEDU_SERVICES_BUDGET_ALLOWANCE_H_
+#define HPEDU_SERVICES_BUDGET_ALLOWANCE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "hpedu/budget/v1/budget_service.pb.h"
+
+namespace hpedu::budget {
+
+inline constexpr int32_t kTeacherTargetPercent = 70;
+inline constexpr int32_t kStaffTargetPercent = 30;
+
+// The salary base in force from a day, and the document that set it.
+struct SalaryBase {
+  absl::CivilDay effective_from;
+  int64_t amount_dong = 0;
+  std::string document;
+};
+
+// "4.32" -> 432 (hundredths). nullopt unless 1 to 2 integer digits and at
+// most 2 decimals, > 0.
+std::optional<int64_t> ParseCoefficient(std::string_view text);
+
+// The estimate. Yearly increase of a group =
+//   round(headcount x coefficient/100 x base x raise/100 x 12)
+// with raise = max(0, target - current) percentage points. `configured` is
+// the base in force (used when the request gives none).
+// INVALID_ARGUMENT with a violation per bad field (groups[i].headcount...);
+// FAILED_PRECONDITION if no base is given or configured; OUT_OF_RANGE
+// (MONEY_OVERFLOW) if a cost or the total leaves int64.
+absl::StatusOr<v1::AllowanceCostEstimate> EstimateAllowanceCost(
+    const v1::EstimateAllowanceCostRequest& request,
+    const std::optional<SalaryBase>& configured);
+
+}  // namespace hpedu::budget
+
+#endif  // HPEDU_SERVICES_BUDGET_ALLOWANCE_H_

@@ -1,0 +1,76 @@
+// HTTP/1.1 + JSON for every RPC of a gRPC service, by one generic mapping
+// (no per-route code): `POST /api/v1/{Method}` with the request in proto3's
+// canonical JSON, or `GET /api/v1/{Method}?field=value&msg.field=value`; the
+// answer is the response in canonical JSON. The call goes to the service
+// over a gRPC channel (in-process), with the HTTP `Authorization` header as
+// `authorization` metadata, and `traceparent` and `x-request-id` forwarded.
+// Bad JSON is a 400 naming the offending field; gRPC errors map to their
+// HTTP status with a google.rpc.Status-shaped body. `GET /api/openapi.json`
+// is an OpenAPI 3 document generated from the service's descriptors.
+// Everything else is a static file of the dashboard (`web_dir`).
+#ifndef HPEDU_SERVICES_GATEWAY_HTTP_JSON_H_
+#define HPEDU_SERVICES_GATEWAY_HTTP_JSON_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+#include "grpcpp/channel.h"
+
+namespace hpedu::gateway {
+
+// The request message of `method` from JSON. INVALID_ARGUMENT with a
+// google.rpc.BadRequest naming the offending field (its JSON path, e.g.
+// "asOf.month") for malformed JSON, an unknown field or a wrong value.
+absl::StatusOr<std::unique_ptr<google::protobuf::Message>> RequestFromJson(
+    const google::protobuf::MethodDescriptor& method, std::string_view json);
+
+// The same from URL query parameters: `period=2025-2026`, `asOf.year=2026`
+// (field paths by JSON or proto name; repeated fields repeat the parameter).
+absl::StatusOr<std::unique_ptr<google::protobuf::Message>> RequestFromQuery(
+    const google::protobuf::MethodDescriptor& method,
+    const std::multimap<std::string, std::string>& params);
+
+// Canonical proto3 JSON, every field printed (zeros included).
+std::string MessageToJson(const google::protobuf::Message& message);
+
+// The HTTP status of a gRPC code (google/rpc/code.proto's mapping).
+int HttpStatusFor(absl::StatusCode code);
+
+// {"error": {"code": 400, "status": "INVALID_ARGUMENT", "message": ...,
+//  "details": [{"@type": ".../google.rpc.BadRequest", ...}]}}
+std::string ErrorJson(const absl::Status& status);
+
+// OpenAPI 3.0 document of every method of `service` under `prefix`.
+std::string OpenApiDocument(const google::protobuf::ServiceDescriptor& service,
+                            std::string_view prefix);
+
+struct HttpOptions {
+  std::string listen = "127.0.0.1:0";  // host:port
+  std::string web_dir;                 // static files; none if empty
+  // Deadline of a call that brings no `grpc-timeout`-like header.
+  absl::Duration default_deadline = absl::Seconds(10);
+  int threads = 8;
+};
+
+class HttpGateway {
+ public:
+  virtual ~HttpGateway() = default;
+  // Serves `service` (calls go to `channel`). UNAVAILABLE if it cannot bind.
+  static absl::StatusOr<std::unique_ptr<HttpGateway>> Start(
+      HttpOptions options, std::shared_ptr<grpc::Channel> channel,
+      const google::protobuf::ServiceDescriptor* service);
+  virtual int port() const = 0;
+  // Stops accepting, finishes requests in flight. Idempotent.
+  virtual void Stop() = 0;
+};
+
+}  // namespace hpedu::gateway
+
+#endif  // HPEDU_SERVICES_GATEWAY_HTTP_JSON_H_

@@ -1,0 +1,133 @@
+// Browser test of the dashboard: headless Debian chromium driven by
+// playwright-core. Run by services/gateway/browser_test.cc (ctest), which
+// starts the services with the demo data and the gateway, and passes:
+//   HPEDU_DASHBOARD_URL   the gateway's HTTP address
+//   HPEDU_TOKEN           a bearer token to sign in with
+//   HPEDU_EXPECTED        a JSON file of figures read from the gRPC API
+//   HPEDU_SCREENSHOT_DIR  where to save screenshots (test artifacts)
+// Exit code 0 when every check passes.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const url = process.env.HPEDU_DASHBOARD_URL;
+const token = process.env.HPEDU_TOKEN;
+const expected = JSON.parse(readFileSync(process.env.HPEDU_EXPECTED, 'utf8'));
+const shots = process.env.HPEDU_SCREENSHOT_DIR || '.';
+const executablePath = process.env.HPEDU_CHROMIUM || '/usr/bin/chromium';
+
+let failures = 0;
+function check(condition, message) {
+  if (condition) {
+    console.log(`ok - ${message}`);
+  } else {
+    failures += 1;
+    console.log(`not ok - ${message}`);
+  }
+}
+
+const onScreen = (value) => (value === '' || value === undefined ? '—' : String(value).replace('.', ','));
+
+async function figures(page) {
+  return page.$$eval('#indicators [data-indicator]', (spans) =>
+    spans.map((s) => ({ indicator: s.dataset.indicator, value: s.dataset.value, text: s.textContent })));
+}
+
+function compareFigures(shown, want, where) {
+  check(shown.length === Object.keys(want).length,
+    `${where}: ${shown.length} indicators on screen, ${Object.keys(want).length} from gRPC`);
+  let same = 0;
+  for (const f of shown) {
+    if (want[f.indicator] === f.value && f.text === onScreen(want[f.indicator])) same += 1;
+    else console.log(`  ${where}: ${f.indicator} shows ${f.text} (${f.value}), gRPC ${want[f.indicator]}`);
+  }
+  check(same === shown.length && shown.length > 0, `${where}: every figure on screen equals gRPC's`);
+}
+
+const browser = await chromium.launch({
+  executablePath,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+});
+try {
+  const context = await browser.newContext({ acceptDownloads: true, locale: 'vi-VN' });
+  const page = await context.newPage();
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => { failures += 1; console.log(`not ok - page error: ${e.message}`); });
+
+  // Sign in with the same token as the API.
+  await page.goto(url);
+  await page.fill('#token', token);
+  await page.click('#sign-in-form button[type=submit]');
+
+  // The city overview.
+  await page.waitForSelector('#indicators tbody tr', { timeout: 20000 });
+  const title = await page.textContent('#view-title');
+  check(title.includes('Thành phố Hải Phòng'), `overview title in Vietnamese: ${title}`);
+  compareFigures(await figures(page), expected.city.indicators, 'city');
+  check((await page.textContent('#overdue')).trim() === Number(expected.city.overdue).toLocaleString('vi-VN'),
+    `overdue tasks ${await page.textContent('#overdue')} = gRPC ${expected.city.overdue}`);
+  check((await page.textContent('#due-soon')).trim() === Number(expected.city.dueSoon).toLocaleString('vi-VN'),
+    'tasks due soon equal gRPC');
+  check(await page.isVisible('svg.chart'), 'attainment chart drawn');
+  check((await page.$$('.tile')).length === expected.city.communes, `${expected.city.communes} communes coloured`);
+  const staffing = await page.textContent('#staffing tbody');
+  check(staffing.includes('chưa có dịch vụ'), 'staffing section says the service does not exist yet');
+  await page.screenshot({ path: join(shots, 'dashboard-city.png'), fullPage: true });
+
+  // Vietnamese sorting of the communes table.
+  await page.click('#communes th[data-key="name"]');
+  const names = await page.$$eval('#communes tbody tr td:first-child', (tds) => tds.map((td) => td.textContent));
+  const sorted = [...names].sort(new Intl.Collator('vi', { sensitivity: 'base', numeric: true }).compare);
+  check(JSON.stringify(names) === JSON.stringify(sorted), 'communes sorted in Vietnamese order');
+
+  // CSV and XLSX export of a table.
+  const [csv] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('#indicators >> xpath=ancestor::section[1] >> [data-export="csv"]'),
+  ]);
+  const csvText = readFileSync(await csv.path(), 'utf8');
+  check(csvText.startsWith('\uFEFFMã,Chỉ tiêu,Giá trị'), 'CSV export has the Vietnamese header');
+  check(csv.suggestedFilename().endsWith('.csv'), `CSV file name ${csv.suggestedFilename()}`);
+  const [xlsx] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('#indicators >> xpath=ancestor::section[1] >> [data-export="xlsx"]'),
+  ]);
+  const xlsxBytes = readFileSync(await xlsx.path());
+  check(xlsxBytes[0] === 0x50 && xlsxBytes[1] === 0x4b, 'XLSX export is a zip (Office Open XML)');
+
+  // Drill down: city → commune.
+  await page.click(`#communes a[href="#/xa/${expected.commune.id}"]`);
+  await page.waitForFunction((name) => document.querySelector('#view-title')?.textContent.includes(name),
+    expected.commune.displayName, { timeout: 20000 });
+  await page.waitForSelector('#indicators tbody tr');
+  compareFigures(await figures(page), expected.commune.indicators, 'commune');
+  await page.screenshot({ path: join(shots, 'dashboard-commune.png'), fullPage: true });
+
+  // → school.
+  const school = await page.$('#schools tbody a');
+  check(school !== null, 'the commune lists its schools');
+  if (school) {
+    const schoolName = (await school.textContent()).trim();
+    await school.click();
+    await page.waitForFunction((name) => document.querySelector('#view-title')?.textContent.includes(name),
+      schoolName, { timeout: 20000 });
+    check((await page.$$('#school-figures tbody tr')).length > 0, `school ${schoolName} shows its figures`);
+  }
+
+  // The chasing list.
+  await page.click('a[href="#/don-doc"]');
+  await page.waitForSelector('#by-lead tbody tr', { timeout: 20000 });
+  check((await page.textContent('#overdue')).trim() === Number(expected.city.overdue).toLocaleString('vi-VN'),
+    'chasing list overdue equals gRPC');
+
+  // Offline: every request went to the gateway itself.
+  const origin = new URL(url).origin;
+  const foreign = requests.filter((r) => !r.startsWith(origin) && !r.startsWith('blob:') && !r.startsWith('data:'));
+  check(foreign.length === 0, `no request leaves the gateway (${foreign.join(', ')})`);
+} finally {
+  await browser.close();
+}
+console.log(failures === 0 ? 'PASS' : `FAIL (${failures})`);
+process.exit(failures === 0 ? 0 : 1);

@@ -1,0 +1,121 @@
+// The gRPC handlers of hpedu.staffing.v1.StaffingService. Each handler
+// runs on the service's worker pool (UnaryCalls), never on a gRPC thread,
+// in three steps: validate the request (every bad field at once, nothing
+// written), authorize against the scope of the resource (its school and
+// commune, or the city), then call the store and the domain functions.
+// Personal data never reaches logs or error messages: staff are named by
+// their pseudonymous id, and logs show names masked (MaskName).
+#ifndef HPEDU_SERVICES_STAFFING_STAFFING_SERVICE_H_
+#define HPEDU_SERVICES_STAFFING_STAFFING_SERVICE_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "hpedu/staffing/v1/staffing_service.grpc.pb.h"
+#include "libs/auth/authorize.h"
+#include "libs/server/unary.h"
+#include "services/staffing/school_directory.h"
+#include "services/staffing/staff_store.h"
+
+namespace hpedu::staffing {
+
+// The Sở's staffing division (Phòng Tổ chức cán bộ), which leads staffing:
+// the lead agency of every staffing resource.
+inline constexpr char kStaffingDivision[] = "units/so-gddt-tccb";
+
+// Thread-safe.
+class StaffingServiceImpl final : public v1::StaffingService::CallbackService {
+ public:
+  // `today` is the default day of as-of queries; `calls` must outlive the
+  // service.
+  StaffingServiceImpl(std::unique_ptr<StaffStore> store,
+                      std::unique_ptr<SchoolDirectory> directory,
+                      server::UnaryCalls& calls,
+                      std::function<absl::CivilDay()> today);
+
+  grpc::ServerUnaryReactor* GetStaffMember(grpc::CallbackServerContext* context,
+                                     const v1::GetStaffMemberRequest* request,
+                                     v1::StaffMember* response) override;
+  grpc::ServerUnaryReactor* ListStaffMembers(grpc::CallbackServerContext* context,
+                                     const v1::ListStaffMembersRequest* request,
+                                     v1::ListStaffMembersResponse* response) override;
+  grpc::ServerUnaryReactor* CreateStaffMember(grpc::CallbackServerContext* context,
+                                     const v1::CreateStaffMemberRequest* request,
+                                     v1::StaffMember* response) override;
+  grpc::ServerUnaryReactor* UpdateStaffMember(grpc::CallbackServerContext* context,
+                                     const v1::UpdateStaffMemberRequest* request,
+                                     v1::StaffMember* response) override;
+  grpc::ServerUnaryReactor* CreateMovement(grpc::CallbackServerContext* context,
+                                     const v1::CreateMovementRequest* request,
+                                     v1::Movement* response) override;
+  grpc::ServerUnaryReactor* ListMovements(grpc::CallbackServerContext* context,
+                                     const v1::ListMovementsRequest* request,
+                                     v1::ListMovementsResponse* response) override;
+  grpc::ServerUnaryReactor* ImportRoster(grpc::CallbackServerContext* context,
+                                     const v1::ImportRosterRequest* request,
+                                     v1::ImportResponse* response) override;
+  grpc::ServerUnaryReactor* ImportSchoolClasses(grpc::CallbackServerContext* context,
+                                     const v1::ImportSchoolClassesRequest* request,
+                                     v1::ImportResponse* response) override;
+  grpc::ServerUnaryReactor* ListSchoolClasses(grpc::CallbackServerContext* context,
+                                     const v1::ListSchoolClassesRequest* request,
+                                     v1::ListSchoolClassesResponse* response) override;
+  grpc::ServerUnaryReactor* CreateNorm(grpc::CallbackServerContext* context,
+                                     const v1::CreateNormRequest* request,
+                                     v1::Norm* response) override;
+  grpc::ServerUnaryReactor* ListNorms(grpc::CallbackServerContext* context,
+                                     const v1::ListNormsRequest* request,
+                                     v1::ListNormsResponse* response) override;
+  grpc::ServerUnaryReactor* CreateTrainingStandard(grpc::CallbackServerContext* context,
+                                     const v1::CreateTrainingStandardRequest* request,
+                                     v1::TrainingStandard* response) override;
+  grpc::ServerUnaryReactor* ListTrainingStandards(grpc::CallbackServerContext* context,
+                                     const v1::ListTrainingStandardsRequest* request,
+                                     v1::ListTrainingStandardsResponse* response) override;
+  grpc::ServerUnaryReactor* SetQuota(grpc::CallbackServerContext* context,
+                                     const v1::SetQuotaRequest* request,
+                                     v1::Quota* response) override;
+  grpc::ServerUnaryReactor* ListQuotas(grpc::CallbackServerContext* context,
+                                     const v1::ListQuotasRequest* request,
+                                     v1::ListQuotasResponse* response) override;
+  grpc::ServerUnaryReactor* GetStaffingBalance(grpc::CallbackServerContext* context,
+                                     const v1::GetStaffingBalanceRequest* request,
+                                     v1::GetStaffingBalanceResponse* response) override;
+  grpc::ServerUnaryReactor* GetShortageView(grpc::CallbackServerContext* context,
+                                     const v1::GetShortageViewRequest* request,
+                                     v1::GetShortageViewResponse* response) override;
+  grpc::ServerUnaryReactor* GetTrainingStandardShares(grpc::CallbackServerContext* context,
+                                     const v1::GetTrainingStandardSharesRequest* request,
+                                     v1::GetTrainingStandardSharesResponse* response) override;
+  grpc::ServerUnaryReactor* GetHeadcount(grpc::CallbackServerContext* context,
+                                     const v1::GetHeadcountRequest* request,
+                                     v1::GetHeadcountResponse* response) override;
+
+ private:
+  // kRead: records of people and schools (personal data): the detail of
+  // `scope`; the whole city's only for roles not bound to a commune or
+  // school. kAggregate: counts and reference data: every reading role, a
+  // commune's or school's figures for those who may read it. kWrite:
+  // within the caller's scope (the staffing division city-wide).
+  enum class Access { kRead, kAggregate, kWrite };
+  // The one authorization step of every handler: PERMISSION_DENIED before
+  // anything is read for the caller or written.
+  absl::Status Authorize(const server::CallContext& call,
+                         const auth::Scope& scope, Access access) const;
+  // The scope of a unit id ("" or the city's: the city).
+  auth::Scope ScopeOf(const OrgDirectory& directory,
+                      const std::string& unit_id) const;
+
+  std::unique_ptr<StaffStore> store_;
+  std::unique_ptr<SchoolDirectory> directory_;
+  auth::Authorizer authorizer_;
+  server::UnaryCalls& calls_;
+  std::function<absl::CivilDay()> today_;
+};
+
+}  // namespace hpedu::staffing
+
+#endif  // HPEDU_SERVICES_STAFFING_STAFFING_SERVICE_H_
