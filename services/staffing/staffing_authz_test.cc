@@ -194,7 +194,7 @@ TEST(StaffingAuthorizationTest, EveryRpcChecksRoleAndScope) {
   };
   hpedu::testing::RunAuthorizationMatrix(
       v1::StaffingService::service_full_name(), cases,
-      [&] { return hpedu::testing::SchemaFingerprint(db, "staffing"); });
+      hpedu::testing::DatabaseProbes(db, "staffing"));
 
   // A commune officer may not list the whole city's records.
   v1::ListStaffMembersRequest city;
