@@ -112,7 +112,10 @@ for entry in "${services[@]}"; do
   conninfo=$("$hpedu" db provision \
     --superuser="host=$run/pg port=$pg_port dbname=hpedu user=postgres" \
     --service="$name" --password="$(cat "$secret")" --host=127.0.0.1)
+  # Prometheus metrics on 9451.. (50051 -> 9451, 50052 -> 9452, ...).
+  metrics_port=$((port - 50051 + 9451))
   HPEDU_DB="$conninfo" "$binary" --listen="127.0.0.1:$port" \
+    --metrics_listen="127.0.0.1:$metrics_port" \
     --tls_cert="$run/pki/$name.pem" --tls_key="$run/pki/$name.key" \
     --tls_ca="$run/pki/ca.pem" >>"$run/logs/$name.log" 2>&1 &
   pids+=($!)
@@ -122,7 +125,7 @@ for entry in "${services[@]}"; do
     kill -0 "${pids[-1]}" 2>/dev/null || { tail -20 "$run/logs/$name.log" >&2; exit 1; }
     sleep 0.2
   done
-  say "$name: $("$hpedu" health --addr="127.0.0.1:$port") on 127.0.0.1:$port"
+  say "$name: $("$hpedu" health --addr="127.0.0.1:$port") on 127.0.0.1:$port, metrics http://127.0.0.1:$metrics_port/metrics"
 done
 
 say "Nạp dữ liệu mẫu / loading demo data"
@@ -210,6 +213,7 @@ hpedu đang chạy / is running. Dữ liệu / data: $run (PostgreSQL 127.0.0.1:
   gateway    127.0.0.1:50050   (city-wide views, gRPC)
   dashboard  http://127.0.0.1:$gateway_http/   (bảng điều khiển của Sở; API: /api/v1/<Method>, /api/openapi.json)
              đăng nhập bằng mã / sign in with a token: $hpedu token --role=leadership
+  metrics    http://127.0.0.1:9451/metrics .. 9456 (Prometheus; gateway 9456)
   logs       $run/logs/ (PostgreSQL: $run/pg/postgresql.log)
 
 Mọi kết nối dùng mTLS / every connection is mutual TLS. In another shell:

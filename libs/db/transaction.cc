@@ -17,6 +17,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "libs/db/errors.h"
+#include "libs/metrics/metrics.h"
+#include "libs/trace/trace.h"
 
 namespace hpedu::db {
 namespace {
@@ -68,9 +70,33 @@ struct Attempt {
   bool retryable = false;
 };
 
+struct TransactionMetrics {
+  metrics::HistogramChild& pool_wait;
+  metrics::Histogram& seconds;
+};
+
+TransactionMetrics& Metrics() {
+  static auto* const kMetrics = [] {
+    auto& registry = metrics::Registry::Default();
+    return new TransactionMetrics{
+        registry
+            .AddHistogram("hpedu_db_pool_wait_seconds",
+                          "Time waited to lease a pooled connection")
+            .Get(),
+        registry.AddHistogram("hpedu_db_transaction_seconds",
+                              "Transaction attempt latency by outcome code",
+                              {"code"}),
+    };
+  }();
+  return *kMetrics;
+}
+
 Attempt RunAttempt(Pool& pool, absl::Time deadline,
                    const TransactionOptions& options, const Work& work) {
+  const absl::Time wait_start = absl::Now();
   absl::StatusOr<Lease> lease = pool.Acquire(deadline);
+  const absl::Time start = absl::Now();
+  Metrics().pool_wait.Observe(absl::ToDoubleSeconds(start - wait_start));
   if (!lease.ok()) return {lease.status()};
   if (absl::Now() >= deadline) {
     return {absl::DeadlineExceededError(
@@ -108,7 +134,16 @@ absl::Status RunInTransaction(Pool& pool, absl::Time deadline,
   const int max_attempts = std::max(1, options.max_attempts);
   absl::BitGen random;
   for (int attempt = 1;; ++attempt) {
+    const absl::Time start = absl::Now();
+    trace::ScopedSpan span("db.transaction", trace::SpanKind::kClient);
+    span.SetAttribute("db.system", "postgresql");
     Attempt result = RunAttempt(pool, deadline, options, work);
+    if (!result.status.ok()) {
+      span.SetError(std::string(absl::StatusCodeToString(result.status.code())));
+    }
+    Metrics()
+        .seconds.With({absl::StatusCodeToString(result.status.code())})
+        .Observe(absl::ToDoubleSeconds(absl::Now() - start));
     if (!result.retryable) return std::move(result.status);
     const absl::Duration pause = Backoff(attempt - 1, random);
     if (attempt >= max_attempts || absl::Now() + pause >= deadline) {

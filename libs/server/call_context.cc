@@ -1,5 +1,7 @@
 #include "libs/server/call_context.h"
 
+#include "libs/trace/trace.h"
+
 #include <cstdio>
 #include <string_view>
 
@@ -92,8 +94,14 @@ std::unique_ptr<grpc::ClientContext> CallContext::NewClientContext() const {
     client = std::make_unique<grpc::ClientContext>();
   }
   client->set_deadline(absl::ToChronoTime(deadline_));
-  std::string traceparent = trace_.ToTraceparent();
-  if (!traceparent.empty()) client->AddMetadata("traceparent", traceparent);
+  if (!trace_.trace_id.empty()) {
+    TraceContext child = trace_;
+    child.span_id = trace::NewSpanId();
+    client->AddMetadata("traceparent", child.ToTraceparent());
+    if (!trace_.span_id.empty()) {
+      client->AddMetadata(std::string(kParentSpanMetadataKey), trace_.span_id);
+    }
+  }
   client->AddMetadata("x-request-id", request_id_);
   if (!bearer_token_.empty()) {
     client->AddMetadata("authorization", "Bearer " + bearer_token_);

@@ -27,6 +27,9 @@ using Caller = auth::Caller;
 struct TraceContext {
   std::string trace_id;  // 32 lowercase hex digits; empty if none
   std::string span_id;   // 16 lowercase hex digits; empty if none
+  // The caller's span (the parent of this call's server span); not part of
+  // the header value.
+  std::string parent_span_id;
   bool sampled = false;
 
   // Parses a `traceparent` header value; an empty context if malformed.
@@ -78,7 +81,9 @@ class CallContext {
   // A client context for an outgoing call made on behalf of this one: it
   // inherits the deadline and cancellation and carries traceparent,
   // x-request-id and, when a person called, their bearer token, so the next
-  // service authorizes the same person.
+  // service authorizes the same person. The traceparent names a new span id,
+  // the outgoing call's client span (recorded by the tracing client
+  // interceptor), a child of this call's span.
   std::unique_ptr<grpc::ClientContext> NewClientContext() const;
 
  private:
@@ -98,6 +103,11 @@ inline constexpr std::string_view kMethodMetadataKey = "hpedu-internal-method";
 // The trailing-metadata key under which a handled call names its caller for
 // the request log; the logging interceptor removes it before it is sent.
 inline constexpr std::string_view kCallerMetadataKey = "hpedu-internal-caller";
+// The client-side metadata key under which NewClientContext names the span
+// an outgoing call's client span is a child of; the tracing client
+// interceptor removes it before the call leaves (and servers drop it).
+inline constexpr std::string_view kParentSpanMetadataKey =
+    "hpedu-internal-parent-span";
 
 }  // namespace hpedu::server
 

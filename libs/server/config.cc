@@ -141,6 +141,18 @@ const std::vector<Option>& Options() {
        [](absl::string_view v, ServerConfig& c) {
          return absl::SimpleAtob(v, &c.log_requests);
        }},
+      {"otlp_endpoint", "OTLP/HTTP traces endpoint, "
+                        "http://host:4318/v1/traces (off if empty)",
+       [](absl::string_view v, ServerConfig& c) {
+         c.otlp_endpoint = std::string(v);
+         return v.empty() || absl::StartsWith(v, "http://");
+       }},
+      {"metrics_listen", "host:port serving Prometheus GET /metrics (off if "
+                         "empty)",
+       [](absl::string_view v, ServerConfig& c) {
+         c.metrics_listen = std::string(v);
+         return v.empty() || v.rfind(':') != absl::string_view::npos;
+       }},
   };
   return *kOptions;
 }

@@ -31,6 +31,12 @@ struct ServerConfig {
   absl::Duration health_interval = absl::Seconds(2);    // --health_interval
   int max_message_bytes = 16 << 20;               // --max_message_bytes
   bool log_requests = true;                       // --log_requests
+  // Prometheus /metrics on its own port, e.g. "127.0.0.1:9451"; off if
+  // empty (--metrics_listen).
+  std::string metrics_listen;
+  // OTLP/HTTP trace receiver, e.g. "http://127.0.0.1:4318/v1/traces"; no
+  // spans are recorded if empty (--otlp_endpoint).
+  std::string otlp_endpoint;
   // Addresses of the other services this one calls, by service name:
   // --registry_addr=host:port (HPEDU_REGISTRY_ADDR), --plans_addr...
   std::map<std::string, std::string> peer_addresses;

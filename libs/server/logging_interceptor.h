@@ -1,5 +1,5 @@
 // Server interceptors, the cross-cutting chain every service gets from the
-// bootstrap (gRPC examples/cpp/interceptors). Today: request logging.
+// bootstrap (gRPC examples/cpp/interceptors): request logging and metrics.
 // Identity and tracing interceptors join the chain in MakeInterceptorChain.
 #ifndef HPEDU_LIBS_SERVER_LOGGING_INTERCEPTOR_H_
 #define HPEDU_LIBS_SERVER_LOGGING_INTERCEPTOR_H_
@@ -28,10 +28,38 @@ class LoggingInterceptorFactory
   std::string service_;
 };
 
+// Counts calls by method and code (hpedu_rpc_requests_total) and observes
+// their latency by method (hpedu_rpc_duration_seconds) in the default
+// metrics registry. Lock-free once a (method, code) pair has been seen.
+class MetricsInterceptorFactory
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override;
+};
+
+// Records a client span for each outgoing call made with a context from
+// CallContext::NewClientContext (which names the parent span). Installed
+// process-wide, for every channel, by InstallTracingClientInterceptor.
+void InstallTracingClientInterceptor();
+
+// What the chain records besides handing the method to the call context.
+struct InterceptorOptions {
+  bool log_requests = true;
+  bool record_metrics = true;
+};
+
 // The interceptor chain of a service, outermost first.
 std::vector<
     std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-MakeInterceptorChain(const std::string& service, bool log_requests);
+MakeInterceptorChain(const std::string& service,
+                     const InterceptorOptions& options);
+// The same with metrics on.
+inline std::vector<
+    std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+MakeInterceptorChain(const std::string& service, bool log_requests) {
+  return MakeInterceptorChain(service, InterceptorOptions{log_requests, true});
+}
 
 }  // namespace hpedu::server
 

@@ -10,7 +10,11 @@
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "libs/metrics/http_exposer.h"
+#include "libs/metrics/metrics.h"
 #include "libs/server/db_health.h"
+#include "libs/trace/otlp_http_exporter.h"
+#include "libs/trace/trace.h"
 #include "libs/server/log.h"
 #include "libs/server/logging_interceptor.h"
 #include "libs/status/status_macros.h"
@@ -47,6 +51,7 @@ class ServiceHostImpl final : public ServiceHost {
     ASSIGN_OR_RETURN(services_, definition.make_services(env));
     service_names_ = std::move(definition.service_names);
 
+    RETURN_IF_ERROR(StartTracing());
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
@@ -65,8 +70,8 @@ class ServiceHostImpl final : public ServiceHost {
     builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 0);
     // A second instance on the same port is a mistake, not a load balancer.
     builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-    builder.experimental().SetInterceptorCreators(
-        MakeInterceptorChain(config_.service, config_.log_requests));
+    builder.experimental().SetInterceptorCreators(MakeInterceptorChain(
+        config_.service, InterceptorOptions{config_.log_requests, true}));
     server_ = builder.BuildAndStart();
     if (server_ == nullptr || port_ == 0) {
       return absl::UnavailableError(absl::StrCat(
@@ -78,12 +83,16 @@ class ServiceHostImpl final : public ServiceHost {
         pool_.get(), config_.health_interval,
         [this](bool serving) { SetServing(serving); });
     monitor_->ProbeNow();
+    RETURN_IF_ERROR(StartMetrics());
     Log(LogLevel::kInfo, config_.service, "listening",
         {{"address", config_.listen_address}, {"port", port_}});
     return absl::OkStatus();
   }
 
   int port() const override { return port_; }
+  int metrics_port() const override {
+    return exposer_ == nullptr ? 0 : exposer_->port();
+  }
 
   void Shutdown(absl::Duration grace) override {
     {
@@ -99,7 +108,14 @@ class ServiceHostImpl final : public ServiceHost {
       server_->Wait();
     }
     monitor_.reset();
+    exposer_.reset();
+    if (collector_ >= 0) {
+      metrics::Registry::Default().RemoveCollector(collector_);
+      collector_ = -1;
+    }
     if (executor_ != nullptr) executor_->Shutdown();
+    // What this host's calls recorded leaves before the process does.
+    if (!config_.otlp_endpoint.empty()) trace::Tracer::Default().Flush();
     if (pool_ != nullptr) pool_->Close();
     Log(LogLevel::kInfo, config_.service, "stopped");
     absl::MutexLock lock(&mu_);
@@ -112,6 +128,53 @@ class ServiceHostImpl final : public ServiceHost {
   }
 
  private:
+  // Installs the OTLP exporter. The tracer is per process: hosts sharing a
+  // process (tests) share the first endpoint configured.
+  absl::Status StartTracing() {
+    if (config_.otlp_endpoint.empty()) return absl::OkStatus();
+    ASSIGN_OR_RETURN(std::unique_ptr<trace::OtlpHttpExporter> exporter,
+                     trace::OtlpHttpExporter::Create(config_.otlp_endpoint));
+    InstallTracingClientInterceptor();
+    static absl::Mutex mu;
+    static std::string* endpoint = new std::string;
+    absl::MutexLock lock(&mu);
+    if (!trace::Tracer::Default().enabled() || *endpoint != config_.otlp_endpoint) {
+      trace::Tracer::Default().SetExporter(std::move(exporter));
+      *endpoint = config_.otlp_endpoint;
+    }
+    return absl::OkStatus();
+  }
+
+  // Samples the pool into gauges at every scrape, and serves /metrics when
+  // configured. Several hosts in one process (tests) share the registry;
+  // each labels its pool by service.
+  absl::Status StartMetrics() {
+    auto& registry = metrics::Registry::Default();
+    metrics::Gauge& in_use = registry.AddGauge(
+        "hpedu_db_pool_in_use", "Pooled connections leased", {"service"});
+    metrics::Gauge& open = registry.AddGauge(
+        "hpedu_db_pool_open", "Pooled connections open", {"service"});
+    metrics::Gauge& waiting = registry.AddGauge(
+        "hpedu_db_pool_waiting", "Callers waiting for a connection",
+        {"service"});
+    metrics::Gauge& size = registry.AddGauge(
+        "hpedu_db_pool_size", "The pool's bound", {"service"});
+    collector_ = registry.AddCollector(
+        [this, &in_use, &open, &waiting, &size] {
+          const db::PoolStats stats = pool_->Stats();
+          in_use.With({config_.service}).Set(stats.leased);
+          open.With({config_.service}).Set(stats.open);
+          waiting.With({config_.service}).Set(stats.waiting);
+          size.With({config_.service}).Set(stats.size);
+        });
+    if (config_.metrics_listen.empty()) return absl::OkStatus();
+    ASSIGN_OR_RETURN(exposer_, metrics::HttpExposer::Start(
+                                   config_.metrics_listen, &registry));
+    Log(LogLevel::kInfo, config_.service, "metrics listening",
+        {{"address", config_.metrics_listen}, {"port", exposer_->port()}});
+    return absl::OkStatus();
+  }
+
   void SetServing(bool serving) {
     health_->SetServingStatus("", serving);
     for (const std::string& name : service_names_) {
@@ -132,6 +195,8 @@ class ServiceHostImpl final : public ServiceHost {
   std::unique_ptr<grpc::Server> server_;
   grpc::HealthCheckServiceInterface* health_ = nullptr;
   std::unique_ptr<DbHealthMonitor> monitor_;
+  std::unique_ptr<metrics::HttpExposer> exposer_;
+  int collector_ = -1;
   int port_ = 0;
 
   absl::Mutex mu_;

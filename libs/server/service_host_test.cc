@@ -2,7 +2,14 @@
 // reflection lists the services, migrations guard the schema, shutdown drains.
 #include "libs/server/service_host.h"
 
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
 #include <unistd.h>
+
+#include <httplib.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -11,6 +18,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
@@ -20,7 +28,12 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "gtest/gtest.h"
+#include "absl/strings/escaping.h"
+#include "libs/db/params.h"
+#include "libs/db/transaction.h"
 #include "libs/server/log.h"
+#include "libs/trace/trace.h"
+#include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "libs/status/status_matchers.h"
 #include "nlohmann/json.hpp"
 #include "libs/testing/identity.h"
@@ -61,15 +74,26 @@ namespace tv1 = ::hpedu::testing::v1;
 // Answers with the CallContext the host built for the call.
 class WhoamiService final : public tv1::WhoamiService::CallbackService {
  public:
-  explicit WhoamiService(UnaryCalls& calls) : calls_(calls) {}
+  // With a pool, each call also runs one prepared statement in a transaction.
+  explicit WhoamiService(UnaryCalls& calls, db::Pool* pool = nullptr)
+      : calls_(calls), pool_(pool) {}
 
   grpc::ServerUnaryReactor* Whoami(grpc::CallbackServerContext* context,
                                    const tv1::WhoamiRequest* request,
                                    tv1::WhoamiResponse* response) override {
     return calls_.Run<tv1::WhoamiResponse>(
         context, response,
-        [request](const CallContext& call)
+        [this, request](const CallContext& call)
             -> absl::StatusOr<tv1::WhoamiResponse> {
+          if (pool_ != nullptr) {
+            absl::Status status = db::RunInTransaction(
+                *pool_, call.deadline(), db::TransactionOptions{},
+                [](pqxx::transaction_base& tx) {
+                  db::Params().Add("7").Exec(tx, "hosttest_count_things");
+                  return absl::OkStatus();
+                });
+            if (!status.ok()) return status;
+          }
           tv1::WhoamiResponse out;
           out.set_caller_id(call.caller().id);
           out.set_role(std::string(auth::RoleName(call.caller().role)));
@@ -95,6 +119,7 @@ class WhoamiService final : public tv1::WhoamiService::CallbackService {
 
  private:
   UnaryCalls& calls_;
+  db::Pool* pool_;
 };
 
 ServiceDefinition WhoamiDefinition() {
@@ -104,6 +129,23 @@ ServiceDefinition WhoamiDefinition() {
   definition.make_services = [](ServiceEnv& env) {
     std::vector<std::unique_ptr<grpc::Service>> services;
     services.push_back(std::make_unique<WhoamiService>(env.calls));
+    return absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>>(
+        std::move(services));
+  };
+  return definition;
+}
+
+// Whoami over a schema with one prepared statement, run on every call.
+ServiceDefinition WhoamiWithDatabaseDefinition() {
+  ServiceDefinition definition;
+  definition.name = "hosttest";
+  definition.migrations = &TestMigrations();
+  definition.statements = {
+      {"hosttest_count_things", "SELECT count(*) FROM things WHERE id <> $1"}};
+  definition.service_names = {"hpedu.testing.v1.WhoamiService"};
+  definition.make_services = [](ServiceEnv& env) {
+    std::vector<std::unique_ptr<grpc::Service>> services;
+    services.push_back(std::make_unique<WhoamiService>(env.calls, &env.pool));
     return absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>>(
         std::move(services));
   };
@@ -522,6 +564,251 @@ TEST_F(ServiceHostTest, CallsMadeForAPersonCarryTheirTokenAndTrace) {
   EXPECT_EQ(response.forwarded().role(), "school_officer");
   EXPECT_EQ(response.forwarded().unit(), "units/thcs-1");
   EXPECT_EQ(response.forwarded().trace_id(), response.trace_id());
+}
+
+// A free local TCP port (bound, read, released).
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+// A real Prometheus (the Debian package) scraping `target` every second,
+// with its data in a temporary directory. Killed when destroyed.
+class PrometheusServer {
+ public:
+  explicit PrometheusServer(const std::string& target) {
+    char dir_template[] = "/tmp/hpedu-prometheus-XXXXXX";
+    dir_ = mkdtemp(dir_template);
+    std::ofstream(dir_ + "/prometheus.yml")
+        << "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+           "scrape_configs:\n  - job_name: hosttest\n"
+           "    static_configs:\n      - targets: ['"
+        << target << "']\n";
+    port_ = FreePort();
+    std::vector<std::string> args = {
+        "/usr/bin/prometheus",
+        "--config.file=" + dir_ + "/prometheus.yml",
+        "--storage.tsdb.path=" + dir_ + "/data",
+        absl::StrCat("--web.listen-address=127.0.0.1:", port_),
+        "--log.level=warn"};
+    std::vector<char*> argv;
+    for (auto& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    if (posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ) !=
+        0) {
+      pid_ = 0;
+    }
+  }
+  ~PrometheusServer() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      waitpid(pid_, nullptr, 0);
+    }
+    std::system(("rm -rf '" + dir_ + "'").c_str());
+  }
+  bool started() const { return pid_ > 0; }
+
+  // The value of the instant query's first sample, or -1 if none yet.
+  double Query(const std::string& promql) {
+    httplib::Client client("127.0.0.1", port_);
+    client.set_connection_timeout(1);
+    auto response = client.Get(
+        "/api/v1/query", httplib::Params{{"query", promql}}, httplib::Headers{});
+    if (!response || response->status != 200) return -1;
+    auto json = nlohmann::json::parse(response->body, nullptr, false);
+    if (json.is_discarded() || json["status"] != "success") return -1;
+    const auto& result = json["data"]["result"];
+    if (!result.is_array() || result.empty()) return -1;
+    return std::stod(result[0]["value"][1].get<std::string>());
+  }
+
+ private:
+  std::string dir_;
+  int port_ = 0;
+  pid_t pid_ = 0;
+};
+
+TEST_F(ServiceHostTest, PrometheusScrapesTheRequestCounter) {
+  TestIdentity::Configure(config_);
+  config_.metrics_listen = "127.0.0.1:0";
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<ServiceHost> host,
+                       ServiceHost::Start(config_, WhoamiDefinition()));
+  ASSERT_GT(host->metrics_port(), 0);
+  const std::string token =
+      TestIdentity::Token(auth::Role::kLeadership, "", "lanh-dao");
+  // The registry is process-wide: count from what earlier tests left.
+  httplib::Client metrics("127.0.0.1", host->metrics_port());
+  for (int i = 0; i < 3; ++i) {
+    tv1::WhoamiResponse response;
+    ASSERT_TRUE(CallWhoami(Address(*host), token, &response).ok());
+  }
+  tv1::WhoamiResponse refused;
+  ASSERT_EQ(CallWhoami(Address(*host), "", &refused).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  auto page = metrics.Get("/metrics");
+  ASSERT_TRUE(page);
+  EXPECT_THAT(page->body, HasSubstr("hpedu_db_pool_size{service=\"hosttest\"} 2"));
+  EXPECT_THAT(page->body,
+              HasSubstr("hpedu_rpc_duration_seconds_bucket{method=\"/"
+                        "hpedu.testing.v1.WhoamiService/Whoami\""));
+  double expected_ok = -1;
+  const std::vector<std::string> lines = absl::StrSplit(page->body, '\n');
+  for (const std::string& line : lines) {
+    if (absl::StartsWith(line, "hpedu_rpc_requests_total{method=\"/hpedu."
+                               "testing.v1.WhoamiService/Whoami\",code=\"OK\"} ")) {
+      expected_ok = std::stod(line.substr(line.rfind(' ') + 1));
+    }
+  }
+  ASSERT_GE(expected_ok, 3);
+
+  PrometheusServer prometheus(
+      absl::StrCat("127.0.0.1:", host->metrics_port()));
+  ASSERT_TRUE(prometheus.started());
+  const std::string query =
+      "hpedu_rpc_requests_total{job=\"hosttest\",method=\"/hpedu.testing.v1."
+      "WhoamiService/Whoami\",code=\"OK\"}";
+  double seen = -1;
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (absl::Now() < deadline) {
+    seen = prometheus.Query(query);
+    if (seen >= expected_ok) break;
+    absl::SleepFor(absl::Milliseconds(250));
+  }
+  EXPECT_EQ(seen, expected_ok);
+  EXPECT_GE(prometheus.Query("hpedu_rpc_requests_total{job=\"hosttest\","
+                             "code=\"UNAUTHENTICATED\"}"),
+            1);
+}
+
+// An in-process OTLP/HTTP receiver: collects the spans POSTed to /v1/traces.
+class OtlpReceiver {
+ public:
+  OtlpReceiver() {
+    server_.Post("/v1/traces", [this](const httplib::Request& request,
+                                      httplib::Response& response) {
+      opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest
+          export_request;
+      if (request.get_header_value("Content-Type") !=
+              "application/x-protobuf" ||
+          !export_request.ParseFromString(request.body)) {
+        response.status = 400;
+        return;
+      }
+      absl::MutexLock lock(&mu_);
+      for (const auto& resource : export_request.resource_spans()) {
+        for (const auto& scope : resource.scope_spans()) {
+          for (const auto& span : scope.spans()) spans_.push_back(span);
+        }
+      }
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~OtlpReceiver() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string endpoint() const {
+    return absl::StrCat("http://127.0.0.1:", port_, "/v1/traces");
+  }
+  std::vector<opentelemetry::proto::trace::v1::Span> Spans(
+      const std::string& trace_id_bytes) {
+    absl::MutexLock lock(&mu_);
+    std::vector<opentelemetry::proto::trace::v1::Span> out;
+    for (const auto& span : spans_) {
+      if (span.trace_id() == trace_id_bytes) out.push_back(span);
+    }
+    return out;
+  }
+
+ private:
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+  absl::Mutex mu_;
+  std::vector<opentelemetry::proto::trace::v1::Span> spans_
+      ABSL_GUARDED_BY(mu_);
+};
+
+TEST_F(ServiceHostTest, OneCallThroughTwoServicesIsOneConnectedTrace) {
+  OtlpReceiver receiver;
+  TestIdentity::Configure(config_);
+  config_.otlp_endpoint = receiver.endpoint();
+  ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<ServiceHost> front,
+      ServiceHost::Start(config_, WhoamiWithDatabaseDefinition()));
+  ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<ServiceHost> back,
+      ServiceHost::Start(config_, WhoamiWithDatabaseDefinition()));
+  const std::string trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+  const std::string caller_span = "00f067aa0ba902b7";
+  auto stub = tv1::WhoamiService::NewStub(TestIdentity::Channel(
+      Address(*front), TestIdentity::Token(auth::Role::kLeadership)));
+  grpc::ClientContext context;
+  context.AddMetadata("traceparent",
+                      absl::StrCat("00-", trace_id, "-", caller_span, "-01"));
+  tv1::WhoamiRequest request;
+  request.set_forward_to(Address(*back));
+  tv1::WhoamiResponse response;
+  grpc::Status status = stub->Whoami(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  front->Shutdown(absl::Seconds(1));  // flushes the spans
+  back->Shutdown(absl::Seconds(1));
+  trace::Tracer::Default().Flush();
+
+  using Span = opentelemetry::proto::trace::v1::Span;
+  std::vector<Span> spans = receiver.Spans(absl::HexStringToBytes(trace_id));
+  // front server, its transaction and statement, the client call, back
+  // server, its transaction and statement.
+  ASSERT_EQ(spans.size(), 7u);
+  std::map<std::string, const Span*> by_id;
+  for (const Span& span : spans) by_id[span.span_id()] = &span;
+  auto parent_of = [&](const Span& span) -> const Span* {
+    auto it = by_id.find(span.parent_span_id());
+    return it == by_id.end() ? nullptr : it->second;
+  };
+  const std::string method = "/hpedu.testing.v1.WhoamiService/Whoami";
+  std::vector<const Span*> servers, clients, transactions, statements;
+  for (const Span& span : spans) {
+    if (span.name() == "db.transaction") transactions.push_back(&span);
+    else if (span.name() == "hosttest_count_things") statements.push_back(&span);
+    else if (span.kind() == Span::SPAN_KIND_SERVER) servers.push_back(&span);
+    else if (span.kind() == Span::SPAN_KIND_CLIENT) clients.push_back(&span);
+  }
+  ASSERT_EQ(servers.size(), 2u);
+  ASSERT_EQ(clients.size(), 1u);
+  ASSERT_EQ(transactions.size(), 2u);
+  ASSERT_EQ(statements.size(), 2u);
+  // The front server span is the caller's child; the client span its child;
+  // the back server span the client span's child.
+  const Span* front_span =
+      parent_of(*servers[0]) == nullptr ? servers[0] : servers[1];
+  const Span* back_span = front_span == servers[0] ? servers[1] : servers[0];
+  EXPECT_EQ(front_span->parent_span_id(), absl::HexStringToBytes(caller_span));
+  EXPECT_EQ(front_span->name(), method);
+  EXPECT_EQ(parent_of(*clients[0]), front_span);
+  EXPECT_EQ(clients[0]->name(), method);
+  EXPECT_EQ(parent_of(*back_span), clients[0]);
+  for (const Span* tx : transactions) {
+    EXPECT_TRUE(parent_of(*tx) == front_span || parent_of(*tx) == back_span);
+  }
+  EXPECT_NE(parent_of(*transactions[0]), parent_of(*transactions[1]));
+  for (const Span* statement : statements) {
+    ASSERT_NE(parent_of(*statement), nullptr);
+    EXPECT_EQ(parent_of(*statement)->name(), "db.transaction");
+    // The statement's name, never its parameters.
+    for (const auto& attribute : statement->attributes()) {
+      EXPECT_NE(attribute.value().string_value(), "7");
+    }
+  }
+  trace::Tracer::Default().SetExporter(nullptr);
 }
 
 TEST_F(ServiceHostTest, CertificatesMapToConfiguredRoles) {

@@ -15,6 +15,7 @@
 #include "libs/status/errors.h"
 #include "libs/status/grpc_status.h"
 #include "libs/status/status_macros.h"
+#include "libs/trace/trace.h"
 
 namespace hpedu::server {
 namespace {
@@ -58,7 +59,8 @@ absl::StatusOr<std::unique_ptr<CallContextFactory>> CallContextFactory::Create(
 
 CallContextFactory::CallContextFactory(
     const ServerConfig& config, std::unique_ptr<auth::JwtVerifier> verifier)
-    : default_deadline_(config.default_deadline),
+    : service_(config.service),
+      default_deadline_(config.default_deadline),
       verifier_(std::move(verifier)),
       mtls_callers_(config.mtls_callers) {
   // The suite's own services and the operator CLI, unless configured.
@@ -146,6 +148,7 @@ absl::StatusOr<CallContext> CallContextFactory::Make(
     trace.trace_id = RandomHex(gen, 16);
     trace.sampled = false;
   }
+  trace.parent_span_id = std::move(trace.span_id);
   trace.span_id = RandomHex(gen, 8);  // this call's own span
 
   std::string request_id(FindMetadata(*context, "x-request-id"));
@@ -180,7 +183,14 @@ grpc::ServerUnaryReactor* UnaryCalls::Start(
                                call->caller().id);
 
   bool queued = executor_->Submit(
-      [reactor, call = *std::move(call), handler = std::move(handler)] {
+      [reactor, call = *std::move(call), handler = std::move(handler),
+       service = contexts_->service(), start = absl::Now()] {
+        // The call's server span; current on this thread while the handler
+        // runs, so its database work and outgoing calls become children.
+        trace::ScopedSpan span(service, call.trace().trace_id,
+                               call.trace().span_id,
+                               call.trace().parent_span_id, call.method(),
+                               trace::SpanKind::kServer, start);
         if (call.cancelled()) {
           // It waited in the queue past its deadline or its caller left:
           // starting the work now would only waste a database connection.
@@ -189,7 +199,13 @@ grpc::ServerUnaryReactor* UnaryCalls::Start(
                                        "could start"));
           return;
         }
-        reactor->Finish(ToGrpcStatus(handler(call)));
+        absl::Status status = handler(call);
+        if (!status.ok()) {
+          span.SetError(absl::StrCat(absl::StatusCodeToString(status.code()),
+                                     ": ", status.message()));
+        }
+        span.SetAttribute("rpc.system", "grpc");
+        reactor->Finish(ToGrpcStatus(status));
       });
   if (!queued) {
     reactor->Finish(ToGrpcStatus(absl::ResourceExhaustedError(

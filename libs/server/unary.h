@@ -55,6 +55,9 @@ class CallContextFactory {
   absl::StatusOr<CallContext> Make(grpc::CallbackServerContext* context,
                                    absl::Duration max_deadline) const;
 
+  // The service's short name ("registry"), for its spans.
+  const std::string& service() const { return service_; }
+
  private:
   CallContextFactory(const ServerConfig& config,
                      std::unique_ptr<auth::JwtVerifier> verifier);
@@ -63,6 +66,7 @@ class CallContextFactory {
       const grpc::CallbackServerContext& context,
       std::string* bearer_token) const;
 
+  std::string service_;
   absl::Duration default_deadline_;
   std::unique_ptr<auth::JwtVerifier> verifier_;  // null: tokens refused
   std::map<std::string, Caller> mtls_callers_;

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/api/dates.h"
+#include "libs/audit/audit.h"
 #include "libs/api/etag.h"
 #include "libs/base/string_view.h"
 #include "libs/csv/line_errors.h"
@@ -351,6 +352,11 @@ class PostgresStaffStore final : public StaffStore {
           InsertPlacement(tx, id, start, std::nullopt, placement);
           InsertMovement(tx, id, "APPOINTMENT", start, std::nullopt, &placement,
                          nullptr, decision, "");
+          // Who and where, never the name or birth year.
+          audit::Record(tx, call, "staff/" + id,
+                        {{"created", true},
+                         {"placement", audit::ChangeOf(placement)},
+                         {"start_date", Iso(start)}});
           return *LoadStaff(tx, id, start);
         });
   }
@@ -386,6 +392,8 @@ class PostgresStaffStore final : public StaffStore {
               .Add(v1::Employment_Name(next.employment()))
               .Exec(tx, kUpdateStaff);
           if (qualification) UpsertQualification(tx, update.id, f);
+          audit::Record(tx, call, "staff/" + update.id,
+                        {{"updated_fields", update.paths}});
           return *LoadStaff(tx, update.id, today);
         });
   }
@@ -411,6 +419,10 @@ class PostgresStaffStore final : public StaffStore {
             end = *api::FromProtoDate(movement.end_date(), "movement.end_date");
           }
           const std::string kind = v1::MovementKind_Name(movement.kind());
+          auto recorded = [&](v1::Movement written) {
+            audit::Record(tx, call, written.name(), audit::ChangeOf(written));
+            return written;
+          };
           const pqxx::result open =
               db::Params().Add(staff_id).Exec(tx, kOpenPlacement);
           if (movement.kind() == v1::APPOINTMENT) {
@@ -426,9 +438,9 @@ class PostgresStaffStore final : public StaffStore {
                   staff_id, "trước ngày nghỉ gần nhất (before the last leaving)");
             }
             InsertPlacement(tx, staff_id, day, std::nullopt, movement.placement());
-            return InsertMovement(tx, staff_id, kind, day, std::nullopt,
-                                  &movement.placement(), nullptr,
-                                  movement.decision(), request_id);
+            return recorded(InsertMovement(tx, staff_id, kind, day, std::nullopt,
+                                           &movement.placement(), nullptr,
+                                           movement.decision(), request_id));
           }
           if (open.empty()) {
             return MovementDoesNotFit(staff_id,
@@ -447,18 +459,18 @@ class PostgresStaffStore final : public StaffStore {
               .Add(Iso(day))
               .Exec(tx, kClosePlacement);
           if (movement.kind() == v1::LEAVING) {
-            return InsertMovement(tx, staff_id, kind, day, std::nullopt,
-                                  nullptr, &previous, movement.decision(),
-                                  request_id);
+            return recorded(InsertMovement(tx, staff_id, kind, day, std::nullopt,
+                                           nullptr, &previous, movement.decision(),
+                                           request_id));
           }
           InsertPlacement(tx, staff_id, day, end, movement.placement());
           if (movement.kind() == v1::SECONDMENT) {
             // Back home on end_date.
             InsertPlacement(tx, staff_id, *end, std::nullopt, previous);
           }
-          return InsertMovement(tx, staff_id, kind, day, end,
-                                &movement.placement(), &previous,
-                                movement.decision(), request_id);
+          return recorded(InsertMovement(tx, staff_id, kind, day, end,
+                                         &movement.placement(), &previous,
+                                         movement.decision(), request_id));
         });
   }
 
@@ -488,7 +500,15 @@ class PostgresStaffStore final : public StaffStore {
     return db::InTransaction<ImportCounts>(
         pool_, call.deadline(), options,
         [&](pqxx::transaction_base& tx) -> absl::StatusOr<ImportCounts> {
-          return Roster(tx, lines, validate_only);
+          ASSIGN_OR_RETURN(const ImportCounts counts,
+                           Roster(tx, lines, validate_only));
+          if (!validate_only) {
+            audit::Record(tx, call, "staff",
+                          {{"roster_import", true}, {"created", counts.created},
+                           {"updated", counts.updated},
+                           {"unchanged", counts.unchanged}});
+          }
+          return counts;
         });
   }
 
@@ -533,7 +553,12 @@ class PostgresStaffStore final : public StaffStore {
                          std::to_string(c.classes()), std::to_string(c.pupils()),
                          c.generated() ? "true" : "false"});
           }
-          if (!validate_only) upserts.Exec(tx, kUpsertClasses);
+          if (!validate_only) {
+            upserts.Exec(tx, kUpsertClasses);
+            audit::Record(tx, call, "schoolClasses",
+                          {{"created", counts.created}, {"updated", counts.updated},
+                           {"unchanged", counts.unchanged}});
+          }
           if (!validate_only && lines.size() >= kAnalyzeAfterRows) {
             db::Params().Exec(tx, kAnalyze);
           }
@@ -612,8 +637,15 @@ class PostgresStaffStore final : public StaffStore {
                   .Add(norm.source)
                   .AddOrNull(request_id)
                   .Exec(tx, kInsertNorm);
-          return NormFromRow(
+          const NormRule created = NormFromRow(
               db::Params().Add(Text(inserted[0][0])).Exec(tx, kNormById)[0]);
+          audit::Record(tx, call, absl::StrCat("norms/", created.id),
+                        {{"level", created.level}, {"grade", created.grade},
+                         {"subject", created.subject},
+                         {"teachers_per_class_milli", created.teachers_per_class_milli},
+                         {"valid_from", Iso(created.valid_from)},
+                         {"source", created.source}});
+          return created;
         });
   }
 
@@ -665,9 +697,14 @@ class PostgresStaffStore final : public StaffStore {
                   .Add(standard.source)
                   .AddOrNull(request_id)
                   .Exec(tx, kInsertStandard);
-          return StandardFromRow(db::Params()
-                                     .Add(Text(inserted[0][0]))
-                                     .Exec(tx, kStandardById)[0]);
+          const StandardRule created = StandardFromRow(
+              db::Params().Add(Text(inserted[0][0])).Exec(tx, kStandardById)[0]);
+          audit::Record(tx, call, absl::StrCat("trainingStandards/", created.id),
+                        {{"level", created.level},
+                         {"minimum", v1::Qualification_Name(created.minimum)},
+                         {"valid_from", Iso(created.valid_from)},
+                         {"source", created.source}});
+          return created;
         });
   }
 
@@ -692,6 +729,10 @@ class PostgresStaffStore final : public StaffStore {
               .Add(std::to_string(quota.posts()))
               .Add(quota.decision())
               .Exec(tx, kUpsertQuota);
+          audit::Record(tx, call,
+                        absl::StrCat("quotas/", SchoolId(quota.org_unit()), "~",
+                                     quota.school_year()),
+                        audit::ChangeOf(quota));
           return quota;
         });
   }

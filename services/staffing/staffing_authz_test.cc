@@ -191,10 +191,14 @@ TEST(StaffingAuthorizationTest, EveryRpcChecksRoleAndScope) {
       {"GetTrainingStandardShares", call(&Stub::GetTrainingStandardShares, shares),
        mine, operator_token, theirs},
       {"GetHeadcount", call(&Stub::GetHeadcount, heads), mine, operator_token, theirs},
+      // The audit trail is the Sở's.
+      {"ListAuditEvents",
+       call(&Stub::ListAuditEvents, audit::v1::ListAuditEventsRequest()),
+       leadership, mine, ""},
   };
   hpedu::testing::RunAuthorizationMatrix(
       v1::StaffingService::service_full_name(), cases,
-      [&] { return hpedu::testing::SchemaFingerprint(db, "staffing"); });
+      hpedu::testing::DatabaseProbes(db, "staffing"));
 
   // A commune officer may not list the whole city's records.
   v1::ListStaffMembersRequest city;

@@ -22,7 +22,8 @@ server::ServiceDefinition Definition(std::function<absl::CivilDay()> today) {
     std::vector<std::unique_ptr<grpc::Service>> services;
     services.push_back(std::make_unique<StaffingServiceImpl>(
         NewPostgresStaffStore(env.pool), NewRegistrySchoolDirectory(env.peers),
-        env.calls, today));
+        audit::AuditLog(env.pool, auth::Authorizer("staffing")), env.calls,
+        today));
     return services;
   };
   return definition;

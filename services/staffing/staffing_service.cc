@@ -166,11 +166,12 @@ std::string Percent(int64_t part, int64_t whole) {
 
 StaffingServiceImpl::StaffingServiceImpl(
     std::unique_ptr<StaffStore> store,
-    std::unique_ptr<SchoolDirectory> directory, server::UnaryCalls& calls,
-    std::function<absl::CivilDay()> today)
+    std::unique_ptr<SchoolDirectory> directory, audit::AuditLog audit_log,
+    server::UnaryCalls& calls, std::function<absl::CivilDay()> today)
     : store_(std::move(store)),
       directory_(std::move(directory)),
       authorizer_("staffing"),
+      audit_log_(std::move(audit_log)),
       calls_(calls),
       today_(std::move(today)) {}
 
@@ -1087,6 +1088,16 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::GetHeadcount(
           }
         }
         return result;
+      });
+}
+
+grpc::ServerUnaryReactor* StaffingServiceImpl::ListAuditEvents(
+    grpc::CallbackServerContext* context,
+    const audit::v1::ListAuditEventsRequest* request,
+    audit::v1::ListAuditEventsResponse* response) {
+  return calls_.Run<audit::v1::ListAuditEventsResponse>(
+      context, response, [this, request](const CallContext& call) {
+        return audit_log_.List(call, *request);
       });
 }
 

@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
 #include "hpedu/staffing/v1/staffing_service.grpc.pb.h"
+#include "libs/audit/audit.h"
 #include "libs/auth/authorize.h"
 #include "libs/server/unary.h"
 #include "services/staffing/school_directory.h"
@@ -33,12 +34,16 @@ class StaffingServiceImpl final : public v1::StaffingService::CallbackService {
   // service.
   StaffingServiceImpl(std::unique_ptr<StaffStore> store,
                       std::unique_ptr<SchoolDirectory> directory,
-                      server::UnaryCalls& calls,
+                      audit::AuditLog audit_log, server::UnaryCalls& calls,
                       std::function<absl::CivilDay()> today);
 
   grpc::ServerUnaryReactor* GetStaffMember(grpc::CallbackServerContext* context,
                                      const v1::GetStaffMemberRequest* request,
                                      v1::StaffMember* response) override;
+  grpc::ServerUnaryReactor* ListAuditEvents(
+      grpc::CallbackServerContext* context,
+      const audit::v1::ListAuditEventsRequest* request,
+      audit::v1::ListAuditEventsResponse* response) override;
   grpc::ServerUnaryReactor* ListStaffMembers(grpc::CallbackServerContext* context,
                                      const v1::ListStaffMembersRequest* request,
                                      v1::ListStaffMembersResponse* response) override;
@@ -112,6 +117,7 @@ class StaffingServiceImpl final : public v1::StaffingService::CallbackService {
   std::unique_ptr<StaffStore> store_;
   std::unique_ptr<SchoolDirectory> directory_;
   auth::Authorizer authorizer_;
+  const audit::AuditLog audit_log_;
   server::UnaryCalls& calls_;
   std::function<absl::CivilDay()> today_;
 };

@@ -1,0 +1,119 @@
+#include "libs/metrics/metrics.h"
+
+#include <httplib.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/metrics/http_exposer.h"
+
+namespace hpedu::metrics {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(MetricsTest, EscapesLabelValuesAndHelp) {
+  EXPECT_EQ(EscapeLabelValue("a\\b\"c\nd"), "a\\\\b\\\"c\\nd");
+  EXPECT_EQ(EscapeHelp("x\\y\n\"z\""), "x\\\\y\\n\"z\"");
+}
+
+TEST(MetricsTest, RendersCounterGaugeAndHistogram) {
+  Registry registry;
+  Counter& requests = registry.AddCounter(
+      "rpc_requests_total", "RPCs by method\nand code", {"method", "code"});
+  requests.With({"/a.B/Get", "OK"}).Inc();
+  requests.With({"/a.B/Get", "OK"}).Inc(2);
+  requests.With({"/a.B/Get", "NOT_FOUND"}).Inc();
+  requests.With({"q\"\\\n", "OK"}).Inc();
+  registry.AddGauge("in_use", "leased").Get().Set(3);
+  Histogram& latency =
+      registry.AddHistogram("latency_seconds", "latency", {"m"}, {0.1, 1});
+  latency.With({"x"}).Observe(0.05);
+  latency.With({"x"}).Observe(0.5);
+  latency.With({"x"}).Observe(5);
+
+  EXPECT_EQ(registry.Render(),
+            "# HELP in_use leased\n"
+            "# TYPE in_use gauge\n"
+            "in_use 3\n"
+            "# HELP latency_seconds latency\n"
+            "# TYPE latency_seconds histogram\n"
+            "latency_seconds_bucket{m=\"x\",le=\"0.1\"} 1\n"
+            "latency_seconds_bucket{m=\"x\",le=\"1\"} 2\n"
+            "latency_seconds_bucket{m=\"x\",le=\"+Inf\"} 3\n"
+            "latency_seconds_sum{m=\"x\"} 5.55\n"
+            "latency_seconds_count{m=\"x\"} 3\n"
+            "# HELP rpc_requests_total RPCs by method\\nand code\n"
+            "# TYPE rpc_requests_total counter\n"
+            "rpc_requests_total{method=\"/a.B/Get\",code=\"NOT_FOUND\"} 1\n"
+            "rpc_requests_total{method=\"/a.B/Get\",code=\"OK\"} 3\n"
+            "rpc_requests_total{method=\"q\\\"\\\\\\n\",code=\"OK\"} 1\n");
+}
+
+TEST(MetricsTest, SameNameReturnsSameFamilyAndCountersOnlyGrow) {
+  Registry registry;
+  Counter& a = registry.AddCounter("c_total", "c");
+  Counter& b = registry.AddCounter("c_total", "c");
+  EXPECT_EQ(&a, &b);
+  a.Get().Inc(-5);
+  EXPECT_EQ(b.Get().Value(), 0);
+}
+
+TEST(MetricsTest, ConcurrentIncrementsAreNotLost) {
+  Registry registry;
+  Counter& counter = registry.AddCounter("c_total", "c", {"k"});
+  Histogram& histogram = registry.AddHistogram("h", "h", {"k"});
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10000; ++i) {
+        counter.With({std::to_string(i % 4)}).Inc();
+        histogram.With({std::to_string(t % 2)}).Observe(0.001);
+      }
+    });
+  }
+  std::thread renderer([&] {
+    for (int i = 0; i < 50; ++i) registry.Render();
+  });
+  for (auto& thread : threads) thread.join();
+  renderer.join();
+  double total = 0;
+  for (int k = 0; k < 4; ++k) total += counter.With({std::to_string(k)}).Value();
+  EXPECT_EQ(total, 80000);
+  EXPECT_EQ(histogram.With({"0"}).Count() + histogram.With({"1"}).Count(),
+            80000u);
+}
+
+TEST(MetricsTest, CollectorsRunAtRenderAndCanBeRemoved) {
+  Registry registry;
+  int calls = 0;
+  int id = registry.AddCollector([&] {
+    ++calls;
+    registry.AddGauge("sampled", "s").Get().Set(calls);
+  });
+  EXPECT_THAT(registry.Render(), HasSubstr("sampled 1\n"));
+  registry.RemoveCollector(id);
+  EXPECT_THAT(registry.Render(), HasSubstr("sampled 1\n"));
+  EXPECT_EQ(calls, 1);
+}
+
+TEST(MetricsTest, ServesMetricsOverHttp) {
+  Registry registry;
+  registry.AddCounter("served_total", "s").Get().Inc();
+  auto exposer = HttpExposer::Start("127.0.0.1:0", &registry);
+  ASSERT_TRUE(exposer.ok()) << exposer.status();
+  httplib::Client client("127.0.0.1", (*exposer)->port());
+  auto response = client.Get("/metrics");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->get_header_value("Content-Type"),
+            std::string(kTextContentType));
+  EXPECT_THAT(response->body, HasSubstr("served_total 1\n"));
+  EXPECT_FALSE(HttpExposer::Start("127.0.0.1:nope", &registry).ok());
+}
+
+}  // namespace
+}  // namespace hpedu::metrics
