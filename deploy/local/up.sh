@@ -213,7 +213,7 @@ hpedu đang chạy / is running. Dữ liệu / data: $run (PostgreSQL 127.0.0.1:
   gateway    127.0.0.1:50050   (city-wide views, gRPC)
   dashboard  http://127.0.0.1:$gateway_http/   (bảng điều khiển của Sở; API: /api/v1/<Method>, /api/openapi.json)
              đăng nhập bằng mã / sign in with a token: $hpedu token --role=leadership
-  metrics    http://127.0.0.1:9451/metrics .. 9456 (Prometheus; gateway 9456)
+  metrics    http://127.0.0.1:9451/metrics .. 9455 (Prometheus; the gateway serves none yet)
   logs       $run/logs/ (PostgreSQL: $run/pg/postgresql.log)
 
 Mọi kết nối dùng mTLS / every connection is mutual TLS. In another shell:
