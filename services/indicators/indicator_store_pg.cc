@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <tuple>
 #include <utility>
@@ -809,7 +810,7 @@ class PostgresIndicatorStore final : public IndicatorStore {
                                   int64_t>>
         current;
     std::map<std::tuple<std::string, std::string, std::string>,
-             std::vector<std::pair<int64_t, double>>>
+             std::vector<std::pair<int64_t, double>>, std::less<>>
         history;
     const pqxx::result rows = db::Params()
                                   .Add(indicator_array)
@@ -835,18 +836,23 @@ class PostgresIndicatorStore final : public IndicatorStore {
 
     // Before writing: which values are new, which correct a stored one, and
     // what each changes in the city's totals.
-    std::set<std::tuple<std::string, std::string, std::string>> had_value;
+    // Views into `current` and `values`, which outlive them.
+    using UnitPeriod =
+        std::tuple<std::string_view, std::string_view, std::string_view>;
+    std::set<UnitPeriod> had_value;
     for (const auto& [key, stored] : current) {
       had_value.emplace(std::get<0>(key), std::get<1>(key), std::get<2>(key));
     }
     std::vector<Row> fresh;
     std::vector<Row> corrections;
     std::map<TotalsKey, TotalsDelta> deltas;
-    std::set<ValueKey> seen;
+    std::set<std::tuple<std::string_view, std::string_view, std::string_view,
+                        std::string_view>>
+        seen;
     for (const ValueWrite& write : values) {
-      const ValueKey key{write.indicator_id, write.org_unit_id,
-                         write.period.text, write.disaggregation};
-      if (!seen.insert(key).second) {
+      if (!seen.emplace(write.indicator_id, write.org_unit_id,
+                        write.period.text, write.disaggregation)
+               .second) {
         errors.Add(write.line, "org_unit",
                    "trùng đơn vị, kỳ và phân tổ với một dòng trước "
                    "(duplicate of an earlier line)");
@@ -857,7 +863,12 @@ class PostgresIndicatorStore final : public IndicatorStore {
       row.value_text = write.value ? FormatDecimal(*write.value) : "";
       const Formula& formula = formulas.at(write.indicator_id);
       TotalsDelta change;
-      auto it = current.find(key);
+      auto it = current.empty()
+                    ? current.end()
+                    : current.find(ValueKey{write.indicator_id,
+                                            write.org_unit_id,
+                                            write.period.text,
+                                            write.disaggregation});
       if (it != current.end()) {
         const auto& [num, den, stored_value, stored_revision] = it->second;
         if (num == write.numerator && den == write.denominator &&
@@ -879,10 +890,13 @@ class PostgresIndicatorStore final : public IndicatorStore {
       change.meeting += Meets(formula, row.value_text) ? 1 : 0;
       change.last_value = row.value_text;
       std::vector<double> earlier;
-      for (const auto& [ordinal, figure] :
-           history[{write.indicator_id, write.org_unit_id,
-                    write.disaggregation}]) {
-        if (ordinal < write.period.ordinal) earlier.push_back(figure);
+      auto unit_history = history.find(
+          std::tuple<std::string_view, std::string_view, std::string_view>(
+              write.indicator_id, write.org_unit_id, write.disaggregation));
+      if (unit_history != history.end()) {
+        for (const auto& [ordinal, figure] : unit_history->second) {
+          if (ordinal < write.period.ordinal) earlier.push_back(figure);
+        }
       }
       row.outlier = IsOutlier(earlier, FigureOf(formula, write));
       if (row.outlier) result.outlier_lines.push_back(write.line);
