@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/api/page_token.h"
+#include "libs/csv/line_errors.h"
 #include "libs/status/errors.h"
 #include "libs/status/grpc_status.h"
 #include "libs/status/status_macros.h"
@@ -396,6 +397,8 @@ grpc::ServerUnaryReactor* IndicatorsServiceImpl::ReportValue(
                          ValueScope(call, indicator, value.org_unit(),
                                     "value.org_unit"));
         RETURN_IF_ERROR(authorizer_.CanWrite(call.caller(), scope));
+        RETURN_IF_ERROR(CheckReporters(
+            call, {*write}, {{*indicator_id, &indicator}}, "value.org_unit"));
         WriteOptions options;
         options.provenance = v1::ENTERED;
         options.reporter = call.caller().id;
@@ -532,6 +535,7 @@ absl::StatusOr<v1::ImportReportedValuesResponse> IndicatorsServiceImpl::Import(
                                 "csv_content"));
     RETURN_IF_ERROR(authorizer_.CanWrite(call.caller(), scope));
   }
+  RETURN_IF_ERROR(CheckReporters(call, writes, by_id, "csv_content"));
   WriteOptions options;
   options.provenance = v1::IMPORTED;
   options.reporter = call.caller().id;
@@ -546,6 +550,32 @@ absl::StatusOr<v1::ImportReportedValuesResponse> IndicatorsServiceImpl::Import(
   response.set_unchanged(result.unchanged);
   for (int line : result.outlier_lines) response.add_outlier_lines(line);
   return response;
+}
+
+absl::Status IndicatorsServiceImpl::CheckReporters(
+    const CallContext& call, const std::vector<ValueWrite>& writes,
+    const std::map<std::string, const v1::Indicator*>& indicators,
+    std::string_view field) {
+  ASSIGN_OR_RETURN(const std::shared_ptr<const UnitTree> city,
+                   directory_->Tree(call, std::string(kCityUnitId)));
+  constexpr char kNotExpected[] =
+      "đơn vị không thuộc diện báo cáo chỉ tiêu này theo sổ đăng ký (the "
+      "registry has no such unit at the indicator's reporting level)";
+  if (writes.size() == 1 && writes[0].line == 0) {
+    if (!expected_.Expects(city, *indicators.at(writes[0].indicator_id),
+                           writes[0].org_unit_id)) {
+      return InvalidField(field, kNotExpected);
+    }
+    return absl::OkStatus();
+  }
+  csv::LineErrors errors{std::string(field)};
+  for (const ValueWrite& write : writes) {
+    if (!expected_.Expects(city, *indicators.at(write.indicator_id),
+                           write.org_unit_id)) {
+      errors.Add(write.line, "org_unit", kNotExpected);
+    }
+  }
+  return errors.ToStatus();
 }
 
 grpc::ServerUnaryReactor* IndicatorsServiceImpl::ImportReportedValues(

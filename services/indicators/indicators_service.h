@@ -105,6 +105,16 @@ class IndicatorsServiceImpl final
                                          const std::string& org_unit,
                                          std::string_view field);
 
+  // INVALID_ARGUMENT on `field` (with a violation per line for an import)
+  // for values of units that the registry does not expect to report their
+  // indicator: unknown units, a school reporting a commune's figure, a
+  // school without the indicator's level. So every stored value counts in
+  // the city's totals.
+  absl::Status CheckReporters(
+      const server::CallContext& call, const std::vector<ValueWrite>& writes,
+      const std::map<std::string, const v1::Indicator*>& indicators,
+      std::string_view field);
+
   // The first 50 expected units (by id) without a report, per indicator of
   // a city roll-up whose units are its groups (communes) and whose totals
   // count fewer reporters than expected.

@@ -340,6 +340,44 @@ constexpr char kHeader[] =
     "indicator,org_unit,period,disaggregation,numerator,denominator,value,"
     "generated\n";
 
+// Like DHIS2's data set assignment: only units the registry expects to
+// report an indicator may report it, so every stored value counts in the
+// city's figures.
+TEST_F(IndicatorsServiceTest, ValuesComeFromUnitsExpectedToReport) {
+  ASSERT_OK(Call(&Stub::CreateIndicator, Percentage("hp-02")).status());
+  std::string school;
+  for (const rv1::Unit& unit : registry::testing::SharedDemoRegistry().units) {
+    if (unit.kind() == rv1::SCHOOL && !unit.has_valid_until()) {
+      school = unit.name().substr(sizeof("units/") - 1);
+      break;
+    }
+  }
+  ASSERT_FALSE(school.empty());
+  // HP-02 is reported by communes: not by a school, not by a unit the
+  // registry does not know.
+  absl::Status status = Report("hp-02", school, "2025-2026", 1, 2).status();
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(status, HasFieldViolation("value.org_unit"));
+  EXPECT_THAT(Report("hp-02", "khong-co", "2025-2026", 1, 2).status(),
+              HasFieldViolation("value.org_unit"));
+  status = Import(absl::StrCat(kHeader,
+                               "HP-02,phuong-do-son,2025-2026,,1,2,,false\n",
+                               "HP-02,", school, ",2025-2026,,1,2,,false\n",
+                               "HP-02,khong-co,2025-2026,,1,2,,false\n"))
+               .status();
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
+  const google::rpc::BadRequest details = GetBadRequest(status);
+  ASSERT_EQ(details.field_violations_size(), 2);
+  EXPECT_THAT(details.field_violations(0).description(), HasSubstr("dòng 3"));
+  EXPECT_THAT(details.field_violations(1).description(), HasSubstr("dòng 4"));
+  v1::ListReportedValuesRequest list;
+  list.set_parent("indicators/hp-02");
+  ASSERT_OK_AND_ASSIGN(const v1::ListReportedValuesResponse none,
+                       Call(&Stub::ListReportedValues, list));
+  EXPECT_THAT(none.values(), SizeIs(0));  // the good line is not written
+  ASSERT_OK(Report("hp-02", "phuong-do-son", "2025-2026", 1, 2).status());
+}
+
 TEST_F(IndicatorsServiceTest, ImportDryRunAtomicityAndIdempotence) {
   ASSERT_OK(Call(&Stub::CreateIndicator, Percentage("hp-02")).status());
   const std::string good = absl::StrCat(

@@ -145,27 +145,52 @@ std::unique_ptr<UnitDirectory> NewRegistryUnitDirectory(
   return std::make_unique<RegistryUnitDirectory>(peers, ttl);
 }
 
+ExpectedReportersCache::Entry& ExpectedReportersCache::EntryOf(
+    const std::shared_ptr<const UnitTree>& tree) {
+  Entry& entry = entries_[tree->root_id];
+  if (entry.tree.lock() != tree) entry = Entry{.tree = tree};
+  return entry;
+}
+
 std::shared_ptr<const Groups> ExpectedReportersCache::Get(
     const std::shared_ptr<const UnitTree>& tree,
     const v1::Indicator& indicator) {
-  const std::pair<int, std::string> kind{indicator.reporting_level(),
-                                         indicator.school_level()};
+  const Kind kind{indicator.reporting_level(), indicator.school_level()};
   {
     absl::MutexLock lock(&mu_);
-    Entry& entry = entries_[tree->root_id];
-    if (entry.tree.lock() != tree) {
-      entry.tree = tree;
-      entry.groups.clear();
-    }
+    Entry& entry = EntryOf(tree);
     auto it = entry.groups.find(kind);
     if (it != entry.groups.end()) return it->second;
   }
+  // Computed outside the lock; two callers may both compute it once.
   auto groups =
       std::make_shared<const Groups>(ExpectedReporters(indicator, *tree));
   absl::MutexLock lock(&mu_);
-  Entry& entry = entries_[tree->root_id];
-  if (entry.tree.lock() == tree) entry.groups.emplace(kind, groups);
+  EntryOf(tree).groups.emplace(kind, groups);
   return groups;
+}
+
+bool ExpectedReportersCache::Expects(
+    const std::shared_ptr<const UnitTree>& tree,
+    const v1::Indicator& indicator, const std::string& unit_id) {
+  const Kind kind{indicator.reporting_level(), indicator.school_level()};
+  std::shared_ptr<const Units> units;
+  {
+    absl::MutexLock lock(&mu_);
+    Entry& entry = EntryOf(tree);
+    auto it = entry.units.find(kind);
+    if (it != entry.units.end()) units = it->second;
+  }
+  if (units == nullptr) {
+    auto all = std::make_shared<Units>();
+    for (const auto& [group, members] : *Get(tree, indicator)) {
+      all->insert(members.begin(), members.end());
+    }
+    units = all;
+    absl::MutexLock lock(&mu_);
+    EntryOf(tree).units.emplace(kind, units);
+  }
+  return units->contains(unit_id);
 }
 
 }  // namespace hpedu::indicators

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "libs/server/call_context.h"
@@ -38,13 +39,22 @@ class ExpectedReportersCache {
  public:
   std::shared_ptr<const Groups> Get(const std::shared_ptr<const UnitTree>& tree,
                                     const v1::Indicator& indicator);
+  // True if `unit_id` is among them.
+  bool Expects(const std::shared_ptr<const UnitTree>& tree,
+               const v1::Indicator& indicator, const std::string& unit_id);
 
  private:
+  using Kind = std::pair<int, std::string>;
+  using Units = absl::flat_hash_set<std::string>;
   struct Entry {
     std::weak_ptr<const UnitTree> tree;
-    std::map<std::pair<int, std::string>, std::shared_ptr<const Groups>>
-        groups;
+    std::map<Kind, std::shared_ptr<const Groups>> groups;
+    std::map<Kind, std::shared_ptr<const Units>> units;
   };
+  // The entry of `tree`, emptied if it held an older tree.
+  Entry& EntryOf(const std::shared_ptr<const UnitTree>& tree)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   absl::Mutex mu_;
   // By root id.
   std::map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
