@@ -176,7 +176,9 @@ fi
 
 # Budget: generated budgets of the city and every commune (2022-2026, every
 # stage), school projects and their payments (idempotent loader). The
-# service got --registry_addr from HPEDU_REGISTRY_ADDR, exported above.
+# service got --registry_addr and --staffing_addr (the allowance what-if's
+# headcounts) from HPEDU_REGISTRY_ADDR and HPEDU_STAFFING_ADDR, exported
+# above: staffing starts before budget.
 budget_demo="$build/services/budget/hpedu_budget_demo"
 if [ -x "$build/services/budget/hpedu_budget" ] && [ -x "$budget_demo" ]; then
   "$budget_demo"
@@ -232,6 +234,7 @@ Thử / try:
   $hpedu call StaffingService.GetShortageView '{"schoolYear": "2025-2026", "limit": 10}'
   $hpedu call StaffingService.GetTrainingStandardShares '{"asOf": {"year": 2025, "month": 9, "day": 5}}'
   $hpedu call BudgetService.GetComplianceReport '{"firstYear": 2026, "stage": "ESTIMATE"}'
+  $hpedu call BudgetService.EstimateAllowanceCost '{"fiscalYear": 2026, "orgUnit": "units/phuong-do-son", "groups": [{"label": "Giáo viên", "category": "TEACHER", "averageCoefficient": "4.32", "currentRatePercent": 35}, {"label": "Nhân viên", "category": "SCHOOL_STAFF", "averageCoefficient": "2.10"}]}'
   $hpedu call GatewayService.GetCityOverview '{"period": "2025-2026"}'
   curl -s 'http://127.0.0.1:$gateway_http/api/v1/RankCommunes?indicator=indicators/hp-16&period=2025-2026'
   $hpedu methods

@@ -9,6 +9,7 @@
 #include "libs/base/string_view.h"
 #include "libs/money/money.h"
 #include "libs/status/errors.h"
+#include "libs/status/status_macros.h"
 #include "libs/text/vietnamese.h"
 
 namespace hpedu::budget {
@@ -19,6 +20,31 @@ using money::Int128;
 // 432 -> "4,32" (Vietnamese decimal comma).
 std::string CoefficientText(int64_t hundredths) {
   return absl::StrFormat("%d,%02d", hundredths / 100, hundredths % 100);
+}
+
+// "1.000 người" or "1.050 người (1.000 theo dịch vụ đội ngũ + 50 dự kiến
+// thêm)".
+std::string PeopleText(int64_t people, int64_t counted, int64_t change) {
+  const std::string total = absl::StrCat(money::FormatDong(people), " người");
+  if (change == 0) return total;
+  return absl::StrCat(total, " (", money::FormatDong(counted),
+                      " theo dịch vụ đội ngũ ", change > 0 ? "+ " : "− ",
+                      money::FormatDong(change > 0 ? change : -change),
+                      change > 0 ? " dự kiến thêm)" : " dự kiến giảm)");
+}
+
+// The levels the staffing service counts people at.
+bool IsCountedLevel(v1::SubSector sector) {
+  switch (sector) {
+    case v1::SUB_SECTOR_UNSPECIFIED:
+    case v1::PRESCHOOL:
+    case v1::PRIMARY:
+    case v1::LOWER_SECONDARY:
+    case v1::UPPER_SECONDARY:
+      return true;
+    default:
+      return false;
+  }
 }
 
 }  // namespace
@@ -47,20 +73,14 @@ std::optional<int64_t> ParseCoefficient(std::string_view text) {
   return hundredths;
 }
 
-absl::StatusOr<v1::AllowanceCostEstimate> EstimateAllowanceCost(
-    const v1::EstimateAllowanceCostRequest& request,
-    const std::optional<SalaryBase>& configured) {
-  FieldViolations violations;
-  const int32_t teacher_target = request.teacher_target_percent() == 0
-                                     ? kTeacherTargetPercent
-                                     : request.teacher_target_percent();
-  const int32_t staff_target = request.staff_target_percent() == 0
-                                   ? kStaffTargetPercent
-                                   : request.staff_target_percent();
-  if (teacher_target < 0 || teacher_target > 100) {
+void CheckAllowanceRequest(const v1::EstimateAllowanceCostRequest& request,
+                           FieldViolations& violations) {
+  if (request.teacher_target_percent() < 0 ||
+      request.teacher_target_percent() > 100) {
     violations.Add("teacher_target_percent", "từ 0 đến 100 (0 to 100)");
   }
-  if (staff_target < 0 || staff_target > 100) {
+  if (request.staff_target_percent() < 0 ||
+      request.staff_target_percent() > 100) {
     violations.Add("staff_target_percent", "từ 0 đến 100 (0 to 100)");
   }
   if (request.salary_base_dong() < 0) {
@@ -69,7 +89,6 @@ absl::StatusOr<v1::AllowanceCostEstimate> EstimateAllowanceCost(
   if (request.groups().empty()) {
     violations.Add("groups", "bắt buộc (required)");
   }
-  std::vector<int64_t> coefficients;
   for (int i = 0; i < request.groups_size(); ++i) {
     const v1::AllowanceGroup& group = request.groups(i);
     const std::string prefix = absl::StrCat("groups[", i, "].");
@@ -81,22 +100,78 @@ absl::StatusOr<v1::AllowanceCostEstimate> EstimateAllowanceCost(
       violations.Add(prefix + "category",
                      "TEACHER hoặc SCHOOL_STAFF (required)");
     }
-    if (group.headcount() < 0) {
-      violations.Add(prefix + "headcount", "không được âm (must not be negative)");
-    }
-    std::optional<int64_t> coefficient =
-        ParseCoefficient(group.average_coefficient());
-    if (!coefficient) {
+    if (!ParseCoefficient(group.average_coefficient())) {
       violations.Add(prefix + "average_coefficient",
                      "số thập phân dương, tối đa 2 chữ số lẻ, ví dụ 4.32 (a "
                      "positive decimal with at most 2 places)");
     }
-    coefficients.push_back(coefficient.value_or(0));
     if (group.current_rate_percent() < 0 || group.current_rate_percent() > 100) {
       violations.Add(prefix + "current_rate_percent", "từ 0 đến 100 (0 to 100)");
     }
+    if (!IsCountedLevel(group.sub_sector())) {
+      violations.Add(prefix + "sub_sector",
+                     "PRESCHOOL, PRIMARY, LOWER_SECONDARY, UPPER_SECONDARY "
+                     "hoặc để trống (the levels the staffing service counts)");
+      continue;
+    }
+    for (int j = 0; j < i; ++j) {
+      const v1::AllowanceGroup& earlier = request.groups(j);
+      if (earlier.category() == group.category() &&
+          (earlier.sub_sector() == v1::SUB_SECTOR_UNSPECIFIED ||
+           group.sub_sector() == v1::SUB_SECTOR_UNSPECIFIED ||
+           earlier.sub_sector() == group.sub_sector())) {
+        violations.Add(prefix + "sub_sector",
+                       absl::StrCat("trùng người với groups[", j,
+                                    "] (counts the people groups[", j,
+                                    "] counts)"));
+        break;
+      }
+    }
   }
-  if (absl::Status status = violations.ToStatus(); !status.ok()) return status;
+}
+
+absl::StatusOr<v1::AllowanceCostEstimate> EstimateAllowanceCost(
+    const v1::EstimateAllowanceCostRequest& request,
+    const std::optional<SalaryBase>& configured,
+    const StaffHeadcounts& headcounts) {
+  FieldViolations violations;
+  CheckAllowanceRequest(request, violations);
+  RETURN_IF_ERROR(violations.ToStatus());
+  const int32_t teacher_target = request.teacher_target_percent() == 0
+                                     ? kTeacherTargetPercent
+                                     : request.teacher_target_percent();
+  const int32_t staff_target = request.staff_target_percent() == 0
+                                   ? kStaffTargetPercent
+                                   : request.staff_target_percent();
+  // The people of each group: staffing's count, then with the change.
+  std::vector<int64_t> counted(request.groups_size(), 0);
+  std::vector<int64_t> people(request.groups_size(), 0);
+  for (int i = 0; i < request.groups_size(); ++i) {
+    const v1::AllowanceGroup& group = request.groups(i);
+    std::optional<int64_t> sum = 0;
+    for (const HeadcountRow& row : headcounts.rows) {
+      if (row.category != group.category()) continue;
+      if (group.sub_sector() != v1::SUB_SECTOR_UNSPECIFIED &&
+          row.sub_sector != group.sub_sector()) {
+        continue;
+      }
+      if (sum) sum = money::Add(*sum, row.count);
+    }
+    if (!sum) return money::OverflowError("số người");
+    counted[i] = *sum;
+    const std::optional<int64_t> with_change =
+        money::Add(*sum, group.additional_headcount());
+    if (!with_change || *with_change < 0) {
+      violations.Add(absl::StrCat("groups[", i, "].additional_headcount"),
+                     absl::StrCat("dịch vụ đội ngũ đếm được ",
+                                  money::FormatDong(*sum),
+                                  " người; số người sau thay đổi không được âm "
+                                  "(the people after the change may not be "
+                                  "negative)"));
+    }
+    people[i] = with_change.value_or(0);
+  }
+  RETURN_IF_ERROR(violations.ToStatus());
 
   v1::AllowanceCostEstimate estimate;
   if (request.salary_base_dong() > 0) {
@@ -120,9 +195,7 @@ absl::StatusOr<v1::AllowanceCostEstimate> EstimateAllowanceCost(
       "lương cơ sở × (tỷ lệ phụ cấp mới − tỷ lệ đang hưởng) × 12 tháng); mỗi "
       "nhóm làm tròn đến đồng. (Yearly cost = Σ headcount × average "
       "coefficient × salary base × rate increase × 12 months.)");
-  estimate.set_headcount_source(
-      "do người gọi nhập; dịch vụ đội ngũ chưa cung cấp số người (given in "
-      "the request; the staffing service does not publish headcounts yet)");
+  estimate.set_headcount_source(headcounts.source);
   const Int128 base = estimate.salary_base_dong();
   int64_t total = 0;
   for (int i = 0; i < request.groups_size(); ++i) {
@@ -135,9 +208,11 @@ absl::StatusOr<v1::AllowanceCostEstimate> EstimateAllowanceCost(
     cost.set_target_rate_percent(target);
     cost.set_raise_percent(raise);
     // headcount x (coefficient / 100) x base x (raise / 100) x 12.
+    const int64_t coefficient = *ParseCoefficient(group.average_coefficient());
+    cost.set_staffing_headcount(counted[i]);
+    cost.set_headcount(people[i]);
     const Int128 exact_numerator =
-        static_cast<Int128>(group.headcount()) * coefficients[i] * base * raise *
-        12;
+        static_cast<Int128>(people[i]) * coefficient * base * raise * 12;
     const std::optional<int64_t> yearly =
         money::Narrow(money::DivideRounded(exact_numerator, 100 * 100));
     if (!yearly) {
@@ -145,8 +220,8 @@ absl::StatusOr<v1::AllowanceCostEstimate> EstimateAllowanceCost(
     }
     cost.set_yearly_increase_dong(*yearly);
     cost.set_computation(absl::StrCat(
-        money::FormatDong(group.headcount()), " người × ",
-        CoefficientText(coefficients[i]), " × ",
+        PeopleText(people[i], counted[i], group.additional_headcount()), " × ",
+        CoefficientText(coefficient), " × ",
         money::FormatDong(estimate.salary_base_dong()), " đồng × ", raise, "% (", target, "% − ",
         std::min(target, group.current_rate_percent()), "%) × 12 tháng = ",
         money::FormatDong(*yearly), " đồng"));

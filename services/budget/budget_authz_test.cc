@@ -15,6 +15,7 @@
 #include "libs/testing/postgres_server.h"
 #include "services/budget/budget_definition.h"
 #include "services/registry/testing/demo_registry.h"
+#include "services/staffing/staffing_definition.h"
 
 namespace hpedu::budget {
 namespace {
@@ -43,23 +44,35 @@ v1::BudgetLine Line(const std::string& unit, int64_t amount) {
 class BudgetAuthorizationTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // The what-if asks a real staffing service (with nobody on its roster)
+    // as the caller.
+    ASSERT_OK_AND_ASSIGN(
+        staffing_, hpedu::testing::StartTestService(
+                       staffing::Definition(), [](server::ServerConfig& config) {
+                         config.peer_addresses["registry"] =
+                             registry::testing::SharedDemoRegistry().address;
+                       }));
     ASSERT_OK_AND_ASSIGN(
         service_, hpedu::testing::StartTestService(
-                      Definition(), [](server::ServerConfig& config) {
+                      Definition(), [this](server::ServerConfig& config) {
                         config.peer_addresses["registry"] =
                             registry::testing::SharedDemoRegistry().address;
+                        config.peer_addresses["staffing"] = staffing_.address;
                       }));
     db_ = service_.db;
     address_ = service_.address;
   }
 
   void TearDown() override {
-    if (service_.host) {
-      service_.host->Shutdown(absl::Seconds(5));
-      service_.host->Wait();
+    for (hpedu::testing::TestService* service : {&service_, &staffing_}) {
+      if (service->host) {
+        service->host->Shutdown(absl::Seconds(5));
+        service->host->Wait();
+      }
     }
   }
 
+  hpedu::testing::TestService staffing_;
   hpedu::testing::TestService service_;
   std::string db_;
   std::string address_;
@@ -111,10 +124,11 @@ TEST_F(BudgetAuthorizationTest, EveryRpcChecksRoleAndScope) {
   v1::GetBudgetSharesRequest shares;
   shares.set_fiscal_year(2026);
   v1::EstimateAllowanceCostRequest allowance;
+  allowance.set_org_unit(commune);
   v1::AllowanceGroup* group = allowance.add_groups();
   group->set_label("Giáo viên");
   group->set_category(v1::TEACHER);
-  group->set_headcount(10);
+  group->set_additional_headcount(10);
   group->set_average_coefficient("4");
   v1::CreateProjectRequest another = project;
   another.set_project_id("du-an-do-son-2");
@@ -157,8 +171,9 @@ TEST_F(BudgetAuthorizationTest, EveryRpcChecksRoleAndScope) {
        operator_token, duong_kinh},
       {"GetBudgetShares", call(&Stub::GetBudgetShares, shares), do_son,
        operator_token, ""},
+      // A commune's people are the commune's (staffing says the same).
       {"EstimateAllowanceCost", call(&Stub::EstimateAllowanceCost, allowance),
-       do_son, operator_token, ""},
+       do_son, operator_token, duong_kinh},
       {"CreateProject", call(&Stub::CreateProject, another), do_son,
        integration, duong_kinh, /*writes=*/true},
       {"GetProject", call(&Stub::GetProject, get_project), do_son,

@@ -26,7 +26,7 @@ server::ServiceDefinition Definition(std::function<absl::CivilDay()> today) {
     std::vector<std::unique_ptr<grpc::Service>> services;
     services.push_back(
         std::make_unique<BudgetServiceImpl>(store, directory, env.pool,
-                                            env.calls, today));
+                                            env.calls, env.peers, today));
     services.push_back(
         std::make_unique<IndicatorSourceServiceImpl>(store, directory, env.calls));
     return services;

@@ -5,6 +5,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "libs/api/dates.h"
 #include "libs/api/page_token.h"
 #include "libs/auth/authorize.h"
 #include "libs/api/resource_name.h"
@@ -15,6 +16,7 @@
 #include "services/budget/line_import.h"
 #include "services/budget/projects.h"
 #include "services/budget/shares.h"
+#include "services/budget/staff_headcounts.h"
 #include "services/budget/xlsx_export.h"
 
 namespace hpedu::budget {
@@ -103,11 +105,13 @@ BudgetServiceImpl::BudgetServiceImpl(std::shared_ptr<BudgetStore> store,
                                      std::shared_ptr<UnitDirectory> directory,
                                      db::Pool& audit_pool,
                                      server::UnaryCalls& calls,
+                                     server::PeerChannels& peers,
                                      std::function<absl::CivilDay()> today)
     : store_(std::move(store)),
       directory_(std::move(directory)),
       audit_log_(audit_pool, Authz()),
       calls_(calls),
+      peers_(peers),
       today_(std::move(today)) {}
 
 grpc::ServerUnaryReactor* BudgetServiceImpl::CreateBudgetVersion(
@@ -494,18 +498,48 @@ grpc::ServerUnaryReactor* BudgetServiceImpl::EstimateAllowanceCost(
       context, response,
       [this, request](const CallContext& call)
           -> absl::StatusOr<v1::AllowanceCostEstimate> {
+        FieldViolations violations;
         if (request->fiscal_year() != 0 &&
             (request->fiscal_year() < kMinFiscalYear ||
              request->fiscal_year() > kMaxFiscalYear)) {
-          return InvalidField("fiscal_year", "ngoài khoảng (out of range)");
+          violations.Add("fiscal_year", "ngoài khoảng (out of range)");
         }
-        RETURN_IF_ERROR(Authz().CanReadAggregate(call.caller()));
+        absl::StatusOr<absl::CivilDay> as_of = today_();
+        if (request->has_headcount_as_of()) {
+          as_of = api::FromProtoDate(request->headcount_as_of(),
+                                     "headcount_as_of");
+          if (!as_of.ok()) {
+            violations.Add("headcount_as_of", "ngày không hợp lệ (invalid date)");
+          }
+        }
+        CheckAllowanceRequest(*request, violations);
+        RETURN_IF_ERROR(violations.ToStatus());
+        ASSIGN_OR_RETURN(std::shared_ptr<const UnitIndex> units,
+                         directory_->Units(call));
+        const UnitInfo* unit = units->Find(
+            request->org_unit().empty() ? units->city_id : request->org_unit());
+        if (unit == nullptr || !LevelOf(*unit)) {
+          return InvalidField("org_unit",
+                              "cần thành phố hoặc một xã, phường, đặc khu (the "
+                              "city or a commune-level unit)");
+        }
+        // The city's people are an aggregate; a commune's are the commune's.
+        RETURN_IF_ERROR(unit->unit_class == UnitClass::kCommune
+                            ? Authz().CanRead(call.caller(), ScopeOf(unit))
+                            : Authz().CanReadAggregate(call.caller()));
         const absl::CivilDay day = request->fiscal_year() == 0
                                        ? today_()
                                        : absl::CivilDay(request->fiscal_year(), 1, 1);
         ASSIGN_OR_RETURN(const std::optional<SalaryBase> base,
                          store_->SalaryBaseOn(call, day));
-        return budget::EstimateAllowanceCost(*request, base);
+        ASSIGN_OR_RETURN(const StaffHeadcounts headcounts,
+                         CountStaff(peers_, call, *unit, *as_of));
+        ASSIGN_OR_RETURN(
+            v1::AllowanceCostEstimate estimate,
+            budget::EstimateAllowanceCost(*request, base, headcounts));
+        estimate.set_org_unit("units/" + unit->id);
+        *estimate.mutable_headcount_as_of() = api::ToProtoDate(*as_of);
+        return estimate;
       });
 }
 

@@ -3,7 +3,7 @@
 // handler runs on the service's worker pool (UnaryCalls), never on a gRPC
 // thread: it validates the request (every bad field at once, nothing
 // written), authorizes the caller for the budget it touches, then asks the
-// store, and for units the registry.
+// store, for units the registry, and for headcounts the staffing service.
 #ifndef HPEDU_SERVICES_BUDGET_BUDGET_SERVICE_H_
 #define HPEDU_SERVICES_BUDGET_BUDGET_SERVICE_H_
 
@@ -16,6 +16,7 @@
 #include "hpedu/budget/v1/budget_service.grpc.pb.h"
 #include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
 #include "libs/audit/audit.h"
+#include "libs/server/peers.h"
 #include "libs/server/unary.h"
 #include "services/budget/budget_store.h"
 #include "services/budget/unit_directory.h"
@@ -25,12 +26,13 @@ namespace hpedu::budget {
 // Thread-safe.
 class BudgetServiceImpl final : public v1::BudgetService::CallbackService {
  public:
-  // `today` dates reports and picks the salary base; `calls` and
-  // `audit_pool` must outlive the service. Store and directory are shared
-  // with the source service.
+  // `today` dates reports, picks the salary base and the headcount day;
+  // `calls`, `audit_pool` and `peers` (staffing) must outlive the service.
+  // Store and directory are shared with the source service.
   BudgetServiceImpl(std::shared_ptr<BudgetStore> store,
                     std::shared_ptr<UnitDirectory> directory,
                     db::Pool& audit_pool, server::UnaryCalls& calls,
+                    server::PeerChannels& peers,
                     std::function<absl::CivilDay()> today);
 
   grpc::ServerUnaryReactor* CreateBudgetVersion(
@@ -112,6 +114,7 @@ class BudgetServiceImpl final : public v1::BudgetService::CallbackService {
   std::shared_ptr<UnitDirectory> directory_;
   audit::AuditLog audit_log_;
   server::UnaryCalls& calls_;
+  server::PeerChannels& peers_;
   std::function<absl::CivilDay()> today_;
 };
 

@@ -1,7 +1,9 @@
 // The budget service end to end: the real registry and budget services
 // (ServiceHost, as main.cc starts them) on port 0 over a real PostgreSQL,
 // the registry loaded with the demo units, called through the generated
-// stubs as the Sở's leadership. "Today" is fixed at 25 November 2026.
+// stubs as the Sở's leadership; for the allowance what-if also the real
+// staffing service with a small roster. "Today" is fixed at 25 November
+// 2026.
 #include <limits>
 #include <map>
 #include <memory>
@@ -16,6 +18,8 @@
 #include "hpedu/budget/v1/budget_service.grpc.pb.h"
 #include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
 #include "hpedu/registry/v1/registry_service.grpc.pb.h"
+#include "hpedu/staffing/v1/staffing_service.grpc.pb.h"
+#include "libs/api/dates.h"
 #include "libs/status/errors.h"
 #include "libs/status/grpc_status.h"
 #include "libs/status/status_matchers.h"
@@ -25,6 +29,7 @@
 #include "services/budget/line_import.h"
 #include "libs/testing/identity.h"
 #include "services/registry/testing/demo_registry.h"
+#include "services/staffing/staffing_definition.h"
 
 namespace hpedu::budget {
 namespace {
@@ -38,6 +43,7 @@ using Stub = v1::BudgetService::Stub;
 using ::hpedu::testing::TestIdentity;
 namespace rv1 = ::hpedu::registry::v1;
 namespace iv1 = ::hpedu::indicators::v1;
+namespace sv1 = ::hpedu::staffing::v1;
 
 constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
 
@@ -47,7 +53,10 @@ class BudgetServiceTest : public ::testing::Test {
     return registry::testing::SharedDemoRegistry().units;
   }
 
-  void SetUp() override {
+  void SetUp() override { StartBudget(""); }
+
+  // Starts the budget service; its staffing peer is at `staffing` if given.
+  void StartBudget(const std::string& staffing) {
     hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
     ASSERT_OK_AND_ASSIGN(std::string database, pg.CreateDatabase());
     ASSERT_OK_AND_ASSIGN(std::string conninfo,
@@ -56,6 +65,7 @@ class BudgetServiceTest : public ::testing::Test {
         hpedu::testing::TestServerConfig("budget", conninfo);
     config.peer_addresses["registry"] =
         registry::testing::SharedDemoRegistry().address;
+    if (!staffing.empty()) config.peer_addresses["staffing"] = staffing;
     ASSERT_OK_AND_ASSIGN(
         host_, server::ServiceHost::Start(
                    config, Definition([] { return absl::CivilDay(2026, 11, 25); })));
@@ -505,25 +515,168 @@ TEST_F(BudgetServiceTest, ProjectsProgressAndLag) {
   EXPECT_EQ(Call(&Stub::GetProject, get)->disbursed_dong(), 3'000'000'000);
 }
 
-TEST_F(BudgetServiceTest, AllowanceUsesTheConfiguredSalaryBase) {
+// The what-if with headcounts from a real staffing service: Đồ Sơn has a
+// primary school P (3 teachers, 1 principal, 2 staff, and a teacher who
+// starts on 1 December 2026) and a preschool M (2 teachers, 1 staff);
+// another commune's primary school Q has 4 teachers.
+class BudgetAllowanceTest : public BudgetServiceTest {
+ protected:
+  void SetUp() override {
+    ASSERT_OK_AND_ASSIGN(
+        staffing_,
+        hpedu::testing::StartTestService(
+            staffing::Definition([] { return absl::CivilDay(2026, 11, 25); }),
+            [](server::ServerConfig& config) {
+              config.peer_addresses["registry"] =
+                  registry::testing::SharedDemoRegistry().address;
+            }));
+    std::string p, m, q;
+    for (const rv1::Unit& unit : Units()) {
+      if (unit.kind() != rv1::SCHOOL || unit.has_valid_until()) continue;
+      const bool do_son = unit.parent() == "units/phuong-do-son";
+      const std::string id = unit.name().substr(6);
+      for (int level : unit.school().levels()) {
+        if (level == rv1::TH && do_son && p.empty()) p = id;
+        if (level == rv1::TH && !do_son && q.empty()) q = id;
+        if (level == rv1::MN && do_son && m.empty()) m = id;
+      }
+    }
+    ASSERT_FALSE(p.empty() || m.empty() || q.empty());
+    auto line = [](const std::string& id, const std::string& school,
+                   const std::string& position, const std::string& level,
+                   const std::string& start = "2020-09-01") {
+      return absl::StrCat(id, ",", school, ",Nguyễn Thị Lan,1985,FEMALE,",
+                          position, ",", level, ",,PERMANENT,BACHELOR,",
+                          "2015-06-01,", start, ",\n");
+    };
+    sv1::ImportRosterRequest roster;
+    roster.set_csv_content(absl::StrCat(
+        "staff_id,school,display_name,birth_year,sex,position,level,subject,"
+        "employment,qualification,qualification_date,start_date,generated\n",
+        line("gv-p1", p, "TEACHER", "TH"), line("gv-p2", p, "TEACHER", "TH"),
+        line("gv-p3", p, "TEACHER", "TH"), line("ql-p1", p, "MANAGER", "TH"),
+        line("nv-p1", p, "STAFF", "TH"), line("nv-p2", p, "STAFF", "TH"),
+        line("gv-p4", p, "TEACHER", "TH", "2026-12-01"),
+        line("gv-m1", m, "TEACHER", "MN"), line("gv-m2", m, "TEACHER", "MN"),
+        line("nv-m1", m, "STAFF", "MN"), line("gv-q1", q, "TEACHER", "TH"),
+        line("gv-q2", q, "TEACHER", "TH"), line("gv-q3", q, "TEACHER", "TH"),
+        line("gv-q4", q, "TEACHER", "TH")));
+    auto stub = sv1::StaffingService::NewStub(TestIdentity::Channel(
+        staffing_.address, TestIdentity::Token(auth::Role::kLeadership)));
+    grpc::ClientContext context;
+    sv1::ImportResponse imported;
+    const grpc::Status status =
+        stub->ImportRoster(&context, roster, &imported);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    StartBudget(staffing_.address);
+  }
+
+  void TearDown() override {
+    BudgetServiceTest::TearDown();
+    StopStaffing();
+  }
+
+  void StopStaffing() {
+    if (staffing_.host) {
+      staffing_.host->Shutdown(absl::Seconds(5));
+      staffing_.host->Wait();
+      staffing_.host.reset();
+    }
+  }
+
+  static v1::AllowanceGroup Group(const std::string& label,
+                                  v1::StaffCategory category,
+                                  v1::SubSector level,
+                                  const std::string& coefficient,
+                                  int32_t current) {
+    v1::AllowanceGroup group;
+    group.set_label(label);
+    group.set_category(category);
+    group.set_sub_sector(level);
+    group.set_average_coefficient(coefficient);
+    group.set_current_rate_percent(current);
+    return group;
+  }
+
+  hpedu::testing::TestService staffing_;
+};
+
+TEST_F(BudgetAllowanceTest, HeadcountsComeFromStaffing) {
   v1::EstimateAllowanceCostRequest request;
   request.set_fiscal_year(2026);
-  v1::AllowanceGroup* group = request.add_groups();
-  group->set_label("Giáo viên THCS");
-  group->set_category(v1::TEACHER);
-  group->set_headcount(100);
-  group->set_average_coefficient("4.00");
-  group->set_current_rate_percent(30);
-  // 100 x 4 x 2,340,000 x 40% x 12 = 4,492,800,000.
-  ASSERT_OK_AND_ASSIGN(const v1::AllowanceCostEstimate estimate,
+  request.set_org_unit("units/phuong-do-son");
+  // 3 teachers + 1 principal on 25 November: 4 x 4 x 2,340,000 x 35% x 12
+  // = 157,248,000.
+  *request.add_groups() =
+      Group("Giáo viên tiểu học", v1::TEACHER, v1::PRIMARY, "4.00", 35);
+  // 2 teachers + 1 planned hire: 3 x 3 x 2,340,000 x 35% x 12 =
+  // 88,452,000.
+  *request.add_groups() =
+      Group("Giáo viên mầm non", v1::TEACHER, v1::PRESCHOOL, "3", 35);
+  request.mutable_groups(1)->set_additional_headcount(1);
+  // 3 staff of both schools: 3 x 2 x 2,340,000 x 30% x 12 = 50,544,000.
+  *request.add_groups() =
+      Group("Nhân viên", v1::SCHOOL_STAFF, v1::SUB_SECTOR_UNSPECIFIED, "2", 0);
+  ASSERT_OK_AND_ASSIGN(v1::AllowanceCostEstimate estimate,
                        Call(&Stub::EstimateAllowanceCost, request));
   EXPECT_EQ(estimate.salary_base_dong(), 2'340'000);
   EXPECT_THAT(estimate.salary_base_source(), HasSubstr("73/2024/NĐ-CP"));
-  EXPECT_EQ(estimate.total_yearly_increase_dong(), 4'492'800'000);
-  // In 2024 the base in force on 1 January was 1,800,000.
+  EXPECT_EQ(estimate.org_unit(), "units/phuong-do-son");
+  EXPECT_EQ(api::FromProtoDate(estimate.headcount_as_of(), "").value(),
+            absl::CivilDay(2026, 11, 25));
+  EXPECT_THAT(estimate.headcount_source(),
+              HasSubstr("Dịch vụ đội ngũ (staffing, GetHeadcount): Phường Đồ "
+                        "Sơn, ngày 25/11/2026"));
+  ASSERT_THAT(estimate.groups(), SizeIs(3));
+  EXPECT_EQ(estimate.groups(0).staffing_headcount(), 4);
+  EXPECT_EQ(estimate.groups(0).yearly_increase_dong(), 157'248'000);
+  EXPECT_EQ(estimate.groups(1).staffing_headcount(), 2);
+  EXPECT_EQ(estimate.groups(1).headcount(), 3);
+  EXPECT_EQ(estimate.groups(1).yearly_increase_dong(), 88'452'000);
+  EXPECT_EQ(estimate.groups(2).headcount(), 3);
+  EXPECT_EQ(estimate.groups(2).yearly_increase_dong(), 50'544'000);
+  EXPECT_EQ(estimate.total_yearly_increase_dong(), 296'244'000);
+
+  // On 1 December the fourth teacher of P has started: 5 x 4 x 2,340,000
+  // x 35% x 12 = 196,560,000.
+  *request.mutable_headcount_as_of() = api::ToProtoDate(absl::CivilDay(2026, 12, 1));
+  ASSERT_OK_AND_ASSIGN(estimate, Call(&Stub::EstimateAllowanceCost, request));
+  EXPECT_EQ(estimate.groups(0).headcount(), 5);
+  EXPECT_EQ(estimate.groups(0).yearly_increase_dong(), 196'560'000);
+
+  // The city (the default): Q's 4 teachers too, 8 x 4 x 2,340,000 x 35% x
+  // 12 = 314,496,000. In 2024 the base on 1 January was 1,800,000.
+  request.clear_org_unit();
+  request.clear_headcount_as_of();
+  ASSERT_OK_AND_ASSIGN(estimate, Call(&Stub::EstimateAllowanceCost, request));
+  EXPECT_EQ(estimate.org_unit(), "units/hai-phong");
+  EXPECT_EQ(estimate.groups(0).headcount(), 8);
+  EXPECT_EQ(estimate.groups(0).yearly_increase_dong(), 314'496'000);
   request.set_fiscal_year(2024);
   EXPECT_EQ(Call(&Stub::EstimateAllowanceCost, request)->salary_base_dong(),
             1'800'000);
+
+  // Only the city or a commune has people to cost.
+  request.set_org_unit("units/khong-co");
+  EXPECT_THAT(Call(&Stub::EstimateAllowanceCost, request),
+              HasFieldViolation("org_unit"));
+}
+
+TEST_F(BudgetAllowanceTest, StaffingDownIsUnavailableNotAGuess) {
+  v1::EstimateAllowanceCostRequest request;
+  *request.add_groups() =
+      Group("Giáo viên", v1::TEACHER, v1::SUB_SECTOR_UNSPECIFIED, "4", 35);
+  ASSERT_OK(Call(&Stub::EstimateAllowanceCost, request).status());
+  StopStaffing();
+  const absl::StatusOr<v1::AllowanceCostEstimate> down =
+      Call(&Stub::EstimateAllowanceCost, request);
+  EXPECT_THAT(down, StatusIs(absl::StatusCode::kUnavailable,
+                             HasSubstr("Dịch vụ đội ngũ (staffing)")));
+  EXPECT_EQ(GetErrorInfo(down.status()).reason(), "STAFFING_UNAVAILABLE");
+  // Bad input is still reported without asking anyone.
+  request.mutable_groups(0)->set_average_coefficient("bốn");
+  EXPECT_THAT(Call(&Stub::EstimateAllowanceCost, request),
+              HasFieldViolation("groups[0].average_coefficient"));
 }
 
 }  // namespace

@@ -3,7 +3,10 @@
 // budgets), end to end over gRPC, as p50/p99, against the equivalent
 // hand-written SQL on the same database in the same run: once summing the
 // lines of each current version, once reading the version totals the
-// service keeps. Also the import's throughput.
+// service keeps. Also the import's throughput, and the allowance what-if
+// with its headcounts from a real staffing service (a synthetic roster of
+// every school the demo registry lists), against staffing's GetHeadcount
+// alone.
 //
 //   cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release
 //   cmake --build build/release --target budget_bench
@@ -24,17 +27,23 @@
 #include "absl/time/clock.h"
 #include "grpcpp/grpcpp.h"
 #include "hpedu/budget/v1/budget_service.grpc.pb.h"
+#include "hpedu/staffing/v1/staffing_service.grpc.pb.h"
+#include "libs/api/dates.h"
 #include "libs/testing/identity.h"
 #include "libs/testing/postgres_server.h"
 #include "services/budget/budget_definition.h"
 #include "services/budget/demo/demo_budget.h"
 #include "services/budget/line_import.h"
 #include "services/registry/testing/demo_registry.h"
+#include "services/staffing/staff_import.h"
+#include "services/staffing/staffing_definition.h"
 
 namespace hpedu {
 namespace {
 
 namespace bv1 = ::hpedu::budget::v1;
+namespace rv1 = ::hpedu::registry::v1;
+namespace sv1 = ::hpedu::staffing::v1;
 
 constexpr int kFirstYear = 2017;
 constexpr int kLastYear = 2026;
@@ -72,6 +81,42 @@ std::pair<double, double> Percentiles(int iterations, Fn&& fn) {
     return ms[std::min(ms.size() - 1, static_cast<size_t>(q * ms.size()))];
   };
   return {at(0.5), at(0.99)};
+}
+
+// A synthetic roster: at every school of `units` valid today, per level it
+// teaches, 20 teachers, 1 manager and 2 staff.
+std::vector<staffing::RosterLine> SyntheticRoster(
+    const std::vector<rv1::Unit>& units) {
+  const std::pair<rv1::SchoolLevel, const char*> kLevels[] = {
+      {rv1::MN, "MN"}, {rv1::TH, "TH"}, {rv1::THCS, "THCS"}, {rv1::THPT, "THPT"}};
+  std::vector<staffing::RosterLine> roster;
+  for (const rv1::Unit& unit : units) {
+    if (unit.kind() != rv1::SCHOOL || unit.has_valid_until()) continue;
+    for (const auto& [level, code] : kLevels) {
+      if (std::find(unit.school().levels().begin(), unit.school().levels().end(),
+                    level) == unit.school().levels().end()) {
+        continue;
+      }
+      for (int i = 0; i < 23; ++i) {
+        staffing::RosterLine line;
+        line.staff_id = absl::StrCat("b-", roster.size() + 1);
+        line.display_name = "Nguyễn Thị Lan";
+        line.birth_year = 1985;
+        line.sex = sv1::FEMALE;
+        line.employment = sv1::PERMANENT;
+        line.qualification = sv1::BACHELOR;
+        line.placement.set_school(unit.name().substr(6));
+        line.placement.set_position(i < 20 ? sv1::TEACHER
+                                    : i < 21 ? sv1::MANAGER
+                                             : sv1::STAFF);
+        line.placement.set_level(code);
+        line.start_date = absl::CivilDay(2020, 9, 1);
+        line.generated = true;
+        roster.push_back(std::move(line));
+      }
+    }
+  }
+  return roster;
 }
 
 // The report of the service, in SQL: each budget's current version at the
@@ -135,8 +180,37 @@ int main(int argc, char** argv) {
   testing::PostgresServer& pg = testing::SharedPostgresServer();
   const std::string database = Must(pg.CreateDatabase(), "database");
   const std::string db = Must(pg.ProvisionService(database, "budget"), "provision");
+  // Staffing, for the what-if's headcounts.
+  const std::string staffing_db =
+      Must(pg.ProvisionService(database, "staffing"), "provision staffing");
+  server::ServerConfig staffing_config =
+      testing::TestServerConfig("staffing", staffing_db);
+  staffing_config.peer_addresses["registry"] = registry.address;
+  staffing_config.default_deadline = absl::Minutes(10);
+  staffing_config.max_message_bytes = 64 << 20;
+  std::unique_ptr<server::ServiceHost> staffing_host = Must(
+      server::ServiceHost::Start(staffing_config, staffing::Definition()),
+      "start staffing");
+  const std::string staffing_address =
+      absl::StrCat("127.0.0.1:", staffing_host->port());
+  auto staffing_stub = sv1::StaffingService::NewStub(
+      testing::TestIdentity::Channel(
+          staffing_address,
+          testing::TestIdentity::Token(auth::Role::kLeadership)));
+  const std::vector<staffing::RosterLine> roster =
+      SyntheticRoster(registry.units);
+  {
+    sv1::ImportRosterRequest request;
+    request.set_csv_content(staffing::FormatRosterCsv(roster));
+    sv1::ImportResponse response;
+    const grpc::Status status =
+        staffing_stub->ImportRoster(Context().get(), request, &response);
+    if (!status.ok()) Die("roster: " + status.error_message());
+  }
+
   server::ServerConfig config = testing::TestServerConfig("budget", db);
   config.peer_addresses["registry"] = registry.address;
+  config.peer_addresses["staffing"] = staffing_address;
   config.default_deadline = absl::Minutes(10);
   config.max_message_bytes = 64 << 20;
   std::unique_ptr<server::ServiceHost> host =
@@ -212,7 +286,57 @@ int main(int argc, char** argv) {
       from_lines.first, from_lines.second, from_totals.first,
       from_totals.second, service.first / from_lines.first,
       service.first / from_totals.first);
+
+  // The what-if for the whole city, and staffing's count alone.
+  bv1::EstimateAllowanceCostRequest what_if;
+  what_if.set_fiscal_year(kLastYear);
+  const std::pair<bv1::SubSector, const char*> kGroups[] = {
+      {bv1::PRESCHOOL, "Giáo viên mầm non"},
+      {bv1::PRIMARY, "Giáo viên tiểu học"},
+      {bv1::LOWER_SECONDARY, "Giáo viên THCS"},
+      {bv1::UPPER_SECONDARY, "Giáo viên THPT"}};
+  for (const auto& [level, label] : kGroups) {
+    bv1::AllowanceGroup& group = *what_if.add_groups();
+    group.set_label(label);
+    group.set_category(bv1::TEACHER);
+    group.set_sub_sector(level);
+    group.set_average_coefficient("4.32");
+    group.set_current_rate_percent(35);
+  }
+  bv1::AllowanceGroup& staff = *what_if.add_groups();
+  staff.set_label("Nhân viên");
+  staff.set_category(bv1::SCHOOL_STAFF);
+  staff.set_average_coefficient("2.10");
+  bv1::AllowanceCostEstimate estimate;
+  const auto allowance = Percentiles(iterations, [&] {
+    const grpc::Status status =
+        stub->EstimateAllowanceCost(Context().get(), what_if, &estimate);
+    if (!status.ok()) Die("what-if: " + status.error_message());
+  });
+  sv1::GetHeadcountRequest heads;
+  *heads.mutable_as_of() = api::ToProtoDate(api::TodayInVietnam());
+  const auto headcount = Percentiles(iterations, [&] {
+    sv1::GetHeadcountResponse response;
+    const grpc::Status status =
+        staffing_stub->GetHeadcount(Context().get(), heads, &response);
+    if (!status.ok()) Die("headcount: " + status.error_message());
+  });
+  int64_t people = 0;
+  for (const bv1::AllowanceGroupCost& group : estimate.groups()) {
+    people += group.headcount();
+  }
+  std::printf(
+      "allowance what-if, city-wide (%zu people on the roster, %lld costed, "
+      "%lld đồng a year):\n"
+      "  EstimateAllowanceCost    p50 %6.2f ms  p99 %6.2f ms\n"
+      "  staffing GetHeadcount    p50 %6.2f ms  p99 %6.2f ms\n",
+      roster.size(), static_cast<long long>(people),
+      static_cast<long long>(estimate.total_yearly_increase_dong()),
+      allowance.first, allowance.second, headcount.first, headcount.second);
+
   host->Shutdown(absl::Seconds(5));
   host->Wait();
+  staffing_host->Shutdown(absl::Seconds(5));
+  staffing_host->Wait();
   return 0;
 }

@@ -250,6 +250,7 @@ void BackendSuite::Start() {
   server::ServerConfig budget_config = Config(
       "budget", OrDie(pg.ProvisionService(database, "budget"), "role"));
   budget_config.peer_addresses["registry"] = addresses_["registry"];
+  budget_config.peer_addresses["staffing"] = addresses_["staffing"];
   budget_ = OrDie(
       server::ServiceHost::Start(budget_config, budget::Definition(&DemoToday)),
       "budget");
