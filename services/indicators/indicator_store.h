@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -97,6 +98,14 @@ struct SumQuery {
   std::vector<std::string> group_ids;
 };
 
+// A unit's report of an indicator in a period.
+struct ReporterKey {
+  std::string indicator_id;
+  std::string org_unit_id;
+  std::string period;
+  friend auto operator<=>(const ReporterKey&, const ReporterKey&) = default;
+};
+
 class IndicatorStore {
  public:
   virtual ~IndicatorStore() = default;
@@ -152,6 +161,15 @@ class IndicatorStore {
   // (and over all disaggregations).
   virtual absl::StatusOr<std::vector<GroupSum>> SumValues(
       const server::CallContext& call, const SumQuery& query) = 0;
+  // The same sums over every current value of the city (unit_ids and
+  // group_ids are ignored; group_id is empty), from totals that each write
+  // keeps: the cost does not grow with the number of values.
+  virtual absl::StatusOr<std::vector<GroupSum>> SumCityValues(
+      const server::CallContext& call, const SumQuery& query) = 0;
+  // Those of `candidates` that have a current value.
+  virtual absl::StatusOr<std::set<ReporterKey>> Reported(
+      const server::CallContext& call,
+      const std::vector<ReporterKey>& candidates) = 0;
 };
 
 }  // namespace hpedu::indicators

@@ -6,12 +6,15 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <utility>
 
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/api/etag.h"
@@ -19,6 +22,7 @@
 #include "libs/db/params.h"
 #include "libs/audit/audit.h"
 #include "libs/db/transaction.h"
+#include "libs/server/log.h"
 #include "libs/status/errors.h"
 #include "libs/status/status_macros.h"
 #include "services/indicators/value_names.h"
@@ -65,7 +69,12 @@ constexpr char kRevisionByRequest[] = "indicators_revision_by_request";
 constexpr char kCurrentValues[] = "indicators_current_values";
 constexpr char kValueHistory[] = "indicators_value_history";
 constexpr char kUpsertValues[] = "indicators_upsert_values";
-constexpr char kInsertRevisions[] = "indicators_insert_revisions";
+constexpr char kSupersedeValues[] = "indicators_supersede_values";
+constexpr char kAddToTotals[] = "indicators_add_to_totals";
+constexpr char kClearTotals[] = "indicators_clear_totals";
+constexpr char kRebuildTotals[] = "indicators_rebuild_totals";
+constexpr char kCityTotals[] = "indicators_city_totals";
+constexpr char kReporters[] = "indicators_reporters";
 constexpr char kGetValue[] = "indicators_get_value";
 constexpr char kListValues[] = "indicators_list_values";
 constexpr char kListRevisions[] = "indicators_list_revisions";
@@ -227,6 +236,64 @@ double FigureOf(const Formula& formula, const ValueWrite& write) {
 
 using ValueKey = std::tuple<std::string, std::string, std::string, std::string>;
 
+std::optional<std::string> OptionalText(const std::optional<int64_t>& number) {
+  if (!number) return std::nullopt;
+  return std::to_string(*number);
+}
+
+// True if a UNIT_COUNT value (as stored, "" for none) meets the condition.
+bool Meets(const Formula& formula, const std::string& value) {
+  if (formula.kind != v1::UNIT_COUNT || value.empty()) return false;
+  absl::StatusOr<Decimal> parsed = ParseDecimal(value, "value");
+  return parsed.ok() && parsed->scaled >= formula.condition_threshold.scaled;
+}
+
+// A value to write, and what the write decided about it.
+struct Row {
+  const ValueWrite* write = nullptr;
+  std::string value_text;
+  int64_t revision = 1;
+  int version = 1;
+  bool outlier = false;
+  bool locked = false;
+};
+
+// A row of value_totals.
+struct TotalsKey {
+  std::string indicator_id;
+  int64_t period_ordinal = 0;
+  std::string period;
+  bool all_disaggregations = false;
+  std::string disaggregation;
+  friend bool operator<(const TotalsKey& a, const TotalsKey& b) {
+    return std::tie(a.indicator_id, a.period_ordinal, a.all_disaggregations,
+                    a.disaggregation) < std::tie(b.indicator_id,
+                                                 b.period_ordinal,
+                                                 b.all_disaggregations,
+                                                 b.disaggregation);
+  }
+};
+
+// What a write changes in one row of value_totals.
+struct TotalsDelta {
+  int64_t numerator = 0;
+  int64_t denominator = 0;
+  int value_count = 0;
+  int reporters = 0;
+  int meeting = 0;
+  // The last value written ("" for a ratio).
+  std::string last_value;
+
+  void Add(const TotalsDelta& change, int new_reporters) {
+    numerator += change.numerator;
+    denominator += change.denominator;
+    value_count += change.value_count;
+    reporters += new_reporters;
+    meeting += change.meeting;
+    last_value = change.last_value;
+  }
+};
+
 const db::TransactionOptions kRead = {.isolation = db::Isolation::kReadCommitted,
                                       .read_only = true};
 const db::TransactionOptions kReadSnapshot = {
@@ -369,7 +436,12 @@ class PostgresIndicatorStore final : public IndicatorStore {
           AddIndicatorFields(next, params);
           params.Add(std::to_string(version));
           params.Exec(tx, kUpdateIndicator);
-          if (new_formula) InsertVersion(tx, update.id, next, version);
+          if (new_formula) {
+            InsertVersion(tx, update.id, next, version);
+            // A new condition counts the stored values anew.
+            db::Params().Add(update.id).Exec(tx, kClearTotals);
+            db::Params().Add(update.id).Exec(tx, kRebuildTotals);
+          }
           v1::Indicator updated = *LoadIndicator(tx, kGetIndicator, update.id);
           audit::Record(tx, call, updated.name(), audit::ChangeOf(updated));
           return updated;
@@ -450,7 +522,7 @@ class PostgresIndicatorStore final : public IndicatorStore {
       const WriteOptions& options) override {
     db::TransactionOptions transaction = kWrite;
     transaction.read_only = options.validate_only;
-    return db::InTransaction<WriteResult>(
+    absl::StatusOr<WriteResult> written = db::InTransaction<WriteResult>(
         pool_, call.deadline(), transaction,
         [&](pqxx::transaction_base& tx) -> absl::StatusOr<WriteResult> {
           ASSIGN_OR_RETURN(WriteResult result, Write(tx, values, options));
@@ -467,6 +539,12 @@ class PostgresIndicatorStore final : public IndicatorStore {
           }
           return result;
         });
+    if (written.ok() && static_cast<size_t>(written->created +
+                                            written->corrected) >=
+                            kAnalyzeAfterRows) {
+      AnalyzeInBackground();
+    }
+    return written;
   }
 
   absl::StatusOr<std::pair<std::vector<v1::ReportedValue>, bool>> ListValues(
@@ -564,8 +642,105 @@ class PostgresIndicatorStore final : public IndicatorStore {
           return sums;
         });
   }
+  absl::StatusOr<std::vector<GroupSum>> SumCityValues(
+      const server::CallContext& call, const SumQuery& query) override {
+    db::Params params;
+    params.Add(db::TextArrayLiteral(query.indicator_ids))
+        .Add(std::to_string(query.first_ordinal))
+        .Add(std::to_string(query.last_ordinal));
+    return db::InTransaction<std::vector<GroupSum>>(
+        pool_, call.deadline(), kRead,
+        [&](pqxx::transaction_base& tx)
+            -> absl::StatusOr<std::vector<GroupSum>> {
+          std::vector<GroupSum> sums;
+          for (const pqxx::row& row : params.Exec(tx, kCityTotals)) {
+            GroupSum sum;
+            sum.indicator_id = Text(row[0]);
+            sum.period_ordinal = row[1].as<int64_t>();
+            sum.period = Text(row[2]);
+            sum.all_disaggregations = row[4].as<bool>();
+            if (!sum.all_disaggregations) sum.disaggregation = Text(row[3]);
+            sum.totals.numerator = row[5].as<int64_t>();
+            sum.totals.denominator = row[6].as<int64_t>();
+            sum.totals.reporters = row[7].as<int>();
+            sum.totals.meeting = row[8].as<int>();
+            if (!row[9].is_null()) {
+              absl::StatusOr<Decimal> value = ParseDecimal(row[9].c_str(), "");
+              if (value.ok()) sum.totals.plain_value = *value;
+            }
+            sums.push_back(std::move(sum));
+          }
+          return sums;
+        });
+  }
+
+  absl::StatusOr<std::set<ReporterKey>> Reported(
+      const server::CallContext& call,
+      const std::vector<ReporterKey>& candidates) override {
+    std::vector<std::string> indicators, units, periods;
+    for (const ReporterKey& key : candidates) {
+      indicators.push_back(key.indicator_id);
+      units.push_back(key.org_unit_id);
+      periods.push_back(key.period);
+    }
+    db::Params params;
+    params.Add(db::TextArrayLiteral(indicators))
+        .Add(db::TextArrayLiteral(units))
+        .Add(db::TextArrayLiteral(periods));
+    return db::InTransaction<std::set<ReporterKey>>(
+        pool_, call.deadline(), kRead,
+        [&](pqxx::transaction_base& tx)
+            -> absl::StatusOr<std::set<ReporterKey>> {
+          std::set<ReporterKey> reported;
+          std::map<std::pair<std::string, std::string>, std::string> period_of;
+          for (const ReporterKey& key : candidates) {
+            period_of[{key.indicator_id, key.org_unit_id}] = key.period;
+          }
+          for (const pqxx::row& row : params.Exec(tx, kReporters)) {
+            const std::string indicator = Text(row[0]);
+            const std::string unit = Text(row[1]);
+            reported.insert({indicator, unit, period_of[{indicator, unit}]});
+          }
+          return reported;
+        });
+  }
+
+  ~PostgresIndicatorStore() override {
+    std::thread analyzer;
+    {
+      absl::MutexLock lock(&analyze_mu_);
+      analyzer = std::move(analyzer_);
+    }
+    if (analyzer.joinable()) analyzer.join();
+  }
 
  private:
+  // Refreshes the planner's statistics of reported_values after a large
+  // write, off the request's path, one at a time: drill-down roll-ups join
+  // the values with the unit mapping, and with the statistics of an emptier
+  // table (autovacuum comes a minute later) the planner picks a nested loop
+  // that is a hundred times slower.
+  void AnalyzeInBackground() {
+    absl::MutexLock lock(&analyze_mu_);
+    if (analyzing_) return;
+    if (analyzer_.joinable()) analyzer_.join();
+    analyzing_ = true;
+    analyzer_ = std::thread([this] {
+      const absl::Status status = db::RunInTransaction(
+          pool_, absl::Now() + absl::Minutes(10), kWrite,
+          [](pqxx::transaction_base& tx) {
+            db::Params().Exec(tx, kAnalyzeValues);
+            return absl::OkStatus();
+          });
+      if (!status.ok()) {
+        server::Log(server::LogLevel::kWarning, "indicators",
+                    "ANALYZE reported_values: " + status.ToString());
+      }
+      absl::MutexLock done(&analyze_mu_);
+      analyzing_ = false;
+    });
+  }
+
   absl::StatusOr<WriteResult> Write(pqxx::transaction_base& tx,
                                     const std::vector<ValueWrite>& values,
                                     const WriteOptions& options) {
@@ -658,9 +833,15 @@ class PostgresIndicatorStore final : public IndicatorStore {
       }
     }
 
-    std::vector<std::optional<std::string>> c_indicator, c_unit, c_period,
-        c_disaggregation, c_ordinal, c_numerator, c_denominator, c_value,
-        c_revision, c_version, c_outlier, c_override, c_generated;
+    // Before writing: which values are new, which correct a stored one, and
+    // what each changes in the city's totals.
+    std::set<std::tuple<std::string, std::string, std::string>> had_value;
+    for (const auto& [key, stored] : current) {
+      had_value.emplace(std::get<0>(key), std::get<1>(key), std::get<2>(key));
+    }
+    std::vector<Row> fresh;
+    std::vector<Row> corrections;
+    std::map<TotalsKey, TotalsDelta> deltas;
     std::set<ValueKey> seen;
     for (const ValueWrite& write : values) {
       const ValueKey key{write.indicator_id, write.org_unit_id,
@@ -671,71 +852,112 @@ class PostgresIndicatorStore final : public IndicatorStore {
                    "(duplicate of an earlier line)");
         continue;
       }
-      const std::string value_text =
-          write.value ? FormatDecimal(*write.value) : "";
-      int64_t revision = 1;
+      Row row;
+      row.write = &write;
+      row.value_text = write.value ? FormatDecimal(*write.value) : "";
+      const Formula& formula = formulas.at(write.indicator_id);
+      TotalsDelta change;
       auto it = current.find(key);
       if (it != current.end()) {
         const auto& [num, den, stored_value, stored_revision] = it->second;
         if (num == write.numerator && den == write.denominator &&
-            stored_value == value_text) {
+            stored_value == row.value_text) {
           ++result.unchanged;
           continue;
         }
-        revision = stored_revision + 1;
+        row.revision = stored_revision + 1;
         ++result.corrected;
+        change.numerator -= num.value_or(0);
+        change.denominator -= den.value_or(0);
+        change.meeting -= Meets(formula, stored_value) ? 1 : 0;
       } else {
         ++result.created;
+        change.value_count = 1;
       }
-      const Formula& formula = formulas.at(write.indicator_id);
+      change.numerator += write.numerator.value_or(0);
+      change.denominator += write.denominator.value_or(0);
+      change.meeting += Meets(formula, row.value_text) ? 1 : 0;
+      change.last_value = row.value_text;
       std::vector<double> earlier;
       for (const auto& [ordinal, figure] :
            history[{write.indicator_id, write.org_unit_id,
                     write.disaggregation}]) {
         if (ordinal < write.period.ordinal) earlier.push_back(figure);
       }
-      const bool outlier = IsOutlier(earlier, FigureOf(formula, write));
-      if (outlier) result.outlier_lines.push_back(write.line);
-      const bool locked = IsPeriodLocked(
+      row.outlier = IsOutlier(earlier, FigureOf(formula, write));
+      if (row.outlier) result.outlier_lines.push_back(write.line);
+      row.locked = IsPeriodLocked(
           write.period, indicators.at(write.indicator_id).lock_after_days(),
           options.today);
+      row.version = indicators.at(write.indicator_id).version();
+
+      TotalsKey one{write.indicator_id, write.period.ordinal, write.period.text,
+                    false, write.disaggregation};
+      TotalsKey all{write.indicator_id, write.period.ordinal, write.period.text,
+                    true, ""};
+      deltas[one].Add(change, change.value_count);
+      const bool first_of_unit =
+          change.value_count == 1 &&
+          had_value
+              .emplace(write.indicator_id, write.org_unit_id, write.period.text)
+              .second;
+      deltas[all].Add(change, first_of_unit ? 1 : 0);
+      (it == current.end() ? fresh : corrections).push_back(std::move(row));
+    }
+    if (!errors.empty()) return errors.ToStatus();
+    const std::string request_id = values.size() == 1 ? options.request_id : "";
+    if (!options.validate_only) {
+      if (!corrections.empty()) Correct(tx, corrections, options, request_id);
+      if (!fresh.empty()) Insert(tx, fresh, options, request_id);
+      if (!deltas.empty()) AddToTotals(tx, deltas);
+    }
+    if (!options.validate_only && values.size() <= 1000) {
+      for (const ValueWrite& write : values) {
+        result.values.push_back(ValueFromRow(db::Params()
+                                                 .Add(write.indicator_id)
+                                                 .Add(write.org_unit_id)
+                                                 .Add(write.period.text)
+                                                 .Add(write.disaggregation)
+                                                 .Exec(tx, kGetValue)[0]));
+      }
+    }
+    return result;
+  }
+
+  // Moves the current revisions of `rows` into the history and writes the
+  // new ones in their place.
+  static void Correct(pqxx::transaction_base& tx, const std::vector<Row>& rows,
+                      const WriteOptions& options,
+                      const std::string& request_id) {
+    std::vector<std::optional<std::string>> c_indicator, c_unit, c_period,
+        c_disaggregation, c_ordinal, c_numerator, c_denominator, c_value,
+        c_revision, c_version, c_outlier, c_override, c_generated;
+    for (const Row& row : rows) {
+      const ValueWrite& write = *row.write;
       c_indicator.push_back(write.indicator_id);
       c_unit.push_back(write.org_unit_id);
       c_period.push_back(write.period.text);
       c_disaggregation.push_back(write.disaggregation);
       c_ordinal.push_back(std::to_string(write.period.ordinal));
-      c_numerator.push_back(write.numerator
-                                ? std::optional(std::to_string(*write.numerator))
-                                : std::nullopt);
-      c_denominator.push_back(
-          write.denominator ? std::optional(std::to_string(*write.denominator))
-                            : std::nullopt);
-      c_value.push_back(write.value ? std::optional(value_text) : std::nullopt);
-      c_revision.push_back(std::to_string(revision));
-      c_version.push_back(std::to_string(
-          indicators.at(write.indicator_id).version()));
-      c_outlier.push_back(outlier ? "true" : "false");
-      c_override.push_back(locked ? std::optional(options.override_reason)
-                                  : std::nullopt);
+      c_numerator.push_back(OptionalText(write.numerator));
+      c_denominator.push_back(OptionalText(write.denominator));
+      c_value.push_back(write.value ? std::optional(row.value_text)
+                                    : std::nullopt);
+      c_revision.push_back(std::to_string(row.revision));
+      c_version.push_back(std::to_string(row.version));
+      c_outlier.push_back(row.outlier ? "true" : "false");
+      c_override.push_back(row.locked ? std::optional(options.override_reason)
+                                      : std::nullopt);
       c_generated.push_back(write.generated ? "true" : "false");
     }
-    if (!errors.empty()) return errors.ToStatus();
-    if (options.validate_only || c_indicator.empty()) {
-      if (!options.validate_only && values.size() <= 1000) {
-        for (const ValueWrite& write : values) {
-          result.values.push_back(ValueFromRow(
-              db::Params()
-                  .Add(write.indicator_id)
-                  .Add(write.org_unit_id)
-                  .Add(write.period.text)
-                  .Add(write.disaggregation)
-                  .Exec(tx, kGetValue)[0]));
-        }
-      }
-      return result;
-    }
-    db::Params rows_params;
-    rows_params.Add(ArrayLiteral(c_indicator))
+    db::Params()
+        .Add(ArrayLiteral(c_indicator))
+        .Add(ArrayLiteral(c_unit))
+        .Add(ArrayLiteral(c_period))
+        .Add(ArrayLiteral(c_disaggregation))
+        .Exec(tx, kSupersedeValues);
+    db::Params()
+        .Add(ArrayLiteral(c_indicator))
         .Add(ArrayLiteral(c_unit))
         .Add(ArrayLiteral(c_period))
         .Add(ArrayLiteral(c_disaggregation))
@@ -749,28 +971,92 @@ class PostgresIndicatorStore final : public IndicatorStore {
         .Add(ArrayLiteral(c_override))
         .Add(ArrayLiteral(c_generated))
         .Add(v1::Provenance_Name(options.provenance))
-        .Add(options.reporter);
-    rows_params.Exec(tx, kUpsertValues);
-    db::Params revision_params = rows_params;
-    revision_params.AddOrNull(values.size() == 1 ? options.request_id : "");
-    revision_params.Exec(tx, kInsertRevisions);
-    if (c_indicator.size() >= kAnalyzeAfterRows) {
-      db::Params().Exec(tx, kAnalyzeValues);
+        .Add(options.reporter)
+        .AddOrNull(request_id)
+        .Exec(tx, kUpsertValues);
+  }
+
+  // New values, with COPY: an import's rows reach the table at the speed of
+  // psql's \copy.
+  static void Insert(pqxx::transaction_base& tx, const std::vector<Row>& rows,
+                     const WriteOptions& options,
+                     const std::string& request_id) {
+    static const std::vector<std::string> kColumns = {
+        "indicator_id", "org_unit",      "period",
+        "disaggregation", "period_ordinal", "numerator",
+        "denominator",  "value",         "provenance",
+        "reporter",     "revision",      "definition_version",
+        "outlier",      "lock_override_reason", "generated",
+        "request_id"};
+    const std::string provenance = v1::Provenance_Name(options.provenance);
+    pqxx::stream_to stream(tx, "reported_values", kColumns);
+    for (const Row& row : rows) {
+      const ValueWrite& write = *row.write;
+      const std::string ordinal = std::to_string(write.period.ordinal);
+      const std::string numerator =
+          write.numerator ? std::to_string(*write.numerator) : "";
+      const std::string denominator =
+          write.denominator ? std::to_string(*write.denominator) : "";
+      const std::string revision = std::to_string(row.revision);
+      const std::string version = std::to_string(row.version);
+      auto or_null = [](bool present, const std::string& text) {
+        return present ? text.c_str() : nullptr;
+      };
+      stream << std::make_tuple(
+          write.indicator_id.c_str(), write.org_unit_id.c_str(),
+          write.period.text.c_str(), write.disaggregation.c_str(),
+          ordinal.c_str(), or_null(write.numerator.has_value(), numerator),
+          or_null(write.denominator.has_value(), denominator),
+          or_null(write.value.has_value(), row.value_text), provenance.c_str(),
+          options.reporter.c_str(), revision.c_str(), version.c_str(),
+          row.outlier ? "t" : "f",
+          or_null(row.locked, options.override_reason),
+          write.generated ? "t" : "f", or_null(!request_id.empty(), request_id));
     }
-    if (values.size() <= 1000) {
-      for (const ValueWrite& write : values) {
-        result.values.push_back(ValueFromRow(db::Params()
-                                                 .Add(write.indicator_id)
-                                                 .Add(write.org_unit_id)
-                                                 .Add(write.period.text)
-                                                 .Add(write.disaggregation)
-                                                 .Exec(tx, kGetValue)[0]));
-      }
+    stream.complete();
+  }
+
+  static void AddToTotals(pqxx::transaction_base& tx,
+                          const std::map<TotalsKey, TotalsDelta>& deltas) {
+    std::vector<std::optional<std::string>> indicator, ordinal, period, all,
+        disaggregation, numerator, denominator, value_count, reporters,
+        meeting, plain;
+    for (const auto& [key, delta] : deltas) {
+      indicator.push_back(key.indicator_id);
+      ordinal.push_back(std::to_string(key.period_ordinal));
+      period.push_back(key.period);
+      all.push_back(key.all_disaggregations ? "true" : "false");
+      disaggregation.push_back(key.disaggregation);
+      numerator.push_back(std::to_string(delta.numerator));
+      denominator.push_back(std::to_string(delta.denominator));
+      value_count.push_back(std::to_string(delta.value_count));
+      reporters.push_back(std::to_string(delta.reporters));
+      meeting.push_back(std::to_string(delta.meeting));
+      // Kept only while a single value is counted; the statement clears it
+      // when the stored count and this change add up to more.
+      plain.push_back(delta.value_count <= 1 && !delta.last_value.empty()
+                          ? std::optional(delta.last_value)
+                          : std::nullopt);
     }
-    return result;
+    db::Params()
+        .Add(ArrayLiteral(indicator))
+        .Add(ArrayLiteral(ordinal))
+        .Add(ArrayLiteral(period))
+        .Add(ArrayLiteral(all))
+        .Add(ArrayLiteral(disaggregation))
+        .Add(ArrayLiteral(numerator))
+        .Add(ArrayLiteral(denominator))
+        .Add(ArrayLiteral(value_count))
+        .Add(ArrayLiteral(reporters))
+        .Add(ArrayLiteral(meeting))
+        .Add(ArrayLiteral(plain))
+        .Exec(tx, kAddToTotals);
   }
 
   db::Pool& pool_;
+  absl::Mutex analyze_mu_;
+  bool analyzing_ ABSL_GUARDED_BY(analyze_mu_) = false;
+  std::thread analyzer_ ABSL_GUARDED_BY(analyze_mu_);
 };
 
 }  // namespace
@@ -821,9 +1107,12 @@ const std::vector<db::PreparedStatement>& IndicatorStatements() {
        "WHERE ($1::text[] IS NULL OR t.indicator_id = ANY ($1::text[])) "
        "  AND ($2::text IS NULL OR t.org_unit = $2) "
        "ORDER BY t.indicator_id, t.horizon_end, t.id"},
-      {kRevisionByRequest, "SELECT " HPEDU_VALUE_COLUMNS
-                           "FROM reported_value_revisions v "
-                           "WHERE v.request_id = $1"},
+      {kRevisionByRequest,
+       "SELECT " HPEDU_VALUE_COLUMNS "FROM reported_values v "
+       "WHERE v.request_id = $1 "
+       "UNION ALL "
+       "SELECT " HPEDU_VALUE_COLUMNS "FROM reported_value_revisions v "
+       "WHERE v.request_id = $1"},
       // The current values of the given units up to an ordinal: both the
       // rows a write may replace and the units' history.
       {kValueHistory,
@@ -837,8 +1126,8 @@ const std::vector<db::PreparedStatement>& IndicatorStatements() {
        "INSERT INTO reported_values AS r (indicator_id, org_unit, period, "
        "  disaggregation, period_ordinal, numerator, denominator, value, "
        "  revision, definition_version, outlier, lock_override_reason, "
-       "  generated, provenance, reporter, report_time) "
-       "SELECT u.*, $14, $15, now() FROM unnest($1::text[], $2::text[], "
+       "  generated, provenance, reporter, report_time, request_id) "
+       "SELECT u.*, $14, $15, now(), $16 FROM unnest($1::text[], $2::text[], "
        "  $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], "
        "  $8::numeric[], $9::bigint[], $10::int[], $11::boolean[], "
        "  $12::text[], $13::boolean[]) AS u "
@@ -850,18 +1139,71 @@ const std::vector<db::PreparedStatement>& IndicatorStatements() {
        "  outlier = excluded.outlier, "
        "  lock_override_reason = excluded.lock_override_reason, "
        "  generated = excluded.generated, provenance = excluded.provenance, "
-       "  reporter = excluded.reporter, report_time = excluded.report_time"},
-      {kInsertRevisions,
+       "  reporter = excluded.reporter, report_time = excluded.report_time, "
+       "  request_id = excluded.request_id"},
+      // The current revisions of the given values, into the history.
+      {kSupersedeValues,
        "INSERT INTO reported_value_revisions (indicator_id, org_unit, period, "
-       "  disaggregation, numerator, denominator, value, revision, "
-       "  definition_version, outlier, lock_override_reason, generated, "
-       "  provenance, reporter, report_time, request_id) "
-       "SELECT u.i, u.o, u.p, u.d, u.n, u.den, u.v, u.r, u.ver, u.out, "
-       "  u.ovr, u.g, $14, $15, now(), $16 "
-       "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
-       "  $5::bigint[], $6::bigint[], $7::bigint[], $8::numeric[], "
-       "  $9::bigint[], $10::int[], $11::boolean[], $12::text[], "
-       "  $13::boolean[]) AS u(i, o, p, d, ord, n, den, v, r, ver, out, ovr, g)"},
+       "  disaggregation, revision, numerator, denominator, value, "
+       "  provenance, reporter, report_time, definition_version, outlier, "
+       "  lock_override_reason, generated, request_id) "
+       "SELECT v.indicator_id, v.org_unit, v.period, v.disaggregation, "
+       "  v.revision, v.numerator, v.denominator, v.value, v.provenance, "
+       "  v.reporter, v.report_time, v.definition_version, v.outlier, "
+       "  v.lock_override_reason, v.generated, v.request_id "
+       "FROM reported_values v JOIN unnest($1::text[], $2::text[], "
+       "  $3::text[], $4::text[]) AS k(i, o, p, d) "
+       "  ON v.indicator_id = k.i AND v.period = k.p AND v.org_unit = k.o "
+       "  AND v.disaggregation = k.d"},
+      // Adds a write's changes to the city's totals.
+      {kAddToTotals,
+       "INSERT INTO value_totals AS t (indicator_id, period_ordinal, period, "
+       "  all_disaggregations, disaggregation, numerator, denominator, "
+       "  value_count, reporters, meeting, plain_value) "
+       "SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], "
+       "  $4::boolean[], $5::text[], $6::bigint[], $7::bigint[], $8::int[], "
+       "  $9::int[], $10::int[], $11::numeric[]) "
+       "ON CONFLICT (indicator_id, period_ordinal, all_disaggregations, "
+       "  disaggregation) "
+       "DO UPDATE SET numerator = t.numerator + excluded.numerator, "
+       "  denominator = t.denominator + excluded.denominator, "
+       "  value_count = t.value_count + excluded.value_count, "
+       "  reporters = t.reporters + excluded.reporters, "
+       "  meeting = t.meeting + excluded.meeting, "
+       "  plain_value = CASE WHEN t.value_count + excluded.value_count = 1 "
+       "    THEN coalesce(excluded.plain_value, t.plain_value) END"},
+      // An indicator's totals from its current values (after its condition
+      // changed).
+      {kClearTotals, "DELETE FROM value_totals WHERE indicator_id = $1"},
+      {kRebuildTotals,
+       "INSERT INTO value_totals "
+       "SELECT v.indicator_id, v.period_ordinal, min(v.period), "
+       "  GROUPING(v.disaggregation) = 1, "
+       "  CASE WHEN GROUPING(v.disaggregation) = 1 THEN '' "
+       "    ELSE v.disaggregation END, "
+       "  coalesce(sum(v.numerator), 0), coalesce(sum(v.denominator), 0), "
+       "  count(*), count(DISTINCT v.org_unit), "
+       "  count(*) FILTER (WHERE v.value >= i.condition_threshold), "
+       "  CASE WHEN count(*) = 1 THEN min(v.value) END "
+       "FROM reported_values v JOIN indicators i ON i.id = v.indicator_id "
+       "WHERE v.indicator_id = $1 "
+       "GROUP BY GROUPING SETS ("
+       "  (v.indicator_id, v.period_ordinal, v.disaggregation), "
+       "  (v.indicator_id, v.period_ordinal))"},
+      {kCityTotals,
+       "SELECT indicator_id, period_ordinal, period, disaggregation, "
+       "  all_disaggregations, numerator, denominator, reporters, meeting, "
+       "  plain_value::text "
+       "FROM value_totals "
+       "WHERE indicator_id = ANY ($1::text[]) "
+       "  AND period_ordinal BETWEEN $2::bigint AND $3::bigint "
+       "  AND value_count > 0"},
+      // Which of the given (indicator, unit, period) have a current value.
+      {kReporters,
+       "SELECT DISTINCT v.indicator_id, v.org_unit "
+       "FROM unnest($1::text[], $2::text[], $3::text[]) AS k(i, o, p) "
+       "  JOIN reported_values v ON v.indicator_id = k.i "
+       "  AND v.period = k.p AND v.org_unit = k.o"},
       {kGetValue, "SELECT " HPEDU_VALUE_COLUMNS
                   "FROM reported_values v WHERE v.indicator_id = $1 "
                   "  AND v.org_unit = $2 AND v.period = $3 "
@@ -874,10 +1216,15 @@ const std::vector<db::PreparedStatement>& IndicatorStatements() {
        "  AND ($4::text IS NULL OR (v.org_unit, v.period, v.disaggregation) "
        "       > ($4, $5, $6)) "
        "ORDER BY v.org_unit, v.period, v.disaggregation LIMIT $7::int"},
+      // The current revision, then those it superseded.
       {kListRevisions,
+       "SELECT " HPEDU_VALUE_COLUMNS "FROM reported_values v "
+       "WHERE v.indicator_id = $1 AND v.org_unit = $2 AND v.period = $3 "
+       "  AND v.disaggregation = $4 "
+       "UNION ALL "
        "SELECT " HPEDU_VALUE_COLUMNS "FROM reported_value_revisions v "
        "WHERE v.indicator_id = $1 AND v.org_unit = $2 AND v.period = $3 "
-       "  AND v.disaggregation = $4 ORDER BY v.revision DESC"},
+       "  AND v.disaggregation = $4 ORDER BY 11 DESC"},
       {kAnalyzeValues, "ANALYZE reported_values"},
       // Sums per indicator, period, group and disaggregation, and per
       // group over all disaggregations (GROUPING(...) = 1).

@@ -636,19 +636,25 @@ grpc::ServerUnaryReactor* IndicatorsServiceImpl::RollUp(
                               "indicator has periods of this form)");
         }
 
-        ASSIGN_OR_RETURN(const UnitTree tree, directory_->Tree(call, org_unit_id));
+        ASSIGN_OR_RETURN(const std::shared_ptr<const UnitTree> tree,
+                         directory_->Tree(call, org_unit_id));
+        // The city's figures without drill-down come from the totals each
+        // write keeps; the rest sum the reports of the expected units.
+        const bool city_totals = tree->root_is_city && !request->drill_down();
         // One unit -> group map for every reporting level; commune-level
         // and school-level reporters never overlap.
         SumQuery query;
-        std::map<std::string, Groups> groups_of;
+        std::map<std::string, std::shared_ptr<const Groups>> groups_of;
         std::set<std::string> mapped;
         for (const auto& [indicator, period] : selected) {
-          Groups groups = ExpectedReporters(*indicator, tree);
-          for (const auto& [group, units] : groups) {
-            for (const std::string& unit : units) {
-              if (mapped.insert(unit).second) {
-                query.unit_ids.push_back(unit);
-                query.group_ids.push_back(group);
+          std::shared_ptr<const Groups> groups = expected_.Get(tree, *indicator);
+          if (!city_totals) {
+            for (const auto& [group, units] : *groups) {
+              for (const std::string& unit : units) {
+                if (mapped.insert(unit).second) {
+                  query.unit_ids.push_back(unit);
+                  query.group_ids.push_back(group);
+                }
               }
             }
           }
@@ -670,10 +676,16 @@ grpc::ServerUnaryReactor* IndicatorsServiceImpl::RollUp(
           typed.first_ordinal = period.ordinal - kTrendPeriods;
           typed.last_ordinal = period.ordinal;
           ASSIGN_OR_RETURN(std::vector<GroupSum> sums,
-                           store_->SumValues(call, typed));
+                           city_totals ? store_->SumCityValues(call, typed)
+                                       : store_->SumValues(call, typed));
           for (GroupSum& sum : sums) {
             sums_of[sum.indicator_id].push_back(std::move(sum));
           }
+        }
+        std::map<std::string, std::vector<std::string>> missing_of;
+        if (city_totals) {
+          ASSIGN_OR_RETURN(missing_of,
+                           MissingReporters(call, selected, groups_of, sums_of));
         }
         std::vector<std::string> ids;
         for (const auto& [indicator, period] : selected) {
@@ -699,9 +711,11 @@ grpc::ServerUnaryReactor* IndicatorsServiceImpl::RollUp(
           input.org_unit_id = org_unit_id;
           input.disaggregation = request->disaggregation();
           input.drill_down = request->drill_down();
-          input.groups = std::move(groups_of[id]);
+          input.groups = groups_of[id];
           input.sums = std::move(sums_of[id]);
           input.targets = std::move(targets_of[id]);
+          input.city_totals = city_totals;
+          input.missing = std::move(missing_of[id]);
           if (indicator->school_level().empty()) {
             // Disaggregations by school level: each has its own reporters.
             for (const std::string& d : indicator->disaggregations()) {
@@ -709,7 +723,7 @@ grpc::ServerUnaryReactor* IndicatorsServiceImpl::RollUp(
               by_level.set_school_level(d);
               by_level.clear_disaggregations();
               int expected = 0;
-              for (const auto& [group, units] : ExpectedReporters(by_level, tree)) {
+              for (const auto& [group, units] : *expected_.Get(tree, by_level)) {
                 expected += static_cast<int>(units.size());
               }
               if (expected > 0) input.expected_by_disaggregation[d] = expected;
@@ -719,6 +733,76 @@ grpc::ServerUnaryReactor* IndicatorsServiceImpl::RollUp(
         }
         return result;
       });
+}
+
+absl::StatusOr<std::map<std::string, std::vector<std::string>>>
+IndicatorsServiceImpl::MissingReporters(
+    const CallContext& call,
+    const std::vector<std::pair<const v1::Indicator*, Period>>& selected,
+    const std::map<std::string, std::shared_ptr<const Groups>>& groups_of,
+    const std::map<std::string, std::vector<GroupSum>>& sums_of) {
+  // Units are listed where each group is one unit (communes at the city);
+  // only indicators with fewer reporters than expected are looked into, a
+  // chunk of units at a time in id order, until 50 are found.
+  constexpr size_t kListed = 50;
+  constexpr size_t kChunk = 512;
+  struct Search {
+    std::string indicator_id;
+    std::string period;
+    std::vector<std::string> units;  // sorted (the groups' order)
+    size_t next = 0;
+    std::vector<std::string> missing;
+  };
+  std::vector<Search> searches;
+  for (const auto& [indicator, period] : selected) {
+    const std::string id = IdOfIndicator(*indicator);
+    const Groups& groups = *groups_of.at(id);
+    Search search{.indicator_id = id, .period = period.text};
+    for (const auto& [group, units] : groups) {
+      if (units.size() == 1 && units[0] == group) search.units.push_back(group);
+    }
+    if (search.units.empty() || search.units.size() != groups.size()) continue;
+    int reporters = 0;
+    auto sums = sums_of.find(id);
+    if (sums != sums_of.end()) {
+      for (const GroupSum& sum : sums->second) {
+        if (sum.all_disaggregations && sum.period_ordinal == period.ordinal) {
+          reporters = sum.totals.reporters;
+        }
+      }
+    }
+    if (static_cast<size_t>(reporters) >= search.units.size()) continue;
+    searches.push_back(std::move(search));
+  }
+  std::map<std::string, std::vector<std::string>> missing_of;
+  while (!searches.empty()) {
+    std::vector<ReporterKey> candidates;
+    for (const Search& search : searches) {
+      const size_t end = std::min(search.units.size(), search.next + kChunk);
+      for (size_t i = search.next; i < end; ++i) {
+        candidates.push_back({search.indicator_id, search.units[i], search.period});
+      }
+    }
+    ASSIGN_OR_RETURN(const std::set<ReporterKey> reported,
+                     store_->Reported(call, candidates));
+    std::vector<Search> pending;
+    for (Search& search : searches) {
+      const size_t end = std::min(search.units.size(), search.next + kChunk);
+      for (; search.next < end && search.missing.size() < kListed; ++search.next) {
+        const std::string& unit = search.units[search.next];
+        if (!reported.contains({search.indicator_id, unit, search.period})) {
+          search.missing.push_back(unit);
+        }
+      }
+      if (search.missing.size() < kListed && search.next < search.units.size()) {
+        pending.push_back(std::move(search));
+      } else {
+        missing_of[search.indicator_id] = std::move(search.missing);
+      }
+    }
+    searches = std::move(pending);
+  }
+  return missing_of;
 }
 
 grpc::ServerUnaryReactor* IndicatorsServiceImpl::ListAuditEvents(
@@ -794,7 +878,7 @@ IndicatorsServiceImpl::RefreshComputed(
         call.caller(), auth::Scope{.lead_agency = indicator->lead_agency()}));
   }
 
-  ASSIGN_OR_RETURN(const UnitTree tree,
+  ASSIGN_OR_RETURN(const std::shared_ptr<const UnitTree> tree,
                    directory_->Tree(call, std::string(kCityUnitId)));
   const absl::CivilDay today = today_();
   v1::RefreshComputedValuesResponse response;
@@ -821,7 +905,7 @@ IndicatorsServiceImpl::RefreshComputed(
     };
     std::set<std::string> unit_ids;
     std::vector<std::string> unit_names;
-    for (const auto& [group, units] : ExpectedReporters(*indicator, tree)) {
+    for (const auto& [group, units] : ExpectedReporters(*indicator, *tree)) {
       for (const std::string& unit : units) {
         if (unit_ids.insert(unit).second) unit_names.push_back("units/" + unit);
       }

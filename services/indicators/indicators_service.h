@@ -7,7 +7,11 @@
 #define HPEDU_SERVICES_INDICATORS_INDICATORS_SERVICE_H_
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/time/civil_time.h"
 #include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
@@ -115,8 +119,19 @@ class IndicatorsServiceImpl final
                                          const std::string& org_unit,
                                          std::string_view field);
 
+  // The first 50 expected units (by id) without a report, per indicator of
+  // a city roll-up whose units are its groups (communes) and whose totals
+  // count fewer reporters than expected.
+  absl::StatusOr<std::map<std::string, std::vector<std::string>>>
+  MissingReporters(
+      const server::CallContext& call,
+      const std::vector<std::pair<const v1::Indicator*, Period>>& selected,
+      const std::map<std::string, std::shared_ptr<const Groups>>& groups_of,
+      const std::map<std::string, std::vector<GroupSum>>& sums_of);
+
   std::unique_ptr<IndicatorStore> store_;
   std::unique_ptr<UnitDirectory> directory_;
+  ExpectedReportersCache expected_;
   std::unique_ptr<registry::client::UnitScopes> scopes_;
   std::unique_ptr<IndicatorSources> sources_;
   const auth::Authorizer authorizer_;

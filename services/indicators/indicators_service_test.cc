@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
@@ -533,6 +534,103 @@ TEST_F(IndicatorsServiceTest, CityRollUpOfTheDemoData) {
   request.set_org_unit("units/khong-co");
   EXPECT_THAT(Call(&Stub::RollUp, request).status(),
               StatusIs(absl::StatusCode::kNotFound));
+}
+
+// The city's totals, kept by every write, must equal the sums of the
+// reports themselves: the roll-up without drill-down reads the totals, the
+// one with drill-down sums the reports of each commune's units.
+TEST_F(IndicatorsServiceTest, CityTotalsFollowEveryWrite) {
+  LoadCatalogue();
+  std::vector<ValueLine> lines =
+      demo::DemoValues(registry::testing::SharedDemoRegistry().units);
+  // A commune that has not reported a commune-level indicator this year.
+  std::erase_if(lines, [](const ValueLine& line) {
+    return line.indicator == "HP-05" && line.period == "2025-2026" &&
+           line.org_unit == "phuong-do-son";
+  });
+  ASSERT_OK(Import(FormatValuesCsv(lines)).status());
+
+  auto roll_up = [&](bool drill_down) -> v1::RollUpResponse {
+    v1::RollUpRequest request;
+    request.set_indicator("indicators/-");
+    request.set_period("2025-2026");
+    request.set_drill_down(drill_down);
+    absl::StatusOr<v1::RollUpResponse> response = Call(&Stub::RollUp, request);
+    EXPECT_OK(response.status());
+    return response.value_or(v1::RollUpResponse());
+  };
+  auto expect_same = [&](const std::string& when) {
+    const v1::RollUpResponse totals = roll_up(false);
+    const v1::RollUpResponse sums = roll_up(true);
+    ASSERT_EQ(totals.roll_ups_size(), sums.roll_ups_size());
+    for (int i = 0; i < totals.roll_ups_size(); ++i) {
+      v1::IndicatorRollUp expected = sums.roll_ups(i);
+      expected.clear_children();
+      EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+          totals.roll_ups(i), expected))
+          << when << "\ntotals:\n" << totals.roll_ups(i).DebugString()
+          << "\nsums:\n" << expected.DebugString();
+    }
+  };
+  expect_same("after the import");
+  const v1::RollUpResponse before = roll_up(false);
+  for (const v1::IndicatorRollUp& one : before.roll_ups()) {
+    if (one.total().indicator() == "indicators/hp-05") {
+      EXPECT_THAT(one.total().missing_reporters(),
+                  ElementsAre("units/phuong-do-son"));
+    }
+  }
+
+  // Corrections of ratios (one disaggregation of a school's report among
+  // them), a new report, and the same file again.
+  std::vector<ValueLine> changed;
+  std::set<std::string> corrected;
+  for (const ValueLine& line : lines) {
+    if (line.period != "2025-2026" || line.numerator.empty() ||
+        !corrected.insert(line.indicator).second) {
+      continue;
+    }
+    ValueLine correction = line;
+    const int64_t num = std::stoll(line.numerator);
+    correction.numerator = std::to_string(num > 0 ? num - 1 : num + 1);
+    changed.push_back(correction);
+  }
+  ASSERT_GT(changed.size(), 5u);
+  ASSERT_OK_AND_ASSIGN(const v1::ImportReportedValuesResponse fixed,
+                       Import(FormatValuesCsv(changed)));
+  EXPECT_EQ(fixed.corrected(), static_cast<int>(changed.size()));
+  ASSERT_OK(Report("hp-02", "phuong-do-son", "2025-2026", 1, 1).status());
+  ASSERT_OK(Report("hp-02", "phuong-do-son", "2025-2026", 7, 9).status());
+  ASSERT_OK_AND_ASSIGN(const v1::ImportReportedValuesResponse again,
+                       Import(FormatValuesCsv(lines)));
+  // The corrections and the hand-reported HP-02 go back to the file's.
+  EXPECT_EQ(again.corrected(), static_cast<int>(changed.size()) + 1);
+  EXPECT_EQ(again.created(), 0);
+  expect_same("after corrections");
+  // A dry run changes nothing.
+  ASSERT_OK(Import(FormatValuesCsv(changed), /*validate_only=*/true).status());
+  expect_same("after a dry run");
+
+  // A new condition for a count of communes counts the stored levels anew.
+  v1::GetIndicatorRequest get;
+  get.set_name("indicators/hp-05");
+  ASSERT_OK_AND_ASSIGN(const v1::Indicator hp05, Call(&Stub::GetIndicator, get));
+  ASSERT_EQ(hp05.kind(), v1::UNIT_COUNT);
+  v1::UpdateIndicatorRequest update;
+  update.mutable_indicator()->set_name(hp05.name());
+  update.mutable_indicator()->set_etag(hp05.etag());
+  update.mutable_indicator()->set_condition_threshold("1");
+  update.mutable_update_mask()->add_paths("condition_threshold");
+  ASSERT_OK(Call(&Stub::UpdateIndicator, update).status());
+  expect_same("after a new condition");
+  const v1::RollUpResponse after = roll_up(false);
+  for (const v1::IndicatorRollUp& one : after.roll_ups()) {
+    if (one.total().indicator() == "indicators/hp-05") {
+      // Every commune that reported a level meets level 1.
+      EXPECT_EQ(one.total().numerator(), one.total().denominator());
+      EXPECT_EQ(one.total().reporters(), 113);
+    }
+  }
 }
 
 TEST_F(IndicatorsServiceTest, TargetsOfSeveralIssuers) {

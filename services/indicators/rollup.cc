@@ -440,20 +440,23 @@ bool Reports(const SchoolEntry& school, const v1::Indicator& indicator) {
 }
 
 // The figure of `totals` with its coverage within `groups`.
+// `known_missing`, when set, replaces the units found from reported_groups.
 v1::Figure FigureFor(const Formula& formula, const Totals& totals,
                      const std::string& org_unit_id, const Groups& groups,
-                     const std::set<std::string>& reported_groups) {
+                     const std::set<std::string>& reported_groups,
+                     const std::vector<std::string>* known_missing = nullptr) {
   int expected = 0;
   std::vector<std::string> missing;
   for (const auto& [group, units] : groups) {
     expected += static_cast<int>(units.size());
     // Units are listed when each group is one unit (communes at the city,
     // schools at a commune); otherwise the count says it.
-    if (units.size() == 1 && units[0] == group &&
+    if (known_missing == nullptr && units.size() == 1 && units[0] == group &&
         !reported_groups.contains(group)) {
       missing.push_back(group);
     }
   }
+  if (known_missing != nullptr) missing = *known_missing;
   v1::Figure figure = MakeFigure(formula, totals, expected, missing);
   figure.set_org_unit("units/" + org_unit_id);
   return figure;
@@ -527,12 +530,15 @@ v1::IndicatorRollUp ComposeRollUp(const RollUpInput& input) {
 
   // Totals per ordinal (trend), per group and per disaggregation for the
   // roll-up's period, restricted to the groups expected here.
+  const Groups& groups = *input.groups;
+  const std::vector<std::string>* known_missing =
+      input.city_totals ? &input.missing : nullptr;
   std::map<int64_t, std::pair<std::string, Totals>> by_period;
   std::map<std::string, Totals> by_group;
   std::set<std::string> reported_groups;
   std::map<std::string, Totals> by_disaggregation;
   for (const GroupSum& sum : input.sums) {
-    if (!input.groups.contains(sum.group_id)) continue;
+    if (!input.city_totals && !groups.contains(sum.group_id)) continue;
     const bool selected =
         input.disaggregation.empty()
             ? sum.all_disaggregations
@@ -554,8 +560,8 @@ v1::IndicatorRollUp ComposeRollUp(const RollUpInput& input) {
   }
   const Totals total = by_period[input.period.ordinal].second;
   v1::Figure* figure = result.mutable_total();
-  *figure = FigureFor(*formula, total, input.org_unit_id, input.groups,
-                      reported_groups);
+  *figure = FigureFor(*formula, total, input.org_unit_id, groups,
+                      reported_groups, known_missing);
   stamp(*figure, input.disaggregation);
 
   // Trend: earlier periods with reports, oldest first.
@@ -597,7 +603,7 @@ v1::IndicatorRollUp ComposeRollUp(const RollUpInput& input) {
   assess(*figure, input.disaggregation, FigureValue(*formula, total), previous);
 
   if (input.drill_down) {
-    for (const auto& [group, units] : input.groups) {
+    for (const auto& [group, units] : groups) {
       Groups own = {{group, units}};
       auto it = by_group.find(group);
       const Totals totals = it == by_group.end() ? Totals{} : it->second;
@@ -612,7 +618,7 @@ v1::IndicatorRollUp ComposeRollUp(const RollUpInput& input) {
     for (const std::string& d : indicator.disaggregations()) {
       v1::Figure* part = result.add_by_disaggregation();
       *part = FigureFor(*formula, by_disaggregation[d], input.org_unit_id,
-                        input.groups, reported_groups);
+                        groups, reported_groups, known_missing);
       // Coverage per disaggregation counts the units that reported it.
       part->set_reporters(by_disaggregation[d].reporters);
       auto expected = input.expected_by_disaggregation.find(d);

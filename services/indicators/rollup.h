@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -212,9 +213,15 @@ struct RollUpInput {
   // Empty: the total over every disaggregation.
   std::string disaggregation;
   bool drill_down = false;
-  Groups groups;
-  // This indicator's sums for the period and earlier ones (trend).
+  // The expected reporters (never null).
+  std::shared_ptr<const Groups> groups;
+  // This indicator's sums for the period and earlier ones (trend): per
+  // group, or with city_totals the city's totals (group_id empty).
   std::vector<GroupSum> sums;
+  // The sums are the city's totals (without drill_down): `missing` then
+  // lists the units that did not report, as far as the caller looked.
+  bool city_totals = false;
+  std::vector<std::string> missing;
   // This indicator's targets for org_unit_id.
   std::vector<v1::Target> targets;
   // Expected reporters of each disaggregation when it differs from the

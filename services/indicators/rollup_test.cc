@@ -293,7 +293,8 @@ TEST(ComposeTest, TotalTrendTargetAndDrillDown) {
   input.period = *ParsePeriod(v1::SCHOOL_YEAR, "2025-2026", "p");
   input.org_unit_id = "hai-phong";
   input.drill_down = true;
-  input.groups = {{"a", {"a"}}, {"b", {"b"}}, {"c", {"c"}}};
+  input.groups = std::make_shared<const Groups>(
+      Groups{{"a", {"a"}}, {"b", {"b"}}, {"c", {"c"}}});
   input.sums = {Sum("a", 2025, 45, 50), Sum("b", 2025, 35, 50),
                 Sum("a", 2024, 38, 50), Sum("b", 2024, 38, 50)};
   v1::Target target;
@@ -325,7 +326,7 @@ TEST(ComposeTest, ComputedElsewhereIsNotYetComputedWithoutValues) {
   input.indicator = &indicator;
   input.period = *ParsePeriod(v1::SCHOOL_YEAR, "2025-2026", "p");
   input.org_unit_id = "hai-phong";
-  input.groups = {{"a", {"a"}}};
+  input.groups = std::make_shared<const Groups>(Groups{{"a", {"a"}}});
   // Only an earlier year was computed.
   input.sums = {Sum("a", 2024, 45, 50)};
   const v1::IndicatorRollUp out = ComposeRollUp(input);
@@ -342,7 +343,8 @@ TEST(ComposeTest, ComputedElsewhereRollsUpOnceValuesExist) {
   input.indicator = &indicator;
   input.period = *ParsePeriod(v1::SCHOOL_YEAR, "2025-2026", "p");
   input.org_unit_id = "hai-phong";
-  input.groups = {{"a", {"a"}}, {"b", {"b"}}, {"c", {"c"}}};
+  input.groups = std::make_shared<const Groups>(
+      Groups{{"a", {"a"}}, {"b", {"b"}}, {"c", {"c"}}});
   input.sums = {Sum("a", 2025, 45, 50), Sum("b", 2025, 3, 30)};
   const v1::IndicatorRollUp out = ComposeRollUp(input);
   EXPECT_EQ(out.total().state(), v1::COMPUTED);

@@ -32,8 +32,9 @@ class RegistryUnitDirectory final : public UnitDirectory {
   RegistryUnitDirectory(server::PeerChannels& peers, absl::Duration ttl)
       : peers_(peers), ttl_(ttl) {}
 
-  absl::StatusOr<UnitTree> Tree(const server::CallContext& call,
-                                const std::string& org_unit_id) override {
+  absl::StatusOr<std::shared_ptr<const UnitTree>> Tree(
+      const server::CallContext& call,
+      const std::string& org_unit_id) override {
     {
       absl::MutexLock lock(&mu_);
       auto it = cache_.find(org_unit_id);
@@ -41,7 +42,8 @@ class RegistryUnitDirectory final : public UnitDirectory {
         return it->second.second;
       }
     }
-    ASSIGN_OR_RETURN(UnitTree tree, Fetch(call, org_unit_id));
+    ASSIGN_OR_RETURN(UnitTree fetched, Fetch(call, org_unit_id));
+    auto tree = std::make_shared<const UnitTree>(std::move(fetched));
     absl::MutexLock lock(&mu_);
     cache_[org_unit_id] = {absl::Now(), tree};
     return tree;
@@ -130,7 +132,9 @@ class RegistryUnitDirectory final : public UnitDirectory {
   const absl::Duration ttl_;
   absl::Mutex mu_;
   // Trees by root id, with when they were fetched.
-  std::map<std::string, std::pair<absl::Time, UnitTree>> cache_
+  std::map<std::string,
+           std::pair<absl::Time, std::shared_ptr<const UnitTree>>>
+      cache_
       ABSL_GUARDED_BY(mu_);
 };
 
@@ -139,6 +143,29 @@ class RegistryUnitDirectory final : public UnitDirectory {
 std::unique_ptr<UnitDirectory> NewRegistryUnitDirectory(
     server::PeerChannels& peers, absl::Duration ttl) {
   return std::make_unique<RegistryUnitDirectory>(peers, ttl);
+}
+
+std::shared_ptr<const Groups> ExpectedReportersCache::Get(
+    const std::shared_ptr<const UnitTree>& tree,
+    const v1::Indicator& indicator) {
+  const std::pair<int, std::string> kind{indicator.reporting_level(),
+                                         indicator.school_level()};
+  {
+    absl::MutexLock lock(&mu_);
+    Entry& entry = entries_[tree->root_id];
+    if (entry.tree.lock() != tree) {
+      entry.tree = tree;
+      entry.groups.clear();
+    }
+    auto it = entry.groups.find(kind);
+    if (it != entry.groups.end()) return it->second;
+  }
+  auto groups =
+      std::make_shared<const Groups>(ExpectedReporters(indicator, *tree));
+  absl::MutexLock lock(&mu_);
+  Entry& entry = entries_[tree->root_id];
+  if (entry.tree.lock() == tree) entry.groups.emplace(kind, groups);
+  return groups;
 }
 
 }  // namespace hpedu::indicators
