@@ -148,7 +148,7 @@ class IndicatorStore {
   virtual absl::StatusOr<WriteResult> WriteValues(
       const server::CallContext& call, const std::vector<ValueWrite>& values,
       const WriteOptions& options) = 0;
-  // One page of current values, by org unit, period, disaggregation; and
+  // One page of current values, by org unit, disaggregation, period; and
   // whether more follow.
   virtual absl::StatusOr<std::pair<std::vector<v1::ReportedValue>, bool>>
   ListValues(const server::CallContext& call, const ValueQuery& query) = 0;

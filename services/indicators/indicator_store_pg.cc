@@ -1213,9 +1213,9 @@ const std::vector<db::PreparedStatement>& IndicatorStatements() {
        "WHERE v.indicator_id = $1 "
        "  AND ($2::text IS NULL OR v.period = $2) "
        "  AND ($3::text IS NULL OR v.org_unit = $3) "
-       "  AND ($4::text IS NULL OR (v.org_unit, v.period, v.disaggregation) "
-       "       > ($4, $5, $6)) "
-       "ORDER BY v.org_unit, v.period, v.disaggregation LIMIT $7::int"},
+       "  AND ($4::text IS NULL OR (v.org_unit, v.disaggregation, v.period) "
+       "       > ($4, $6, $5)) "
+       "ORDER BY v.org_unit, v.disaggregation, v.period LIMIT $7::int"},
       // The current revision, then those it superseded.
       {kListRevisions,
        "SELECT " HPEDU_VALUE_COLUMNS "FROM reported_values v "
