@@ -120,12 +120,13 @@ class IndicatorsServiceImpl final
                                          std::string_view field);
 
   // INVALID_ARGUMENT on `field` (with a violation per line for an import)
-  // for values of units that the registry does not expect to report their
+  // for values of units that the registry (its `city` tree) does not expect to report their
   // indicator: unknown units, a school reporting a commune's figure, a
   // school without the indicator's level. So every stored value counts in
   // the city's totals.
   absl::Status CheckReporters(
-      const server::CallContext& call, const std::vector<ValueWrite>& writes,
+      const std::shared_ptr<const UnitTree>& city,
+      const std::vector<ValueWrite>& writes,
       const std::map<std::string, const v1::Indicator*>& indicators,
       std::string_view field);
 
