@@ -38,9 +38,8 @@ int main(int argc, char** argv) {
           {.service = "budget",
            .default_seed = hpedu::budget::demo::kDefaultSeed});
   if (!flags) return 2;
-  auto registry = rv1::RegistryService::NewStub(flags->RegistryChannel());
   absl::StatusOr<std::vector<rv1::Unit>> listed =
-      hpedu::registry::client::ListAllUnits(*registry, rv1::ListUnitsRequest(),
+      hpedu::registry::client::ListAllUnits(flags->RegistryChannel(),
                                             LoaderContext);
   if (!listed.ok()) {
     std::cerr << "registry ListUnits: " << listed.status() << "\n";

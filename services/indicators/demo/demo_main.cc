@@ -40,9 +40,8 @@ int main(int argc, char** argv) {
            .default_seed = hpedu::indicators::demo::kDefaultSeed});
   if (!flags) return 2;
   // Every unit the registry holds today.
-  auto registry = rv1::RegistryService::NewStub(flags->RegistryChannel());
   absl::StatusOr<std::vector<rv1::Unit>> listed =
-      hpedu::registry::client::ListAllUnits(*registry, rv1::ListUnitsRequest(),
+      hpedu::registry::client::ListAllUnits(flags->RegistryChannel(),
                                             LoaderContext);
   if (!listed.ok()) {
     std::cerr << "registry ListUnits: " << listed.status() << "\n";

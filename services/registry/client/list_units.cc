@@ -25,4 +25,12 @@ absl::StatusOr<std::vector<v1::Unit>> ListAllUnits(
   }
 }
 
+absl::StatusOr<std::vector<v1::Unit>> ListAllUnits(
+    const std::shared_ptr<grpc::Channel>& channel,
+    const std::function<std::unique_ptr<grpc::ClientContext>()>& new_context) {
+  std::unique_ptr<v1::RegistryService::Stub> stub =
+      v1::RegistryService::NewStub(channel);
+  return ListAllUnits(*stub, v1::ListUnitsRequest(), new_context);
+}
+
 }  // namespace hpedu::registry::client

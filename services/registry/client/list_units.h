@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "hpedu/registry/v1/registry_service.grpc.pb.h"
 
@@ -21,6 +22,11 @@ namespace hpedu::registry::client {
 // `new_context`. The registry's status if a page fails.
 absl::StatusOr<std::vector<v1::Unit>> ListAllUnits(
     v1::RegistryService::StubInterface& stub, v1::ListUnitsRequest request,
+    const std::function<std::unique_ptr<grpc::ClientContext>()>& new_context);
+
+// Every unit the registry holds today, over `channel`.
+absl::StatusOr<std::vector<v1::Unit>> ListAllUnits(
+    const std::shared_ptr<grpc::Channel>& channel,
     const std::function<std::unique_ptr<grpc::ClientContext>()>& new_context);
 
 }  // namespace hpedu::registry::client

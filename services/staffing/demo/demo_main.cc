@@ -42,9 +42,8 @@ int main(int argc, char** argv) {
            .csv_needs_service = true});
   if (!flags) return 2;
   // Every unit the registry holds today.
-  auto registry = rv1::RegistryService::NewStub(flags->RegistryChannel());
   absl::StatusOr<std::vector<rv1::Unit>> listed =
-      hpedu::registry::client::ListAllUnits(*registry, rv1::ListUnitsRequest(),
+      hpedu::registry::client::ListAllUnits(flags->RegistryChannel(),
                                             LoaderContext);
   if (!listed.ok()) {
     std::cerr << "registry ListUnits: " << listed.status() << "\n";
