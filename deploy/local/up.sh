@@ -101,6 +101,15 @@ fi
 export HPEDU_JWT_ISSUER="https://id.local.hpedu.vn" HPEDU_JWT_AUDIENCE=hpedu \
        HPEDU_JWT_KEYS="$run/pki/idp.pub" HPEDU_TOKEN_KEY="$run/pki/idp.key"
 
+# Every built service's address, known before any starts: indicators calls
+# staffing and budget, which start after it.
+for entry in "${services[@]}"; do
+  name=${entry%%:*}
+  if [ -x "$build/services/$name/hpedu_$name" ]; then
+    export "HPEDU_$(echo "$name" | tr a-z A-Z)_ADDR=127.0.0.1:${entry##*:}"
+  fi
+done
+
 printf '\n' >&2
 for entry in "${services[@]}"; do
   name=${entry%%:*}; port=${entry##*:}
@@ -182,6 +191,15 @@ fi
 budget_demo="$build/services/budget/hpedu_budget_demo"
 if [ -x "$build/services/budget/hpedu_budget" ] && [ -x "$budget_demo" ]; then
   "$budget_demo"
+fi
+
+# Indicators 10-13 and the budget shares, computed by staffing and budget
+# from the data just loaded: the indicators service asks them for the demo's
+# school years and fiscal years (closed ones by override, as the loader).
+if [ -x "$build/services/indicators/hpedu_indicators" ]; then
+  for period in 2022-2023 2023-2024 2024-2025 2025-2026 2022 2023 2024 2025 2026; do
+    "$hpedu" call IndicatorsService.RefreshComputedValues "{\"indicator\": \"indicators/-\", \"period\": \"$period\", \"overrideReason\": \"dữ liệu mẫu sinh tự động (generated demo data)\"}" >/dev/null
+  done
 fi
 
 # The gateway (no database): city-wide views over gRPC on 50050, and over

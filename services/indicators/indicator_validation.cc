@@ -281,9 +281,28 @@ absl::StatusOr<absl::CivilDay> ValidateTarget(
   return horizon->last_day;
 }
 
+ValueInput ValueInputOf(const v1::Indicator& indicator,
+                        const v1::ReportedValue& value) {
+  ValueInput input;
+  input.org_unit = value.org_unit();
+  input.period = value.period();
+  input.disaggregation = value.disaggregation();
+  input.value = value.value();
+  if (indicator.kind() == v1::RATIO) {
+    input.numerator = value.numerator() < 0 ? "-" : std::to_string(value.numerator());
+    input.denominator =
+        value.denominator() < 0 ? "-" : std::to_string(value.denominator());
+  } else if (value.numerator() != 0 || value.denominator() != 0) {
+    input.numerator = "set";
+  }
+  input.generated = value.generated();
+  return input;
+}
+
 std::optional<ValueWrite> ValidateValue(
     const v1::Indicator& indicator, const ValueInput& input, int line,
-    std::vector<std::pair<std::string, std::string>>& problems) {
+    std::vector<std::pair<std::string, std::string>>& problems,
+    bool computed) {
   const size_t before = problems.size();
   ValueWrite write;
   write.line = line;
@@ -316,7 +335,7 @@ std::optional<ValueWrite> ValidateValue(
             : "cần một phân tổ của chỉ tiêu (one of the indicator's "
               "disaggregations)");
   }
-  if (indicator.source() != v1::REPORTED &&
+  if (!computed && indicator.source() != v1::REPORTED &&
       indicator.source() != v1::VALUE_SOURCE_UNSPECIFIED) {
     problems.emplace_back(
         "indicator", "chỉ tiêu được tính từ dịch vụ khác, không nhập tay "

@@ -67,9 +67,18 @@ struct ValueInput {
   std::string value;
   bool generated = false;
 };
+// The figures of `value` as ValidateValue reads them for `indicator`'s
+// kind (negative counts and figures of the wrong kind become text it
+// refuses).
+ValueInput ValueInputOf(const v1::Indicator& indicator,
+                        const v1::ReportedValue& value);
+
+// Values of indicators computed by another service are refused, unless
+// `computed` (what that service answered, RefreshComputedValues).
 std::optional<ValueWrite> ValidateValue(
     const v1::Indicator& indicator, const ValueInput& input, int line,
-    std::vector<std::pair<std::string, std::string>>& problems);
+    std::vector<std::pair<std::string, std::string>>& problems,
+    bool computed = false);
 
 }  // namespace hpedu::indicators
 

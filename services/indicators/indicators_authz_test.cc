@@ -85,6 +85,14 @@ TEST(IndicatorsAuthorizationTest, EveryRpcChecksRoleAndScope) {
   ASSERT_TRUE(CallAs(address, leadership, &Stub::ReportValue,
                      Value("units/phuong-do-son", 80))
                   .ok());
+  // A computed indicator, led by the staffing division.
+  v1::CreateIndicatorRequest computed = Percentage("hp-10");
+  computed.mutable_indicator()->set_source(v1::STAFFING_SERVICE);
+  computed.mutable_indicator()->set_lead_agency("units/so-gddt-tccb");
+  ASSERT_TRUE(CallAs(address, leadership, &Stub::CreateIndicator, computed).ok());
+  v1::RefreshComputedValuesRequest refresh;
+  refresh.set_indicator("indicators/hp-10");
+  refresh.set_period("2025-2026");
 
   v1::GetIndicatorRequest get;
   get.set_name("indicators/hp-02");
@@ -169,6 +177,11 @@ TEST(IndicatorsAuthorizationTest, EveryRpcChecksRoleAndScope) {
       {"ListAuditEvents",
        call(&Stub::ListAuditEvents, audit::v1::ListAuditEventsRequest()),
        leadership, do_son, ""},
+      // A write of the indicator's lead division. No staffing service runs
+      // here, so the allowed call stores nothing (the write and its audit
+      // event: computed_values_test).
+      {"RefreshComputedValues", call(&Stub::RefreshComputedValues, refresh),
+       staffing_division, do_son, quality},
   };
   hpedu::testing::RunAuthorizationMatrix(
       v1::IndicatorsService::service_full_name(), cases,

@@ -6,6 +6,7 @@
 #include "libs/api/dates.h"
 #include "services/indicators/indicator_store_pg.h"
 #include "services/indicators/indicators_service.h"
+#include "services/indicators/source_client.h"
 #include "services/registry/client/unit_scopes.h"
 #include "services/indicators/unit_directory.h"
 
@@ -25,6 +26,7 @@ server::ServiceDefinition Definition(std::function<absl::CivilDay()> today) {
         NewPostgresIndicatorStore(env.pool),
         NewRegistryUnitDirectory(env.peers),
         registry::client::NewRegistryUnitScopes(env.peers),
+        NewGrpcIndicatorSources(env.peers),
         audit::AuditLog(env.pool, auth::Authorizer("indicators")), env.calls,
         today));
     return services;

@@ -18,7 +18,8 @@ const std::vector<db::Migration>& Migrations();
 
 // The indicators service: name "indicators", its migrations and
 // statements, IndicatorsServiceImpl on a PostgreSQL store, the registry
-// (--registry_addr) for who reports. `today` decides which periods are
+// (--registry_addr) for who reports, staffing and budget (--staffing_addr,
+// --budget_addr) for the indicators they compute. `today` decides which periods are
 // closed (tests pass a fixed day).
 server::ServiceDefinition Definition(
     std::function<absl::CivilDay()> today = nullptr);

@@ -111,10 +111,12 @@ IndicatorsServiceImpl::IndicatorsServiceImpl(
     std::unique_ptr<IndicatorStore> store,
     std::unique_ptr<UnitDirectory> directory,
     std::unique_ptr<registry::client::UnitScopes> scopes,
-    audit::AuditLog audit_log, server::UnaryCalls& calls, std::function<absl::CivilDay()> today)
+    std::unique_ptr<IndicatorSources> sources, audit::AuditLog audit_log,
+    server::UnaryCalls& calls, std::function<absl::CivilDay()> today)
     : store_(std::move(store)),
       directory_(std::move(directory)),
       scopes_(std::move(scopes)),
+      sources_(std::move(sources)),
       authorizer_("indicators"),
       audit_log_(std::move(audit_log)),
       calls_(calls),
@@ -366,26 +368,10 @@ grpc::ServerUnaryReactor* IndicatorsServiceImpl::ReportValue(
         ASSIGN_OR_RETURN(const v1::Indicator indicator,
                          store_->GetIndicator(call, *indicator_id));
         const v1::ReportedValue& value = request->value();
-        ValueInput input;
-        input.org_unit = value.org_unit();
         if (!value.org_unit().starts_with("units/")) {
           violations.Add("value.org_unit", "cần units/{id} (a unit name)");
         }
-        input.period = value.period();
-        input.disaggregation = value.disaggregation();
-        if (indicator.kind() == v1::RATIO) {
-          input.numerator = std::to_string(value.numerator());
-          input.denominator = std::to_string(value.denominator());
-          if (value.numerator() < 0) input.numerator = "-";
-          if (value.denominator() < 0) input.denominator = "-";
-          input.value = value.value();
-        } else {
-          input.value = value.value();
-          if (value.numerator() != 0 || value.denominator() != 0) {
-            input.numerator = "set";
-          }
-        }
-        input.generated = value.generated();
+        const ValueInput input = ValueInputOf(indicator, value);
         std::vector<std::pair<std::string, std::string>> problems;
         std::optional<ValueWrite> write =
             ValidateValue(indicator, input, 0, problems);
@@ -857,6 +843,147 @@ grpc::ServerUnaryReactor* IndicatorsServiceImpl::ListAuditEvents(
       context, response, [this, request](const CallContext& call) {
         return audit_log_.List(call, *request);
       });
+}
+
+grpc::ServerUnaryReactor* IndicatorsServiceImpl::RefreshComputedValues(
+    grpc::CallbackServerContext* context,
+    const v1::RefreshComputedValuesRequest* request,
+    v1::RefreshComputedValuesResponse* response) {
+  return calls_.Run<v1::RefreshComputedValuesResponse>(
+      context, response, [this, request](const CallContext& call) {
+        return RefreshComputed(call, *request);
+      });
+}
+
+absl::StatusOr<v1::RefreshComputedValuesResponse>
+IndicatorsServiceImpl::RefreshComputed(
+    const CallContext& call, const v1::RefreshComputedValuesRequest& request) {
+  FieldViolations violations;
+  absl::StatusOr<std::string> indicator_id = ParseIndicatorName(
+      request.indicator(), "indicator", /*allow_all=*/true);
+  if (!indicator_id.ok()) {
+    violations.Add("indicator", "cần indicators/{id} hoặc indicators/-");
+  }
+  if (request.period().empty()) violations.Add("period", "bắt buộc (required)");
+  if (request.override_reason().size() > 1000) {
+    violations.Add("override_reason", "tối đa 1000 byte (<= 1000 bytes)");
+  }
+  RETURN_IF_ERROR(violations.ToStatus());
+  const bool all = *indicator_id == kAllIndicators;
+  std::vector<v1::Indicator> indicators;
+  if (all) {
+    ASSIGN_OR_RETURN(indicators, store_->ListIndicators(call));
+  } else {
+    ASSIGN_OR_RETURN(v1::Indicator one, store_->GetIndicator(call, *indicator_id));
+    if (SourceServiceName(one.source()).empty()) {
+      return InvalidField("indicator",
+                          "chỉ tiêu do đơn vị báo cáo, không tính từ dịch vụ "
+                          "khác (a reported indicator, not a computed one)");
+    }
+    indicators.push_back(std::move(one));
+  }
+  // Computed indicators whose period type fits (with indicators/-, the
+  // others are left out, as in RollUp).
+  std::vector<std::pair<const v1::Indicator*, Period>> selected;
+  for (const v1::Indicator& indicator : indicators) {
+    if (SourceServiceName(indicator.source()).empty()) continue;
+    absl::StatusOr<Period> period =
+        ParsePeriod(indicator.period_type(), request.period(), "period");
+    if (period.ok()) {
+      selected.emplace_back(&indicator, *std::move(period));
+    } else if (!all) {
+      return period.status();
+    }
+  }
+  if (selected.empty()) {
+    return InvalidField("period",
+                        "không chỉ tiêu tính từ dịch vụ khác nào có kỳ dạng "
+                        "này (no computed indicator has periods of this "
+                        "form)");
+  }
+  // A write of each indicator's values: refused as a whole before any
+  // service is asked.
+  for (const auto& [indicator, period] : selected) {
+    RETURN_IF_ERROR(authorizer_.CanWrite(
+        call.caller(), auth::Scope{.lead_agency = indicator->lead_agency()}));
+  }
+
+  ASSIGN_OR_RETURN(const std::shared_ptr<const UnitTree> tree,
+                   directory_->Tree(call, std::string(kCityUnitId)));
+  const absl::CivilDay today = today_();
+  v1::RefreshComputedValuesResponse response;
+  std::map<std::string_view, v1::SourceStatus> sources;
+  std::vector<ValueWrite> writes;
+  for (const auto& [indicator, period] : selected) {
+    const std::string_view service = SourceServiceName(indicator->source());
+    v1::ComputedRefresh& refresh = *response.add_refreshes();
+    refresh.set_indicator(indicator->name());
+    refresh.set_source(indicator->source());
+    refresh.set_service(std::string(service));
+    const auto source = sources.try_emplace(service).first;
+    if (source->second.service().empty()) {
+      source->second.set_source(indicator->source());
+      source->second.set_service(std::string(service));
+    }
+    auto fail = [&](const absl::Status& status, bool source_failed) {
+      refresh.set_code(static_cast<int32_t>(status.code()));
+      refresh.set_message(std::string(status.message()));
+      if (source_failed && source->second.code() == 0) {
+        source->second.set_code(refresh.code());
+        source->second.set_message(refresh.message());
+      }
+    };
+    std::set<std::string> unit_ids;
+    std::vector<std::string> unit_names;
+    for (const auto& [group, units] : ExpectedReporters(*indicator, *tree)) {
+      for (const std::string& unit : units) {
+        if (unit_ids.insert(unit).second) unit_names.push_back("units/" + unit);
+      }
+    }
+    refresh.set_units_asked(static_cast<int32_t>(unit_names.size()));
+    if (unit_names.empty()) continue;
+    // The store would refuse the whole write; refuse this indicator only.
+    if (request.override_reason().empty() &&
+        IsPeriodLocked(period, indicator->lock_after_days(), today)) {
+      fail(WithErrorInfo(
+               absl::FailedPreconditionError(absl::StrCat(
+                   "kỳ ", period.text, " đã khóa; cần override_reason "
+                   "(period closed ", indicator->lock_after_days(),
+                   " days after it ended)")),
+               "PERIOD_LOCKED"),
+           /*source_failed=*/false);
+      continue;
+    }
+    absl::StatusOr<std::vector<v1::ReportedValue>> values = sources_->Compute(
+        call, indicator->source(), indicator->code(), period.text, unit_names);
+    if (!values.ok()) {
+      fail(values.status(), /*source_failed=*/true);
+      continue;
+    }
+    absl::StatusOr<std::vector<ValueWrite>> accepted =
+        ComputedWrites(*indicator, service, period.text, unit_ids, *values);
+    if (!accepted.ok()) {
+      fail(accepted.status(), /*source_failed=*/true);
+      continue;
+    }
+    refresh.set_values(static_cast<int32_t>(accepted->size()));
+    for (ValueWrite& write : *accepted) writes.push_back(std::move(write));
+  }
+  for (auto& [service, source] : sources) {
+    *response.add_sources() = std::move(source);
+  }
+  if (writes.empty()) return response;
+  WriteOptions options;
+  options.provenance = v1::COMPUTED_FROM_SERVICE;
+  options.reporter = call.caller().id;
+  options.today = today;
+  options.override_reason = request.override_reason();
+  ASSIGN_OR_RETURN(const WriteResult written,
+                   store_->WriteValues(call, writes, options));
+  response.set_created(written.created);
+  response.set_corrected(written.corrected);
+  response.set_unchanged(written.unchanged);
+  return response;
 }
 
 }  // namespace hpedu::indicators

@@ -1,7 +1,8 @@
 // The gRPC handlers of hpedu.indicators.v1.IndicatorsService. Each handler
 // runs on the service's worker pool (UnaryCalls), never on a gRPC thread: it
 // validates the request (every bad field at once, nothing written), then
-// asks the store, and for roll-ups the registry (who should report).
+// asks the store, for roll-ups the registry (who should report), and for
+// computed indicators the services that compute them.
 #ifndef HPEDU_SERVICES_INDICATORS_INDICATORS_SERVICE_H_
 #define HPEDU_SERVICES_INDICATORS_INDICATORS_SERVICE_H_
 
@@ -20,6 +21,7 @@
 #include "libs/server/unary.h"
 #include "services/registry/client/unit_scopes.h"
 #include "services/indicators/indicator_store.h"
+#include "services/indicators/source_client.h"
 #include "services/indicators/unit_directory.h"
 
 namespace hpedu::indicators {
@@ -33,6 +35,7 @@ class IndicatorsServiceImpl final
   IndicatorsServiceImpl(std::unique_ptr<IndicatorStore> store,
                         std::unique_ptr<UnitDirectory> directory,
                         std::unique_ptr<registry::client::UnitScopes> scopes,
+                        std::unique_ptr<IndicatorSources> sources,
                         audit::AuditLog audit_log,
                         server::UnaryCalls& calls,
                         std::function<absl::CivilDay()> today);
@@ -95,7 +98,18 @@ class IndicatorsServiceImpl final
       const audit::v1::ListAuditEventsRequest* request,
       audit::v1::ListAuditEventsResponse* response) override;
 
+  grpc::ServerUnaryReactor* RefreshComputedValues(
+      grpc::CallbackServerContext* context,
+      const v1::RefreshComputedValuesRequest* request,
+      v1::RefreshComputedValuesResponse* response) override;
+
  private:
+  // RefreshComputedValues: ask each computed indicator's source for the
+  // city's expected reporters, then one write of every accepted answer.
+  absl::StatusOr<v1::RefreshComputedValuesResponse> RefreshComputed(
+      const server::CallContext& call,
+      const v1::RefreshComputedValuesRequest& request);
+
   // The scope of data about `org_unit` for `indicator`: the unit's commune
   // and school (resolved only when the caller's rights depend on them) and
   // the indicator's lead division. INVALID_ARGUMENT on `field` for a unit
@@ -129,6 +143,7 @@ class IndicatorsServiceImpl final
   std::unique_ptr<UnitDirectory> directory_;
   ExpectedReportersCache expected_;
   std::unique_ptr<registry::client::UnitScopes> scopes_;
+  std::unique_ptr<IndicatorSources> sources_;
   const auth::Authorizer authorizer_;
   const audit::AuditLog audit_log_;
   server::UnaryCalls& calls_;

@@ -502,8 +502,16 @@ v1::IndicatorRollUp ComposeRollUp(const RollUpInput& input) {
     figure.set_disaggregation(disaggregation);
   };
   absl::StatusOr<Formula> formula = FormulaOf(indicator);
-  if (indicator.source() == v1::STAFFING_SERVICE ||
-      indicator.source() == v1::BUDGET_SERVICE || !formula.ok()) {
+  // A computed indicator has no figure until values computed for the
+  // period are stored (RefreshComputedValues); then it rolls up as reported.
+  const bool computed_elsewhere = indicator.source() == v1::STAFFING_SERVICE ||
+                                  indicator.source() == v1::BUDGET_SERVICE;
+  const bool has_values = std::any_of(
+      input.sums.begin(), input.sums.end(), [&](const GroupSum& sum) {
+        return sum.period_ordinal == input.period.ordinal &&
+               sum.totals.reporters > 0;
+      });
+  if ((computed_elsewhere && !has_values) || !formula.ok()) {
     v1::Figure* total = result.mutable_total();
     stamp(*total, input.disaggregation);
     total->set_org_unit("units/" + input.org_unit_id);

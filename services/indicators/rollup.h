@@ -230,7 +230,8 @@ struct RollUpInput {
 };
 // The roll-up of one indicator: total with coverage, targets and trend,
 // children (drill_down) and each disaggregation. Indicators computed by
-// another service come back NOT_YET_COMPUTED, never with a number.
+// another service come back NOT_YET_COMPUTED, never with a number, while
+// no value of the period is stored for them.
 v1::IndicatorRollUp ComposeRollUp(const RollUpInput& input);
 
 }  // namespace hpedu::indicators

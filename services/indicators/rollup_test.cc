@@ -320,17 +320,39 @@ TEST(ComposeTest, TotalTrendTargetAndDrillDown) {
   EXPECT_EQ(out.children(2).state(), v1::NO_REPORTS);
 }
 
-TEST(ComposeTest, ComputedElsewhereIsNotYetComputed) {
+TEST(ComposeTest, ComputedElsewhereIsNotYetComputedWithoutValues) {
   const v1::Indicator indicator = Indicator(v1::STAFFING_SERVICE);
   RollUpInput input;
   input.indicator = &indicator;
   input.period = *ParsePeriod(v1::SCHOOL_YEAR, "2025-2026", "p");
   input.org_unit_id = "hai-phong";
   input.groups = std::make_shared<const Groups>(Groups{{"a", {"a"}}});
-  input.sums = {Sum("a", 2025, 45, 50)};
+  // Only an earlier year was computed.
+  input.sums = {Sum("a", 2024, 45, 50)};
   const v1::IndicatorRollUp out = ComposeRollUp(input);
   EXPECT_EQ(out.total().state(), v1::NOT_YET_COMPUTED);
   EXPECT_EQ(out.total().value(), "");
+}
+
+// Once the source's values are stored, a computed ratio rolls up as a
+// reported one: commune a's teachers 45 of 50 meet the standard (90%), b's
+// 3 of 30 (10%): the city's figure is 48 of 80 = 60%, not the average 50%.
+TEST(ComposeTest, ComputedElsewhereRollsUpOnceValuesExist) {
+  const v1::Indicator indicator = Indicator(v1::BUDGET_SERVICE);
+  RollUpInput input;
+  input.indicator = &indicator;
+  input.period = *ParsePeriod(v1::SCHOOL_YEAR, "2025-2026", "p");
+  input.org_unit_id = "hai-phong";
+  input.groups = std::make_shared<const Groups>(
+      Groups{{"a", {"a"}}, {"b", {"b"}}, {"c", {"c"}}});
+  input.sums = {Sum("a", 2025, 45, 50), Sum("b", 2025, 3, 30)};
+  const v1::IndicatorRollUp out = ComposeRollUp(input);
+  EXPECT_EQ(out.total().state(), v1::COMPUTED);
+  EXPECT_EQ(out.total().numerator(), 48);
+  EXPECT_EQ(out.total().denominator(), 80);
+  EXPECT_EQ(out.total().value(), "60");
+  EXPECT_EQ(out.total().expected_reporters(), 3);
+  EXPECT_EQ(out.total().reporters(), 2);
 }
 
 TEST(ExpectedReportersTest, BySchoolLevelAndRoot) {

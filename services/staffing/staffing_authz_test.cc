@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
 #include "hpedu/staffing/v1/staffing_service.grpc.pb.h"
 #include "libs/api/dates.h"
 #include "libs/status/status_matchers.h"
@@ -23,6 +24,7 @@ using ::hpedu::testing::CallAs;
 using ::hpedu::testing::RpcCase;
 using ::hpedu::testing::TestIdentity;
 using Stub = v1::StaffingService::Stub;
+using SourceStub = hpedu::indicators::v1::IndicatorSourceService::Stub;
 using auth::Role;
 namespace rv1 = ::hpedu::registry::v1;
 
@@ -199,6 +201,23 @@ TEST(StaffingAuthorizationTest, EveryRpcChecksRoleAndScope) {
   hpedu::testing::RunAuthorizationMatrix(
       v1::StaffingService::service_full_name(), cases,
       hpedu::testing::DatabaseProbes(db, "staffing"));
+
+  // Indicators 10-13 for the indicators service: a unit's aggregate, as
+  // GetTrainingStandardShares (the indicators service asks with its
+  // certificate, a service, or with the token of the person who asked it).
+  hpedu::indicators::v1::ComputeIndicatorValuesRequest compute;
+  compute.set_indicator_code("HP-11");
+  compute.set_period("2025-2026");
+  compute.add_org_units("units/" + school);
+  hpedu::testing::RunAuthorizationMatrix(
+      hpedu::indicators::v1::IndicatorSourceService::service_full_name(),
+      {{"ComputeIndicatorValues",
+        call(&SourceStub::ComputeIndicatorValues, compute), mine,
+        operator_token, theirs}},
+      hpedu::testing::DatabaseProbes(db, "staffing"));
+  EXPECT_TRUE(CallAs(address, leadership, &SourceStub::ComputeIndicatorValues,
+                     compute)
+                  .ok());
 
   // A commune officer may not list the whole city's records.
   v1::ListStaffMembersRequest city;

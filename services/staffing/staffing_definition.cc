@@ -16,14 +16,20 @@ server::ServiceDefinition Definition(std::function<absl::CivilDay()> today) {
   definition.name = "staffing";
   definition.migrations = &Migrations();
   definition.statements = StaffStatements();
-  definition.service_names = {"hpedu.staffing.v1.StaffingService"};
+  definition.service_names = {"hpedu.staffing.v1.StaffingService",
+                              "hpedu.indicators.v1.IndicatorSourceService"};
   definition.make_services = [today](server::ServiceEnv& env)
       -> absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> {
+    std::shared_ptr<StaffStore> store = NewPostgresStaffStore(env.pool);
+    std::shared_ptr<SchoolDirectory> directory =
+        NewRegistrySchoolDirectory(env.peers);
     std::vector<std::unique_ptr<grpc::Service>> services;
     services.push_back(std::make_unique<StaffingServiceImpl>(
-        NewPostgresStaffStore(env.pool), NewRegistrySchoolDirectory(env.peers),
+        store, directory,
         audit::AuditLog(env.pool, auth::Authorizer("staffing")), env.calls,
         today));
+    services.push_back(
+        std::make_unique<IndicatorSourceServiceImpl>(store, directory, env.calls));
     return services;
   };
   return definition;

@@ -17,7 +17,8 @@ namespace hpedu::staffing {
 const std::vector<db::Migration>& Migrations();
 
 // The staffing service: name "staffing", its migrations and statements,
-// StaffingServiceImpl on a PostgreSQL store, the registry
+// StaffingServiceImpl and IndicatorSourceServiceImpl (indicators 10-13 for
+// the indicators service) on one PostgreSQL store, the registry
 // (--registry_addr) for schools and communes. `today` is the default day
 // of as-of queries (tests pass a fixed day).
 server::ServiceDefinition Definition(

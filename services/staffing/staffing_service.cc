@@ -20,16 +20,20 @@
 #include "services/staffing/balance.h"
 #include "services/staffing/staff_import.h"
 #include "services/staffing/staffing_rules.h"
+#include "services/staffing/training_shares.h"
 
 namespace hpedu::staffing {
 namespace {
 
+namespace iv1 = ::hpedu::indicators::v1;
 using server::CallContext;
 using Problems = std::vector<std::pair<std::string, std::string>>;
 
 constexpr size_t kMaxCsvBytes = 8 << 20;
 constexpr int kDefaultLimit = 100;
 constexpr int kNearbySurpluses = 5;
+// ComputeIndicatorValues: a country's schools, with room.
+constexpr int kMaxIndicatorUnits = 100000;
 
 std::string UnitName(const std::string& id) { return "units/" + id; }
 
@@ -165,8 +169,8 @@ std::string Percent(int64_t part, int64_t whole) {
 }  // namespace
 
 StaffingServiceImpl::StaffingServiceImpl(
-    std::unique_ptr<StaffStore> store,
-    std::unique_ptr<SchoolDirectory> directory, audit::AuditLog audit_log,
+    std::shared_ptr<StaffStore> store,
+    std::shared_ptr<SchoolDirectory> directory, audit::AuditLog audit_log,
     server::UnaryCalls& calls, std::function<absl::CivilDay()> today)
     : store_(std::move(store)),
       directory_(std::move(directory)),
@@ -178,11 +182,17 @@ StaffingServiceImpl::StaffingServiceImpl(
 absl::Status StaffingServiceImpl::Authorize(const CallContext& call,
                                             const auth::Scope& scope,
                                             Access access) const {
+  return staffing::Authorize(authorizer_, call, scope, access);
+}
+
+absl::Status Authorize(const auth::Authorizer& authorizer,
+                       const CallContext& call, const auth::Scope& scope,
+                       Access access) {
   const auth::Caller& caller = call.caller();
   const bool city = scope.commune.empty() && scope.school.empty();
   switch (access) {
     case Access::kWrite:
-      return authorizer_.CanWrite(caller, scope);
+      return authorizer.CanWrite(caller, scope);
     case Access::kRead:
       if (city && auth::Authorizer::ScopeMatters(caller)) {
         return WithErrorInfo(
@@ -191,19 +201,18 @@ absl::Status StaffingServiceImpl::Authorize(const CallContext& call,
                 "org_unit / only records within your unit"),
             "SCOPE_DENIED");
       }
-      return authorizer_.CanRead(caller, scope);
+      return authorizer.CanRead(caller, scope);
     case Access::kAggregate:
-      RETURN_IF_ERROR(authorizer_.CanReadAggregate(caller));
+      RETURN_IF_ERROR(authorizer.CanReadAggregate(caller));
       if (!city && auth::Authorizer::ScopeMatters(caller)) {
-        return authorizer_.CanRead(caller, scope);
+        return authorizer.CanRead(caller, scope);
       }
       return absl::OkStatus();
   }
   return absl::OkStatus();
 }
 
-auth::Scope StaffingServiceImpl::ScopeOf(const OrgDirectory& directory,
-                                         const std::string& unit_id) const {
+auth::Scope ScopeOf(const OrgDirectory& directory, const std::string& unit_id) {
   auth::Scope scope;
   scope.lead_agency = kStaffingDivision;
   switch (directory.KindOf(unit_id)) {
@@ -983,29 +992,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::GetTrainingStandardShares(
                          store_->ListStandards(call));
         ASSIGN_OR_RETURN(const std::vector<QualificationCount> counts,
                          store_->CountQualifications(call, *day));
-        struct Sum {
-          int64_t teachers = 0, meeting = 0, below = 0, above = 0;
-        };
-        auto add = [&](std::map<std::pair<std::string, std::string>, Sum>& sums,
-                       const std::map<std::string, std::string>& group_of) {
-          for (const QualificationCount& c : counts) {
-            auto group = group_of.find(c.school);
-            if (group == group_of.end()) continue;
-            Sum& sum = sums[{group->second, c.level}];
-            sum.teachers += c.teachers;
-            switch (Classify(standards, c.level, c.qualification, *day)) {
-              case v1::BELOW_STANDARD: sum.below += c.teachers; break;
-              case v1::MEETS_STANDARD: sum.meeting += c.teachers; break;
-              case v1::ABOVE_STANDARD:
-                sum.meeting += c.teachers;
-                sum.above += c.teachers;
-                break;
-              default: break;
-            }
-          }
-        };
         auto to_proto = [&](const std::pair<std::string, std::string>& key,
-                            const Sum& sum) {
+                            const TrainingSum& sum) {
           v1::TrainingStandardShare share;
           share.set_org_unit(UnitName(key.first));
           share.set_level(key.second);
@@ -1016,15 +1004,17 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::GetTrainingStandardShares(
           share.set_percent(Percent(sum.meeting, sum.teachers));
           return share;
         };
-        std::map<std::pair<std::string, std::string>, Sum> own;
-        add(own, directory->WithinOf(*unit));
         v1::GetTrainingStandardSharesResponse result;
-        for (const auto& [key, sum] : own) *result.add_shares() = to_proto(key, sum);
+        for (const auto& [key, sum] :
+             SumTrainingStandard(standards, counts, directory->WithinOf(*unit),
+                                 *day)) {
+          *result.add_shares() = to_proto(key, sum);
+        }
         if (request->drill_down() &&
             directory->KindOf(*unit) != OrgDirectory::Kind::kSchool) {
-          std::map<std::pair<std::string, std::string>, Sum> children;
-          add(children, directory->ChildOf(*unit));
-          for (const auto& [key, sum] : children) {
+          for (const auto& [key, sum] :
+               SumTrainingStandard(standards, counts,
+                                   directory->ChildOf(*unit), *day)) {
             *result.add_children() = to_proto(key, sum);
           }
         }
@@ -1098,6 +1088,96 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListAuditEvents(
   return calls_.Run<audit::v1::ListAuditEventsResponse>(
       context, response, [this, request](const CallContext& call) {
         return audit_log_.List(call, *request);
+      });
+}
+
+IndicatorSourceServiceImpl::IndicatorSourceServiceImpl(
+    std::shared_ptr<StaffStore> store,
+    std::shared_ptr<SchoolDirectory> directory, server::UnaryCalls& calls)
+    : store_(std::move(store)),
+      directory_(std::move(directory)),
+      authorizer_("staffing"),
+      calls_(calls) {}
+
+grpc::ServerUnaryReactor* IndicatorSourceServiceImpl::ComputeIndicatorValues(
+    grpc::CallbackServerContext* context,
+    const iv1::ComputeIndicatorValuesRequest* request,
+    iv1::ComputeIndicatorValuesResponse* response) {
+  return calls_.Run<iv1::ComputeIndicatorValuesResponse>(
+      context, response,
+      [this, request](const CallContext& call)
+          -> absl::StatusOr<iv1::ComputeIndicatorValuesResponse> {
+        ASSIGN_OR_RETURN(auto directory, directory_->Get(call));
+        FieldViolations violations;
+        const std::optional<std::string> level =
+            TrainingIndicatorLevel(request->indicator_code());
+        if (!level) {
+          violations.Add("indicator_code",
+                         "nhân sự chỉ tính HP-10, HP-11, HP-12 và HP-13 (the "
+                         "staffing service computes HP-10..HP-13)");
+        }
+        absl::StatusOr<absl::CivilDay> day =
+            TrainingIndicatorDay(request->period(), "period");
+        if (!day.ok()) violations.Add("period", "cần năm học dạng 2025-2026 (a school year)");
+        if (request->org_units().empty()) {
+          violations.Add("org_units", "bắt buộc (required)");
+        }
+        if (request->org_units_size() > kMaxIndicatorUnits) {
+          violations.Add("org_units", absl::StrCat("tối đa ", kMaxIndicatorUnits,
+                                                   " đơn vị (too many units)"));
+        }
+        // Units by kind: the schools of units of one kind are disjoint.
+        std::map<OrgDirectory::Kind, std::vector<std::string>> units_by_kind;
+        for (int i = 0; i < request->org_units_size(); ++i) {
+          const std::string field = absl::StrCat("org_units[", i, "]");
+          absl::StatusOr<std::string> unit =
+              request->org_units(i).empty()
+                  ? InvalidField(field, "bắt buộc (required)")
+                  : ParseOrgUnit(request->org_units(i), *directory, field);
+          if (!unit.ok()) {
+            violations.Add(field, "cần units/{id} của thành phố, xã hoặc trường");
+            continue;
+          }
+          units_by_kind[directory->KindOf(*unit)].push_back(*unit);
+        }
+        RETURN_IF_ERROR(violations.ToStatus());
+        for (const auto& [kind, units] : units_by_kind) {
+          for (const std::string& unit : units) {
+            RETURN_IF_ERROR(Authorize(authorizer_, call,
+                                      ScopeOf(*directory, unit),
+                                      Access::kAggregate));
+          }
+        }
+        ASSIGN_OR_RETURN(const std::vector<StandardRule> standards,
+                         store_->ListStandards(call));
+        if (!HasStandard(standards, *level, *day)) {
+          return WithErrorInfo(
+              absl::FailedPreconditionError(absl::StrCat(
+                  "Chưa có chuẩn đào tạo ", *level, " hiệu lực ngày ",
+                  absl::FormatCivilTime(*day), " (no training standard of ",
+                  *level, " valid that day)")),
+              "NO_TRAINING_STANDARD");
+        }
+        ASSIGN_OR_RETURN(const std::vector<QualificationCount> counts,
+                         store_->CountQualifications(call, *day));
+        iv1::ComputeIndicatorValuesResponse out;
+        for (const auto& [kind, units] : units_by_kind) {
+          std::map<std::string, std::string> unit_of;
+          for (const std::string& unit : units) {
+            unit_of.merge(directory->WithinOf(unit));
+          }
+          for (const auto& [key, sum] :
+               SumTrainingStandard(standards, counts, unit_of, *day)) {
+            if (key.second != *level || sum.teachers == 0) continue;
+            iv1::ReportedValue& value = *out.add_values();
+            value.set_org_unit(UnitName(key.first));
+            value.set_period(request->period());
+            value.set_numerator(sum.meeting);
+            value.set_denominator(sum.teachers);
+            value.set_provenance(iv1::COMPUTED_FROM_SERVICE);
+          }
+        }
+        return out;
       });
 }
 

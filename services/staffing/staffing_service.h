@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
+#include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
 #include "hpedu/staffing/v1/staffing_service.grpc.pb.h"
 #include "libs/audit/audit.h"
 #include "libs/auth/authorize.h"
@@ -27,13 +28,30 @@ namespace hpedu::staffing {
 // the lead agency of every staffing resource.
 inline constexpr char kStaffingDivision[] = "units/so-gddt-tccb";
 
+// What a handler does with the data it touches. kRead: records of people
+// and schools (personal data): the detail of `scope`; the whole city's only
+// for roles not bound to a commune or school. kAggregate: counts and
+// reference data: every reading role, a commune's or school's figures for
+// those who may read it. kWrite: within the caller's scope (the staffing
+// division city-wide).
+enum class Access { kRead, kAggregate, kWrite };
+
+// The one authorization step of every handler: PERMISSION_DENIED before
+// anything is read for the caller or written.
+absl::Status Authorize(const auth::Authorizer& authorizer,
+                       const server::CallContext& call,
+                       const auth::Scope& scope, Access access);
+
+// The scope of a unit id ("" or the city's: the city).
+auth::Scope ScopeOf(const OrgDirectory& directory, const std::string& unit_id);
+
 // Thread-safe.
 class StaffingServiceImpl final : public v1::StaffingService::CallbackService {
  public:
   // `today` is the default day of as-of queries; `calls` must outlive the
   // service.
-  StaffingServiceImpl(std::unique_ptr<StaffStore> store,
-                      std::unique_ptr<SchoolDirectory> directory,
+  StaffingServiceImpl(std::shared_ptr<StaffStore> store,
+                      std::shared_ptr<SchoolDirectory> directory,
                       audit::AuditLog audit_log, server::UnaryCalls& calls,
                       std::function<absl::CivilDay()> today);
 
@@ -100,26 +118,43 @@ class StaffingServiceImpl final : public v1::StaffingService::CallbackService {
                                      v1::GetHeadcountResponse* response) override;
 
  private:
-  // kRead: records of people and schools (personal data): the detail of
-  // `scope`; the whole city's only for roles not bound to a commune or
-  // school. kAggregate: counts and reference data: every reading role, a
-  // commune's or school's figures for those who may read it. kWrite:
-  // within the caller's scope (the staffing division city-wide).
-  enum class Access { kRead, kAggregate, kWrite };
-  // The one authorization step of every handler: PERMISSION_DENIED before
-  // anything is read for the caller or written.
+  // staffing::Authorize with this service's authorizer.
   absl::Status Authorize(const server::CallContext& call,
                          const auth::Scope& scope, Access access) const;
-  // The scope of a unit id ("" or the city's: the city).
-  auth::Scope ScopeOf(const OrgDirectory& directory,
-                      const std::string& unit_id) const;
 
-  std::unique_ptr<StaffStore> store_;
-  std::unique_ptr<SchoolDirectory> directory_;
+  std::shared_ptr<StaffStore> store_;
+  std::shared_ptr<SchoolDirectory> directory_;
   auth::Authorizer authorizer_;
   const audit::AuditLog audit_log_;
   server::UnaryCalls& calls_;
   std::function<absl::CivilDay()> today_;
+};
+
+// The figures of indicators 10-13 (teachers meeting the training standard
+// at MN, TH, THCS and THPT) as the indicators service's source contract:
+// codes HP-10..HP-13, school-year periods ("2025-2026") counted on the
+// year's reference day (5 September of its first year), for schools,
+// communes or the city (each unit's own schools). Authorized as
+// GetTrainingStandardShares (each unit's aggregate). Thread-safe.
+class IndicatorSourceServiceImpl final
+    : public hpedu::indicators::v1::IndicatorSourceService::CallbackService {
+ public:
+  // The store, directory and `calls` must outlive the service.
+  IndicatorSourceServiceImpl(std::shared_ptr<StaffStore> store,
+                             std::shared_ptr<SchoolDirectory> directory,
+                             server::UnaryCalls& calls);
+
+  grpc::ServerUnaryReactor* ComputeIndicatorValues(
+      grpc::CallbackServerContext* context,
+      const hpedu::indicators::v1::ComputeIndicatorValuesRequest* request,
+      hpedu::indicators::v1::ComputeIndicatorValuesResponse* response)
+      override;
+
+ private:
+  std::shared_ptr<StaffStore> store_;
+  std::shared_ptr<SchoolDirectory> directory_;
+  const auth::Authorizer authorizer_;
+  server::UnaryCalls& calls_;
 };
 
 }  // namespace hpedu::staffing

@@ -16,6 +16,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
 #include "hpedu/registry/v1/registry_service.grpc.pb.h"
 #include "hpedu/staffing/v1/staffing_service.grpc.pb.h"
 #include "libs/api/dates.h"
@@ -33,6 +34,7 @@ namespace {
 
 using ::hpedu::testing::HasFieldViolation;
 using ::hpedu::testing::IsOk;
+using ::hpedu::testing::IsOkAndHolds;
 using ::hpedu::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -617,6 +619,73 @@ TEST_F(StaffingServiceTest, TrainingStandardSharesMatchAHandCountedRoster) {
       Call(&Stub::GetTrainingStandardShares, bad);
   EXPECT_THAT(rejected, HasFieldViolation("as_of"));
   EXPECT_THAT(rejected, HasFieldViolation("org_unit"));
+}
+
+// Indicators 10-13 for the indicators service: teachers meeting the
+// standard over teachers, per unit asked, on the school year's reference day
+// (5 September of its first year).
+TEST_F(StaffingServiceTest, ComputesIndicatorsTenToThirteenPerUnitAsked) {
+  // Preschool m: 2 of 3 meet (college). Primary a: COLLEGE, BACHELOR,
+  // MASTER -> 2 of 3; b: BACHELOR -> 1 of 1; a and b share a commune: 3 of
+  // 4. A teacher who starts on 1 October 2025 is not on 5 September's roll.
+  ASSERT_OK(Roster(Line("gv-n1", s_.m, "MN", "INTERMEDIATE") +
+                   Line("gv-n2", s_.m, "MN", "COLLEGE") +
+                   Line("gv-n3", s_.m, "MN", "BACHELOR") +
+                   Line("gv-p1", s_.a, "TH", "COLLEGE") +
+                   Line("gv-p2", s_.a, "TH", "BACHELOR") +
+                   Line("gv-p3", s_.a, "TH", "MASTER") +
+                   Line("gv-p4", s_.b, "TH", "BACHELOR") +
+                   absl::StrCat("gv-p5,", s_.b,
+                                ",Trần Văn Minh,1990,MALE,TEACHER,TH,,"
+                                "CONTRACT,COLLEGE,2012-06-01,2025-10-01,\n"))
+                .status());
+  auto source = hpedu::indicators::v1::IndicatorSourceService::NewStub(
+      hpedu::testing::TestIdentity::Channel(
+          absl::StrCat("127.0.0.1:", host_->port()),
+          hpedu::testing::TestIdentity::Token(auth::Role::kLeadership)));
+  auto compute = [&](const std::string& code, const std::string& period,
+                     const std::vector<std::string>& units)
+      -> absl::StatusOr<std::map<std::string, std::pair<int64_t, int64_t>>> {
+    hpedu::indicators::v1::ComputeIndicatorValuesRequest request;
+    request.set_indicator_code(code);
+    request.set_period(period);
+    for (const std::string& unit : units) request.add_org_units(unit);
+    hpedu::indicators::v1::ComputeIndicatorValuesResponse response;
+    grpc::ClientContext context;
+    const grpc::Status status =
+        source->ComputeIndicatorValues(&context, request, &response);
+    if (!status.ok()) return FromGrpcStatus(status);
+    std::map<std::string, std::pair<int64_t, int64_t>> values;
+    for (const auto& value : response.values()) {
+      EXPECT_EQ(value.period(), period);
+      EXPECT_EQ(value.provenance(),
+                hpedu::indicators::v1::COMPUTED_FROM_SERVICE);
+      values[value.org_unit()] = {value.numerator(), value.denominator()};
+    }
+    return values;
+  };
+  const std::string a = "units/" + s_.a, b = "units/" + s_.b;
+  const std::string commune = "units/" + s_.commune_ab;
+  using Values = std::map<std::string, std::pair<int64_t, int64_t>>;
+  EXPECT_THAT(compute("HP-11", "2025-2026", {a, b, commune, "units/" + s_.c}),
+              IsOkAndHolds(Values{{a, {2, 3}}, {b, {1, 1}}, {commune, {3, 4}}}));
+  EXPECT_THAT(compute("HP-10", "2025-2026", {"units/" + s_.m, a}),
+              IsOkAndHolds(Values{{"units/" + s_.m, {2, 3}}}));
+  EXPECT_THAT(compute("HP-11", "2026-2027", {b}),
+              IsOkAndHolds(Values{{b, {1, 2}}}));
+  EXPECT_THAT(compute("HP-12", "2025-2026", {"units/" + s_.s}),
+              IsOkAndHolds(Values{}));
+  // No training standard before 1 July 2020.
+  EXPECT_THAT(compute("HP-11", "2019-2020", {a}),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  absl::StatusOr<Values> bad =
+      compute("HP-14", "2025", {"units/nowhere", ""});
+  EXPECT_THAT(bad, HasFieldViolation("indicator_code"));
+  EXPECT_THAT(bad, HasFieldViolation("period"));
+  EXPECT_THAT(bad, HasFieldViolation("org_units[0]"));
+  EXPECT_THAT(bad, HasFieldViolation("org_units[1]"));
+  EXPECT_THAT(compute("HP-11", "2025-2026", {}),
+              HasFieldViolation("org_units"));
 }
 
 TEST_F(StaffingServiceTest, QuotasCountFilledAndVacantPosts) {
