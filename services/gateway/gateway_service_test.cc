@@ -658,6 +658,14 @@ TEST_F(GatewayTest, CallersSeeWhatTheirRoleAllows) {
   EXPECT_EQ(denied->status, 403);
 }
 
+v1::GetChasingListRequest ChasingOn5January() {
+  v1::GetChasingListRequest request;
+  request.mutable_as_of()->set_year(2026);
+  request.mutable_as_of()->set_month(1);
+  request.mutable_as_of()->set_day(5);
+  return request;
+}
+
 TEST_F(GatewayTest, PlanCascadeAndChasingList) {
   BackendSuite& suite = BackendSuite::Shared();
   StartGateway(Config(suite.addresses()));
@@ -676,12 +684,9 @@ TEST_F(GatewayTest, PlanCascadeAndChasingList) {
   }
   EXPECT_EQ(with_documents, 2);
 
-  v1::GetChasingListRequest chasing;
-  chasing.mutable_as_of()->set_year(2026);
-  chasing.mutable_as_of()->set_month(1);
-  chasing.mutable_as_of()->set_day(5);
   ASSERT_OK_AND_ASSIGN(v1::ChasingView view,
-                       Call(&v1::GatewayService::Stub::GetChasingList, chasing));
+                       Call(&v1::GatewayService::Stub::GetChasingList,
+                            ChasingOn5January()));
   EXPECT_GT(view.overdue(), 0);
   EXPECT_EQ(view.items_size(), view.overdue());
   EXPECT_FALSE(view.by_lead().empty());
@@ -707,14 +712,6 @@ bv1::ListProjectProgressResponse LaggingProjects(const std::string& budget_unit)
   request.set_lagging_only(true);
   return Direct(*budget, &bv1::BudgetService::Stub::ListProjectProgress,
                 request);
-}
-
-v1::GetChasingListRequest ChasingOn5January() {
-  v1::GetChasingListRequest request;
-  request.mutable_as_of()->set_year(2026);
-  request.mutable_as_of()->set_month(1);
-  request.mutable_as_of()->set_day(5);
-  return request;
 }
 
 TEST_F(GatewayTest, ChasingListHasTheLaggingProjectsInTheirOwnSection) {
