@@ -80,7 +80,8 @@ Backends::Backends(server::PeerChannels* peers, BackendOptions options)
       coverage_(options.cache_ttl),
       documents_(options.cache_ttl),
       staffing_balance_(options.cache_ttl),
-      compliance_(options.cache_ttl) {}
+      compliance_(options.cache_ttl),
+      project_progress_(options.cache_ttl) {}
 
 Backends::~Backends() {
   absl::MutexLock lock(&mu_);
@@ -178,6 +179,14 @@ void Backends::GetComplianceReport(
   using Stub = bv1::BudgetService::Stub;
   Unary<Stub>(compliance_, "budget", "GetComplianceReport",
               &Stub::async::GetComplianceReport, out, request, std::move(done));
+}
+
+void Backends::ListProjectProgress(
+    const Outgoing& out, const bv1::ListProjectProgressRequest& request,
+    Receiver<bv1::ListProjectProgressResponse> done) {
+  using Stub = bv1::BudgetService::Stub;
+  Unary<Stub>(project_progress_, "budget", "ListProjectProgress",
+              &Stub::async::ListProjectProgress, out, request, std::move(done));
 }
 
 namespace {

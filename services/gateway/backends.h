@@ -95,6 +95,10 @@ class Backends {
   void GetComplianceReport(const Outgoing& out,
                            const bv1::GetComplianceReportRequest& request,
                            Receiver<bv1::ComplianceReport> done);
+  // Not paged: the service answers every project (or one budget's) at once.
+  void ListProjectProgress(const Outgoing& out,
+                           const bv1::ListProjectProgressRequest& request,
+                           Receiver<bv1::ListProjectProgressResponse> done);
 
   // Backend calls started, cache hits and coalesced waits, by method
   // ("RollUp", "ListUnits"...).
@@ -133,6 +137,7 @@ class Backends {
   CoalescingCache<pv1::Document> documents_;
   CoalescingCache<sv1::GetStaffingBalanceResponse> staffing_balance_;
   CoalescingCache<bv1::ComplianceReport> compliance_;
+  CoalescingCache<bv1::ListProjectProgressResponse> project_progress_;
 };
 
 }  // namespace hpedu::gateway

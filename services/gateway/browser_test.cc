@@ -57,6 +57,17 @@ nlohmann::json Budget(const v1::Overview& overview) {
   return shares;
 }
 
+// The chasing list's lagging projects as the table shows them.
+nlohmann::json LaggingProjects(const v1::ChasingView& view) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const v1::ChasingItem& item : view.budget().items()) {
+    items.push_back({{"content", item.content()},
+                     {"lead", item.lead().display_name()},
+                     {"commune", item.commune().display_name()}});
+  }
+  return items;
+}
+
 TEST(DashboardBrowserTest, SignInOverviewDrillDownNumbersEqualGrpc) {
   const std::string web_build = HPEDU_GATEWAY_WEB_BUILD_DIR;
   ASSERT_TRUE(std::filesystem::exists(web_build + "/dist/index.html"))
@@ -94,6 +105,16 @@ TEST(DashboardBrowserTest, SignInOverviewDrillDownNumbersEqualGrpc) {
     grpc::ClientContext context;
     ASSERT_TRUE(stub->GetCommuneProfile(&context, commune_request, &commune).ok());
   }
+  // The chasing list as the dashboard asks for it (today, 14 days).
+  v1::GetChasingListRequest chasing_request;
+  chasing_request.set_due_within_days(14);
+  v1::ChasingView chasing;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub->GetChasingList(&context, chasing_request, &chasing).ok());
+  }
+  ASSERT_TRUE(chasing.budget().status().available())
+      << chasing.budget().status().reason();
   ASSERT_TRUE(city.indicators().status().available());
   ASSERT_TRUE(commune.indicators().status().available());
   ASSERT_TRUE(city.staffing().status().available());
@@ -117,7 +138,10 @@ TEST(DashboardBrowserTest, SignInOverviewDrillDownNumbersEqualGrpc) {
         {"displayName", commune.unit().display_name()},
         {"indicators", Figures(commune)},
         {"staffing", Staffing(commune)},
-        {"budget", Budget(commune)}}}};
+        {"budget", Budget(commune)}}},
+      {"chasing",
+       {{"lagging", chasing.budget().lagging()},
+        {"budget", LaggingProjects(chasing)}}}};
   const std::string expected_path = artifacts + "/expected.json";
   std::ofstream(expected_path) << expected.dump(2);
 

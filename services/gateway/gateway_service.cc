@@ -74,19 +74,35 @@ sv1::GetStaffingBalanceRequest StaffingBalance(const std::string& unit,
   return request;
 }
 
+// `as_of`, or today in Vietnam (Asia/Ho_Chi_Minh, UTC+7) when unset.
+absl::CivilDay AsOfDay(const google::type::Date* as_of) {
+  if (as_of != nullptr && as_of->year() != 0) {
+    return absl::CivilDay(as_of->year(), as_of->month(), as_of->day());
+  }
+  return absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(7 * 3600));
+}
+
 // The estimate of the fiscal year of `as_of` (today in Vietnam when unset)
 // against the 20% and 5% rules: every row, or one commune's.
 bv1::GetComplianceReportRequest Compliance(const google::type::Date* as_of,
                                            const std::string& commune) {
-  int year = as_of != nullptr ? as_of->year() : 0;
-  if (year == 0) {
-    year = static_cast<int>(
-        absl::ToCivilYear(absl::Now(), absl::FixedTimeZone(7 * 3600)).year());
-  }
+  const int year = static_cast<int>(AsOfDay(as_of).year());
   bv1::GetComplianceReportRequest request;
   request.set_first_year(year);
   request.set_stage(bv1::ESTIMATE);
   request.set_org_unit(commune);
+  return request;
+}
+
+// The lagging investment projects at the end of `month`: every budget's,
+// or one commune's own.
+bv1::ListProjectProgressRequest LaggingProjects(absl::CivilMonth month,
+                                                const std::string& commune) {
+  bv1::ListProjectProgressRequest request;
+  request.set_as_of_year(static_cast<int32_t>(month.year()));
+  request.set_as_of_month(month.month());
+  request.set_budget_unit(commune);
+  request.set_lagging_only(true);
   return request;
 }
 
@@ -415,21 +431,29 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetChasingList(
 
   struct Parts {
     Slot<pv1::ChasingList> chasing;
+    Slot<bv1::ListProjectProgressResponse> projects;
     Names names;
   };
   auto parts = std::make_shared<Parts>();
-  parts->names.lists.resize(2);
+  parts->names.lists.resize(3);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const std::string commune = request->commune();
+  const std::string city = options_.city;
+  const absl::CivilMonth month = LastMonthEnded(
+      AsOfDay(request->has_as_of() ? &request->as_of() : nullptr));
   auto join = Join::Create(out->deadline, [=] {
     const absl::Time now = absl::Now();
-    *response = ComposeChasing(parts->chasing, commune, parts->names.Build(), now);
+    *response = ComposeChasing(parts->chasing, parts->projects, month, commune,
+                               city, parts->names.Build(), now);
     *response->mutable_units_status() = parts->names.Status(now);
     reactor->Finish(grpc::Status::OK);
   });
-  backends_->ListUnits(*out, ChildrenOf(options_.city),
+  backends_->ListUnits(*out, ChildrenOf(city),
                        Into(join, &parts->names.lists[0]));
   backends_->ListUnits(*out, Agencies(), Into(join, &parts->names.lists[1]));
+  backends_->ListUnits(*out, Cities(), Into(join, &parts->names.lists[2]));
+  backends_->ListProjectProgress(*out, LaggingProjects(month, commune),
+                                 Into(join, &parts->projects));
   pv1::GetChasingListRequest chasing;
   if (request->has_as_of()) *chasing.mutable_as_of() = request->as_of();
   chasing.set_due_within_days(request->due_within_days());

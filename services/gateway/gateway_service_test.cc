@@ -658,6 +658,14 @@ TEST_F(GatewayTest, CallersSeeWhatTheirRoleAllows) {
   EXPECT_EQ(denied->status, 403);
 }
 
+v1::GetChasingListRequest ChasingOn5January() {
+  v1::GetChasingListRequest request;
+  request.mutable_as_of()->set_year(2026);
+  request.mutable_as_of()->set_month(1);
+  request.mutable_as_of()->set_day(5);
+  return request;
+}
+
 TEST_F(GatewayTest, PlanCascadeAndChasingList) {
   BackendSuite& suite = BackendSuite::Shared();
   StartGateway(Config(suite.addresses()));
@@ -676,20 +684,121 @@ TEST_F(GatewayTest, PlanCascadeAndChasingList) {
   }
   EXPECT_EQ(with_documents, 2);
 
-  v1::GetChasingListRequest chasing;
-  chasing.mutable_as_of()->set_year(2026);
-  chasing.mutable_as_of()->set_month(1);
-  chasing.mutable_as_of()->set_day(5);
   ASSERT_OK_AND_ASSIGN(v1::ChasingView view,
-                       Call(&v1::GatewayService::Stub::GetChasingList, chasing));
+                       Call(&v1::GatewayService::Stub::GetChasingList,
+                            ChasingOn5January()));
   EXPECT_GT(view.overdue(), 0);
   EXPECT_EQ(view.items_size(), view.overdue());
   EXPECT_FALSE(view.by_lead().empty());
   EXPECT_NE(view.items(0).lead().display_name(), view.items(0).lead().name());
-  ASSERT_THAT(view.sections(), SizeIs(3));
+  // Plans and budget; no staffing placeholder.
+  ASSERT_THAT(view.sections(), SizeIs(2));
+  EXPECT_EQ(view.sections(0).service(), "plans");
   EXPECT_TRUE(view.sections(0).available());
-  EXPECT_EQ(view.sections(1).service(), "staffing");
-  EXPECT_FALSE(view.sections(1).available());
+  EXPECT_EQ(view.sections(1).service(), "budget");
+  EXPECT_TRUE(view.sections(1).available()) << view.sections(1).reason();
+}
+
+// The budget service's own lagging projects at the end of December 2025
+// (the month ended by 5 January 2026).
+bv1::ListProjectProgressResponse LaggingProjects(const std::string& budget_unit) {
+  auto budget = bv1::BudgetService::NewStub(TestIdentity::Channel(
+      BackendSuite::Shared().addresses().at("budget"),
+      TestIdentity::Token(auth::Role::kLeadership)));
+  bv1::ListProjectProgressRequest request;
+  request.set_as_of_year(2025);
+  request.set_as_of_month(12);
+  request.set_budget_unit(budget_unit);
+  request.set_lagging_only(true);
+  return Direct(*budget, &bv1::BudgetService::Stub::ListProjectProgress,
+                request);
+}
+
+TEST_F(GatewayTest, ChasingListHasTheLaggingProjectsInTheirOwnSection) {
+  BackendSuite& suite = BackendSuite::Shared();
+  StartGateway(Config(suite.addresses()));
+  ASSERT_OK_AND_ASSIGN(v1::ChasingView view,
+                       Call(&v1::GatewayService::Stub::GetChasingList,
+                            ChasingOn5January()));
+  const bv1::ListProjectProgressResponse lagging = LaggingProjects("");
+  ASSERT_GT(lagging.lagging_count(), 0) << "the demo has lagging projects";
+
+  const v1::ChasingBudget& budget = view.budget();
+  EXPECT_TRUE(budget.status().available()) << budget.status().reason();
+  EXPECT_EQ(budget.status().service(), "budget");
+  EXPECT_EQ(budget.as_of_year(), 2025);
+  EXPECT_EQ(budget.as_of_month(), 12);
+  EXPECT_EQ(budget.lagging(), lagging.lagging_count());
+  ASSERT_EQ(budget.items_size(), lagging.projects_size());
+  for (int i = 0; i < budget.items_size(); ++i) {
+    const v1::ChasingItem& item = budget.items(i);
+    const bv1::ProjectProgress& project = lagging.projects(i);
+    EXPECT_EQ(item.source(), "budget");
+    EXPECT_EQ(item.item(), project.project());
+    EXPECT_EQ(item.lag_dong(), project.lag_dong());
+    EXPECT_EQ(item.planned_dong(), project.planned_to_date_dong());
+    EXPECT_EQ(item.disbursed_dong(), project.actual_to_date_dong());
+    EXPECT_GT(item.lag_dong(), 0);
+    EXPECT_THAT(item.content(), HasSubstr(project.display_name()));
+    EXPECT_THAT(item.content(), HasSubstr("đến hết tháng 12/2025"));
+    EXPECT_THAT(item.content(), HasSubstr("triệu đồng"));
+    // Paid by the school's commune (or the city, then no commune), named.
+    EXPECT_EQ(item.lead().name(), project.budget_unit());
+    EXPECT_NE(item.lead().display_name(), item.lead().name());
+    if (project.budget_unit() == "units/hai-phong") {
+      EXPECT_FALSE(item.has_commune());
+    } else {
+      EXPECT_EQ(item.commune().name(), project.budget_unit());
+    }
+  }
+  // Not in the tasks' list or counts: those equal the plans service's.
+  for (const v1::ChasingItem& item : view.items()) {
+    EXPECT_EQ(item.source(), "plans");
+  }
+  EXPECT_EQ(view.items_size(), view.overdue());
+
+  // A commune's list: the projects its own budget pays.
+  std::string commune;
+  for (const bv1::ProjectProgress& project : lagging.projects()) {
+    if (project.budget_unit() != "units/hai-phong") {
+      commune = project.budget_unit();
+      break;
+    }
+  }
+  ASSERT_FALSE(commune.empty());
+  v1::GetChasingListRequest one = ChasingOn5January();
+  one.set_commune(commune);
+  ASSERT_OK_AND_ASSIGN(v1::ChasingView mine,
+                       Call(&v1::GatewayService::Stub::GetChasingList, one));
+  EXPECT_TRUE(mine.budget().status().available()) << mine.budget().status().reason();
+  EXPECT_EQ(mine.budget().lagging(), LaggingProjects(commune).lagging_count());
+  ASSERT_GT(mine.budget().items_size(), 0);
+  for (const v1::ChasingItem& item : mine.budget().items()) {
+    EXPECT_EQ(item.commune().name(), commune);
+  }
+}
+
+TEST_F(GatewayTest, ChasingListWithBudgetDownKeepsThePlans) {
+  BackendSuite& suite = BackendSuite::Shared();
+  std::map<std::string, std::string> peers = suite.addresses();
+  peers["budget"] = kDownAddress;
+  StartGateway(Config(peers));
+  ASSERT_OK_AND_ASSIGN(v1::ChasingView view,
+                       Call(&v1::GatewayService::Stub::GetChasingList,
+                            ChasingOn5January(), absl::Seconds(5)));
+  ASSERT_THAT(view.sections(), SizeIs(2));
+  EXPECT_TRUE(view.sections(0).available());
+  const v1::SectionStatus& budget = view.sections(1);
+  EXPECT_EQ(budget.service(), "budget");
+  EXPECT_FALSE(budget.available());
+  EXPECT_EQ(budget.code(), "UNAVAILABLE");
+  EXPECT_THAT(budget.reason(), HasSubstr("không truy cập được"));
+  EXPECT_FALSE(view.budget().status().available());
+  EXPECT_TRUE(view.budget().items().empty());
+  EXPECT_EQ(view.budget().lagging(), 0);
+  EXPECT_GT(view.overdue(), 0);
+  EXPECT_EQ(view.items_size(), view.overdue());
+  EXPECT_FALSE(view.by_lead().empty());
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/time_util.h"
+#include "libs/money/money.h"
 #include "libs/text/vietnamese.h"
 
 namespace hpedu::gateway {
@@ -165,7 +166,7 @@ std::string ReasonFor(const absl::Status& status) {
       reason = "dịch vụ chưa sẵn sàng hoặc chưa cấu hình";
       break;
     case absl::StatusCode::kUnimplemented:
-      reason = "chưa có dịch vụ";
+      reason = "dịch vụ chưa hỗ trợ chức năng này";
       break;
     case absl::StatusCode::kPermissionDenied:
       reason = "không có quyền xem";
@@ -216,15 +217,6 @@ SectionBuilder& SectionBuilder::Answered(absl::Time fetched_time, bool cached) {
   }
   if (cached) status_.set_cached(true);
   return *this;
-}
-
-gv1::SectionStatus NotYetAvailable(std::string_view service) {
-  gv1::SectionStatus status;
-  status.set_service(std::string(service));
-  status.set_available(false);
-  status.set_reason("chưa có dịch vụ");
-  status.set_code("UNIMPLEMENTED");
-  return status;
 }
 
 UnitNames::UnitNames(const std::vector<registry::v1::Unit>& units) {
@@ -552,14 +544,72 @@ gv1::PlanCascade ComposeCascade(const Part<pv1::Document>& document,
   return cascade;
 }
 
-gv1::ChasingView ComposeChasing(const Part<pv1::ChasingList>& chasing,
-                                const std::string& commune,
-                                const UnitNames& names, absl::Time now) {
+absl::CivilMonth LastMonthEnded(absl::CivilDay day) {
+  const absl::CivilMonth month(day);
+  return absl::CivilMonth(day + 1) != month ? month : month - 1;
+}
+
+gv1::ChasingBudget ComposeLaggingProjects(
+    const Part<bv1::ListProjectProgressResponse>& progress,
+    absl::CivilMonth month, const std::string& city, const UnitNames& names,
+    absl::Time now) {
+  gv1::ChasingBudget section;
+  *section.mutable_status() = SectionBuilder("budget", now).Add(progress).Build();
+  section.set_as_of_year(static_cast<int32_t>(month.year()));
+  section.set_as_of_month(month.month());
+  const bv1::ListProjectProgressResponse* response = ValueOf(progress);
+  if (response == nullptr) return section;
+  for (const bv1::ProjectProgress& project : response->projects()) {
+    if (!project.lagging()) continue;
+    gv1::ChasingItem* item = section.add_items();
+    item->set_source("budget");
+    item->set_item(project.project());
+    std::string content = absl::StrCat(
+        "Dự án ", project.display_name(), ": kế hoạch giải ngân đến hết tháng ",
+        month.month(), "/", month.year(), " ",
+        money::FormatMillions(project.planned_to_date_dong()),
+        " triệu đồng, đã giải ngân ",
+        money::FormatMillions(project.actual_to_date_dong()), " triệu đồng");
+    if (!project.plan_fulfilment_percent().empty()) {
+      std::string percent = project.plan_fulfilment_percent();
+      std::replace(percent.begin(), percent.end(), '.', ',');
+      absl::StrAppend(&content, " (đạt ", percent, "%)");
+    }
+    absl::StrAppend(&content, ", chậm ", money::FormatMillions(project.lag_dong()),
+                    " triệu đồng");
+    item->set_content(std::move(content));
+    if (!project.budget_unit().empty()) {
+      *item->mutable_lead() = names.Ref(project.budget_unit());
+      if (project.budget_unit() != city) {
+        *item->mutable_commune() = names.Ref(project.budget_unit());
+      }
+    }
+    item->set_planned_dong(project.planned_to_date_dong());
+    item->set_disbursed_dong(project.actual_to_date_dong());
+    item->set_lag_dong(project.lag_dong());
+    item->set_plan_fulfilment_percent(project.plan_fulfilment_percent());
+  }
+  // The service sends the largest lag first; kept whatever it sends.
+  std::stable_sort(section.mutable_items()->begin(),
+                   section.mutable_items()->end(),
+                   [](const gv1::ChasingItem& a, const gv1::ChasingItem& b) {
+                     return a.lag_dong() > b.lag_dong();
+                   });
+  section.set_lagging(section.items_size());
+  return section;
+}
+
+gv1::ChasingView ComposeChasing(
+    const Part<pv1::ChasingList>& chasing,
+    const Part<bv1::ListProjectProgressResponse>& projects,
+    absl::CivilMonth month, const std::string& commune, const std::string& city,
+    const UnitNames& names, absl::Time now) {
   gv1::ChasingView view;
   *view.mutable_view_time() = ToTimestamp(now);
   *view.add_sections() = SectionBuilder("plans", now).Add(chasing).Build();
-  *view.add_sections() = NotYetAvailable("staffing");
-  *view.add_sections() = NotYetAvailable("budget");
+  *view.mutable_budget() =
+      ComposeLaggingProjects(projects, month, city, names, now);
+  *view.add_sections() = view.budget().status();
   const pv1::ChasingList* list = ValueOf(chasing);
   if (list == nullptr) return view;
   *view.mutable_as_of() = list->as_of();

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "hpedu/budget/v1/budget_service.pb.h"
 #include "hpedu/gateway/v1/gateway_service.pb.h"
@@ -55,9 +56,6 @@ class SectionBuilder {
   absl::Time oldest_ = absl::InfiniteFuture();
   gv1::SectionStatus status_;
 };
-
-// A section of a service that does not exist yet.
-gv1::SectionStatus NotYetAvailable(std::string_view service);
 
 // Display names of units, by resource name.
 class UnitNames {
@@ -126,10 +124,27 @@ gv1::PlanCascade ComposeCascade(const Part<plans::v1::Document>& document,
                                 const Part<plans::v1::ChasingList>& chasing,
                                 const UnitNames& names, absl::Time now);
 
-// The chasing list across services (of one commune when set).
-gv1::ChasingView ComposeChasing(const Part<plans::v1::ChasingList>& chasing,
-                                const std::string& commune,
-                                const UnitNames& names, absl::Time now);
+// The month whose end a chasing list on `day` measures disbursement at:
+// the day's own month on its last day, else the month before (an
+// instalment planned for the current month is not late yet).
+absl::CivilMonth LastMonthEnded(absl::CivilDay day);
+
+// The chasing list's budget section: each lagging project of the budget
+// service's ListProjectProgress (as of the end of `month`) as an item, lead
+// and commune its paying budget (no commune when `city` pays), largest lag
+// first.
+gv1::ChasingBudget ComposeLaggingProjects(
+    const Part<budget::v1::ListProjectProgressResponse>& progress,
+    absl::CivilMonth month, const std::string& city, const UnitNames& names,
+    absl::Time now);
+
+// The chasing list (of one commune when set): the plan tasks, counted, and
+// the lagging projects in their own section, not in the tasks' counts.
+gv1::ChasingView ComposeChasing(
+    const Part<plans::v1::ChasingList>& chasing,
+    const Part<budget::v1::ListProjectProgressResponse>& projects,
+    absl::CivilMonth month, const std::string& commune, const std::string& city,
+    const UnitNames& names, absl::Time now);
 
 }  // namespace hpedu::gateway
 

@@ -66,13 +66,44 @@ UnitNames Names() {
   return UnitNames(units);
 }
 
+// The budget service's lagging projects (and one on plan, which a
+// lagging_only answer would not have).
+bv1::ListProjectProgressResponse Lagging() {
+  bv1::ListProjectProgressResponse response;
+  bv1::ProjectProgress* city = response.add_projects();
+  city->set_project("projects/da-1");
+  city->set_display_name("Nhà đa năng");
+  city->set_budget_unit("units/hp");
+  city->set_planned_to_date_dong(500'000'000);
+  city->set_lag_dong(500'000'000);
+  city->set_lagging(true);
+  bv1::ProjectProgress* commune = response.add_projects();
+  commune->set_project("projects/da-2");
+  commune->set_display_name("Xây dựng, cải tạo Trường Tiểu học Bàng La");
+  commune->set_budget_unit("units/b");
+  commune->set_unit("units/th-bang-la");
+  commune->set_planned_to_date_dong(12'345'678'901);
+  commune->set_actual_to_date_dong(1'234'567'890);
+  commune->set_lag_dong(11'111'111'011);
+  commune->set_plan_fulfilment_percent("10.00");
+  commune->set_lagging(true);
+  bv1::ProjectProgress* on_plan = response.add_projects();
+  on_plan->set_project("projects/da-3");
+  on_plan->set_budget_unit("units/a");
+  on_plan->set_planned_to_date_dong(100'000'000);
+  on_plan->set_actual_to_date_dong(100'000'000);
+  on_plan->set_plan_fulfilment_percent("100.00");
+  response.set_lagging_count(2);
+  return response;
+}
+
 TEST(ReasonForTest, VietnameseReasonWithDetail) {
   EXPECT_EQ(ReasonFor(absl::UnavailableError("")), "dịch vụ không truy cập được");
   EXPECT_EQ(ReasonFor(absl::DeadlineExceededError("")),
             "dịch vụ không trả lời kịp thời hạn");
   EXPECT_EQ(ReasonFor(absl::InternalError("boom")), "dịch vụ báo lỗi (boom)");
-  EXPECT_EQ(NotYetAvailable("budget").reason(), "chưa có dịch vụ");
-  EXPECT_EQ(NotYetAvailable("budget").code(), "UNIMPLEMENTED");
+  EXPECT_EQ(ReasonFor(absl::UnimplementedError("")),
+            "dịch vụ chưa hỗ trợ chức năng này");
 }
 
 TEST(SectionBuilderTest, OldestAnswerAndFirstFailure) {
@@ -211,7 +242,9 @@ TEST(ComposeChasingTest, OneCommuneOrAllMostOverdueFirst) {
   *a->add_entries() = lead->entries(0);
   *a->add_entries() = lead->entries(2);
 
-  gv1::ChasingView all = ComposeChasing(Answer(list), "", Names(), kNow);
+  const absl::CivilMonth month(2025, 12);
+  gv1::ChasingView all = ComposeChasing(Answer(list), Answer(Lagging()), month,
+                                        "", "units/hp", Names(), kNow);
   EXPECT_EQ(all.overdue(), 2);
   ASSERT_EQ(all.items_size(), 3);
   EXPECT_EQ(all.items(0).item(), "t2");
@@ -219,12 +252,86 @@ TEST(ComposeChasingTest, OneCommuneOrAllMostOverdueFirst) {
   ASSERT_EQ(all.by_lead_size(), 1);
   EXPECT_EQ(all.by_lead(0).overdue(), 2);
   EXPECT_EQ(all.by_lead(0).due_soon(), 1);
-  EXPECT_EQ(all.sections(1).reason(), "chưa có dịch vụ");
+  // One section per service; no staffing placeholder. The lagging projects
+  // are in their own section, counted there, not among the tasks.
+  ASSERT_EQ(all.sections_size(), 2);
+  EXPECT_EQ(all.sections(0).service(), "plans");
+  EXPECT_EQ(all.sections(1).service(), "budget");
+  EXPECT_TRUE(all.sections(1).available());
+  EXPECT_EQ(all.budget().lagging(), 2);
+  EXPECT_EQ(all.budget().items_size(), 2);
+  for (const gv1::ChasingItem& item : all.items()) {
+    EXPECT_EQ(item.source(), "plans");
+  }
 
-  gv1::ChasingView one = ComposeChasing(Answer(list), "units/a", Names(), kNow);
+  gv1::ChasingView one = ComposeChasing(Answer(list), Answer(Lagging()), month,
+                                        "units/a", "units/hp", Names(), kNow);
   EXPECT_EQ(one.overdue(), 1);
   ASSERT_EQ(one.items_size(), 2);
   EXPECT_EQ(one.items(0).item(), "t1");
+
+  // Budget down: its section says why; the tasks stay.
+  gv1::ChasingView down = ComposeChasing(
+      Answer(list),
+      Failure<bv1::ListProjectProgressResponse>(absl::UnavailableError("")),
+      month, "", "units/hp", Names(), kNow);
+  EXPECT_EQ(down.overdue(), 2);
+  EXPECT_EQ(down.items_size(), 3);
+  EXPECT_TRUE(down.sections(0).available());
+  EXPECT_FALSE(down.sections(1).available());
+  EXPECT_EQ(down.sections(1).code(), "UNAVAILABLE");
+  EXPECT_EQ(down.sections(1).reason(), "dịch vụ không truy cập được");
+  EXPECT_FALSE(down.budget().status().available());
+  EXPECT_EQ(down.budget().lagging(), 0);
+  EXPECT_TRUE(down.budget().items().empty());
+}
+
+TEST(LastMonthEndedTest, TheDaysMonthOnlyOnItsLastDay) {
+  EXPECT_EQ(LastMonthEnded(absl::CivilDay(2026, 1, 5)), absl::CivilMonth(2025, 12));
+  EXPECT_EQ(LastMonthEnded(absl::CivilDay(2026, 1, 31)), absl::CivilMonth(2026, 1));
+  EXPECT_EQ(LastMonthEnded(absl::CivilDay(2024, 2, 28)), absl::CivilMonth(2024, 1));
+  EXPECT_EQ(LastMonthEnded(absl::CivilDay(2024, 2, 29)), absl::CivilMonth(2024, 2));
+  EXPECT_EQ(LastMonthEnded(absl::CivilDay(2026, 12, 31)), absl::CivilMonth(2026, 12));
+}
+
+TEST(ComposeLaggingProjectsTest, EachLaggingProjectAnItemInTrieuDong) {
+  const gv1::ChasingBudget section = ComposeLaggingProjects(
+      Answer(Lagging(), absl::Seconds(2), true), absl::CivilMonth(2025, 12),
+      "units/hp", Names(), kNow);
+  EXPECT_TRUE(section.status().available());
+  EXPECT_EQ(section.status().service(), "budget");
+  EXPECT_TRUE(section.status().cached());
+  EXPECT_EQ(section.as_of_year(), 2025);
+  EXPECT_EQ(section.as_of_month(), 12);
+  // The project on plan is left out; the largest lag first.
+  EXPECT_EQ(section.lagging(), 2);
+  ASSERT_EQ(section.items_size(), 2);
+  const gv1::ChasingItem& first = section.items(0);
+  EXPECT_EQ(first.source(), "budget");
+  EXPECT_EQ(first.item(), "projects/da-2");
+  EXPECT_EQ(first.content(),
+            "Dự án Xây dựng, cải tạo Trường Tiểu học Bàng La: kế hoạch giải "
+            "ngân đến hết tháng 12/2025 12.345,68 triệu đồng, đã giải ngân "
+            "1.234,57 triệu đồng (đạt 10,00%), chậm 11.111,11 triệu đồng");
+  EXPECT_EQ(first.lead().name(), "units/b");
+  EXPECT_EQ(first.lead().display_name(), "Phường Đồ Sơn");
+  EXPECT_EQ(first.commune().display_name(), "Phường Đồ Sơn");
+  EXPECT_EQ(first.planned_dong(), 12'345'678'901);
+  EXPECT_EQ(first.disbursed_dong(), 1'234'567'890);
+  EXPECT_EQ(first.lag_dong(), 11'111'111'011);
+  EXPECT_EQ(first.plan_fulfilment_percent(), "10.00");
+  EXPECT_EQ(first.days_overdue(), 0);
+  EXPECT_FALSE(first.has_due_date());
+  // Paid by the city: the city leads, no commune; nothing planned yet: no
+  // percentage.
+  const gv1::ChasingItem& second = section.items(1);
+  EXPECT_EQ(second.item(), "projects/da-1");
+  EXPECT_EQ(second.lead().display_name(), "hp");
+  EXPECT_FALSE(second.has_commune());
+  EXPECT_EQ(second.content(),
+            "Dự án Nhà đa năng: kế hoạch giải ngân đến hết tháng 12/2025 "
+            "500,00 triệu đồng, đã giải ngân 0,00 triệu đồng, chậm 500,00 "
+            "triệu đồng");
 }
 
 TEST(ComposeStaffingTest, OneLinePerLevelSubjectsLeftOut) {

@@ -14,6 +14,7 @@
 #include "libs/testing/identity.h"
 #include "libs/testing/postgres_server.h"
 #include "services/budget/budget_definition.h"
+#include "services/budget/demo/demo_budget.h"
 #include "services/indicators/demo/demo_indicators.h"
 #include "services/indicators/indicators_definition.h"
 #include "services/indicators/value_import.h"
@@ -275,6 +276,19 @@ void BackendSuite::Start() {
                          68'000'000'000),
                 &created),
             "CreateBudgetVersion phuong-do-son");
+    }
+    // The demo's school investment projects, planned and paid monthly to
+    // October 2026, about a third lagging their plan (the chasing list).
+    for (const budget::demo::DemoProject& project :
+         budget::demo::DemoProjects(units)) {
+      bv1::Project created;
+      Check(stub->CreateProject(Context().get(), project.create, &created),
+            "CreateProject " + project.create.project_id());
+      for (const bv1::RecordDisbursementRequest& payment : project.payments) {
+        bv1::Disbursement paid;
+        Check(stub->RecordDisbursement(Context().get(), payment, &paid),
+              "RecordDisbursement " + payment.request_id());
+      }
     }
   }
 }

@@ -6,7 +6,8 @@
 // of 2025-2026), the staffing service (the classes and teachers of two
 // primary schools of Phường Đồ Sơn, norms from its migrations) and the budget
 // service (the 2026 and this year's estimates of the city and of Phường Đồ
-// Sơn), and a fake
+// Sơn, and the demo's school investment projects with their payments, a
+// third lagging), and a fake
 // indicators service that can be made slow or
 // failing. The fake is a real gRPC server; nothing fakes a database.
 #ifndef HPEDU_SERVICES_GATEWAY_TESTING_BACKEND_SUITE_H_

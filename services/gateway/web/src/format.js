@@ -12,6 +12,18 @@ export function integer(value) {
   return Number(value).toLocaleString('vi-VN');
 }
 
+// Đồng (an int64, a string in proto3 JSON) as triệu đồng, 2 decimals, the
+// Vietnamese way: "12345678901" → "12.345,68".
+export function millions(dong) {
+  if (dong === undefined || dong === null || dong === '') return '0,00';
+  return (Number(dong) / 1e6).toLocaleString('vi-VN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
+// The same as a number for sorting and export: 12345.68.
+export function millionsValue(dong) {
+  return Math.round(Number(dong || 0) / 1e4) / 100;
+}
+
 export function date(d) {
   if (!d || !d.year) return '—';
   const two = (n) => String(n).padStart(2, '0');
@@ -48,6 +60,15 @@ export const TASK_STATE = {
   DONE_LATE: 'Hoàn thành muộn',
   CANCELLED: 'Hủy',
   TASK_STATE_UNSPECIFIED: '—',
+};
+
+// The services a view's sections come from.
+export const SERVICE = {
+  plans: 'Kế hoạch',
+  budget: 'Ngân sách',
+  indicators: 'Chỉ tiêu',
+  staffing: 'Đội ngũ',
+  registry: 'Danh mục đơn vị',
 };
 
 export function freshness(section) {

@@ -6,7 +6,7 @@ import { api, ApiError, claims, signIn, signOut, token } from './api.js';
 import { attainmentChart, budgetChart, unitTiles } from './charts.js';
 import {
   collator, date, decimal, escapeHtml, freshness, integer, isoToDate,
-  TARGET_STATUS, TASK_STATE, UNIT_STATUS,
+  millions, millionsValue, SERVICE, TARGET_STATUS, TASK_STATE, UNIT_STATUS,
 } from './format.js';
 import { renderTable } from './table.js';
 
@@ -301,11 +301,37 @@ async function rankingView(indicator) {
   });
 }
 
+// Investment projects whose disbursement lags their plan (the chasing
+// list's budget section), in triệu đồng.
+function laggingProjectsTable(container, budget) {
+  const month = budget?.asOfMonth ? `${budget.asOfMonth}/${budget.asOfYear}` : '';
+  const money = (key, label) => ({
+    key, label, numeric: true, raw: (r) => millionsValue(r[key]), html: (r) => millions(r[key]),
+  });
+  renderTable(container, {
+    id: 'chasing-budget',
+    title: month ? `Dự án đầu tư chậm giải ngân (đến hết tháng ${month})` : 'Dự án đầu tư chậm giải ngân',
+    exportName: 'du-an-cham-giai-ngan',
+    empty: budget?.status?.available ? 'Không có dự án nào chậm giải ngân' : `Chưa có số liệu: ${budget?.status?.reason || ''}`,
+    columns: [
+      { key: 'content', label: 'Dự án' },
+      { key: 'lead', label: 'Ngân sách chi trả', raw: (r) => r.lead?.displayName ?? '' },
+      { key: 'commune', label: 'Xã, phường', raw: (r) => r.commune?.displayName ?? '' },
+      money('plannedDong', 'Kế hoạch đến nay (triệu đồng)'),
+      money('disbursedDong', 'Đã giải ngân (triệu đồng)'),
+      money('lagDong', 'Chậm (triệu đồng)'),
+      { key: 'fulfilment', label: 'Đạt kế hoạch (%)', numeric: true, raw: (r) => r.planFulfilmentPercent ?? '', html: (r) => decimal(r.planFulfilmentPercent) },
+    ],
+    rows: budget?.items || [],
+  });
+}
+
 async function chasingView() {
   const view = await api.chasingList({ asOf: asOf(), dueWithinDays: 14 });
+  const lagging = view.budget?.status?.available ? integer(view.budget.lagging ?? 0) : '—';
   app.innerHTML = `<h1 id="view-title">Danh sách đôn đốc ngày ${date(view.asOf)}</h1>
-    <div class="cards">${card('Quá hạn', integer(view.overdue), 'overdue')}${card('Sắp đến hạn (14 ngày)', integer(view.dueSoon), 'due-soon')}</div>`;
-  const sources = block('Nguồn số liệu', (view.sections || []).map((s) => banner(s, s.service)).join(''));
+    <div class="cards">${card('Quá hạn', integer(view.overdue), 'overdue')}${card('Sắp đến hạn (14 ngày)', integer(view.dueSoon), 'due-soon')}${card('Dự án chậm giải ngân', lagging, 'lagging-projects')}</div>`;
+  const sources = block('Nguồn số liệu', (view.sections || []).map((s) => banner(s, SERVICE[s.service] || s.service)).join(''));
   sources.classList.add('sources');
   const leads = block('Theo đơn vị chủ trì');
   renderTable(leads, {
@@ -320,6 +346,7 @@ async function chasingView() {
     rows: view.byLead || [],
   });
   chasingTable(block('Từng việc'), view.items || [], 'chasing', 'don-doc', 'Việc cần đôn đốc');
+  laggingProjectsTable(block('Giải ngân vốn đầu tư', banner(view.budget?.status, 'Ngân sách')), view.budget);
 }
 
 async function cascadeView(document_) {

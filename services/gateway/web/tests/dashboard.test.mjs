@@ -140,6 +140,24 @@ try {
   await page.waitForSelector('#by-lead tbody tr', { timeout: 20000 });
   check((await page.textContent('#overdue')).trim() === Number(expected.city.overdue).toLocaleString('vi-VN'),
     'chasing list overdue equals gRPC');
+  // Its lagging investment projects: their own count and table.
+  await page.waitForSelector('#chasing-budget tbody tr td[data-col]', { timeout: 20000 });
+  check((await page.textContent('#lagging-projects')).trim() === Number(expected.chasing.lagging).toLocaleString('vi-VN'),
+    `lagging projects ${await page.textContent('#lagging-projects')} = gRPC ${expected.chasing.lagging}`);
+  await compareTable(page, '#chasing-budget', expected.chasing.budget, ['content', 'lead', 'commune'], 'lagging projects');
+  check((await page.textContent('#chasing-budget td[data-col="lagDong"]')).includes(','),
+    'lag shown in triệu đồng with a decimal comma');
+  await page.click('#chasing-budget th[data-key="lead"]');
+  const payers = await page.$$eval('#chasing-budget tbody td[data-col="lead"]', (tds) => tds.map((td) => td.textContent));
+  check(JSON.stringify(payers) === JSON.stringify([...payers].sort(new Intl.Collator('vi', { sensitivity: 'base', numeric: true }).compare)),
+    'lagging projects sorted by paying unit in Vietnamese order');
+  const [projectsCsv] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('#chasing-budget >> xpath=ancestor::section[1] >> [data-export="csv"]'),
+  ]);
+  check(readFileSync(await projectsCsv.path(), 'utf8').startsWith('\uFEFFDự án,Ngân sách chi trả,"Xã, phường",Kế hoạch đến nay (triệu đồng)'),
+    'lagging projects CSV has the Vietnamese header');
+  await page.screenshot({ path: join(shots, 'dashboard-chasing.png'), fullPage: true });
 
   // Offline: every request went to the gateway itself.
   const origin = new URL(url).origin;
