@@ -176,16 +176,30 @@ const std::vector<Option>& PeerOptions() {
   return *kOptions;
 }
 
-// Every option: the server's own, then the peers'.
-std::vector<const Option*> AllOptions() {
+// A service's own flags as options (they store outside ServerConfig).
+std::vector<Option> ServiceOptions(const ConfigSpec& spec) {
+  std::vector<Option> options;
+  for (const ServiceFlag& flag : spec.flags) {
+    options.push_back(Option{flag.name, flag.help,
+                             [set = flag.set](absl::string_view v, ServerConfig&) {
+                               return set(ToStd(v));
+                             }});
+  }
+  return options;
+}
+
+// Every option: the server's own, then the peers', then the service's.
+std::vector<const Option*> AllOptions(const std::vector<Option>& service) {
   std::vector<const Option*> all;
   for (const Option& option : Options()) all.push_back(&option);
   for (const Option& option : PeerOptions()) all.push_back(&option);
+  for (const Option& option : service) all.push_back(&option);
   return all;
 }
 
-const Option* FindOption(absl::string_view name) {
-  for (const Option* option : AllOptions()) {
+const Option* FindOption(const std::vector<const Option*>& all,
+                         absl::string_view name) {
+  for (const Option* option : all) {
     if (option->name == name) return option;
   }
   return nullptr;
@@ -241,13 +255,21 @@ absl::StatusOr<std::map<std::string, auth::Caller>> ParseMtlsCallers(
 
 absl::StatusOr<ServerConfig> LoadServerConfig(std::string_view service_name,
                                               int argc, char** argv) {
+  return LoadServerConfig(service_name, argc, argv, ConfigSpec{});
+}
+
+absl::StatusOr<ServerConfig> LoadServerConfig(std::string_view service_name,
+                                              int argc, char** argv,
+                                              const ConfigSpec& spec) {
   absl::string_view service = ToAbsl(service_name);
   ServerConfig config;
   config.service = std::string(service);
   FieldViolations violations;
+  const std::vector<Option> service_options = ServiceOptions(spec);
+  const std::vector<const Option*> all = AllOptions(service_options);
 
   // Environment first (generic, then service-specific), flags last.
-  for (const Option* option : AllOptions()) {
+  for (const Option* option : all) {
     for (const std::string& env :
          {EnvName("", option->name), EnvName(service, option->name)}) {
       const char* value = std::getenv(env.c_str());
@@ -270,7 +292,7 @@ absl::StatusOr<ServerConfig> LoadServerConfig(std::string_view service_name,
       name = arg.substr(0, eq);
       value = arg.substr(eq + 1);
     }
-    const Option* option = FindOption(name);
+    const Option* option = FindOption(all, name);
     if (option == nullptr) {
       violations.Add(absl::StrCat("--", name),
                      "cờ không xác định / unknown flag");
@@ -280,7 +302,7 @@ absl::StatusOr<ServerConfig> LoadServerConfig(std::string_view service_name,
                                   option->help));
     }
   }
-  if (config.db.empty()) {
+  if (spec.requires_database && config.db.empty()) {
     violations.Add("--db", absl::StrCat("bắt buộc / required (or ",
                                         EnvName(service, "db"), ")"));
   }
@@ -289,10 +311,16 @@ absl::StatusOr<ServerConfig> LoadServerConfig(std::string_view service_name,
 }
 
 std::string ServerConfigUsage(std::string_view service_name) {
+  return ServerConfigUsage(service_name, ConfigSpec{});
+}
+
+std::string ServerConfigUsage(std::string_view service_name,
+                              const ConfigSpec& spec) {
   absl::string_view service = ToAbsl(service_name);
   std::string usage = absl::StrCat("Cách dùng / usage: hpedu_", service,
                                    " [--name=value]...\n");
-  for (const Option* option : AllOptions()) {
+  const std::vector<Option> service_options = ServiceOptions(spec);
+  for (const Option* option : AllOptions(service_options)) {
     absl::StrAppend(&usage, "  --", option->name, "  (",
                     EnvName(service, option->name), " or ",
                     EnvName("", option->name), ")\n      ", option->help, "\n");

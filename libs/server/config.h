@@ -6,10 +6,11 @@
 #ifndef HPEDU_LIBS_SERVER_CONFIG_H_
 #define HPEDU_LIBS_SERVER_CONFIG_H_
 
-#include <string_view>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -62,13 +63,37 @@ absl::StatusOr<std::map<std::string, auth::Caller>> ParseMtlsCallers(
 inline constexpr std::string_view kPeerServices[] = {
     "registry", "plans", "indicators", "staffing", "budget", "gateway"};
 
+// A flag of one service besides the common ones (the gateway's
+// --http_listen), read like them: --name=value, HPEDU_<NAME> or
+// HPEDU_<SERVICE>_<NAME>. `set` stores the value where the service keeps
+// it; false for an invalid one.
+struct ServiceFlag {
+  std::string name;
+  std::string help;
+  std::function<bool(std::string_view value)> set;
+};
+
+// What a service changes in the common options.
+struct ConfigSpec {
+  // --db is required unless the service has no database (the gateway).
+  bool requires_database = true;
+  std::vector<ServiceFlag> flags;
+};
+
 // Parses argv (after argv[0]) and the environment for `service`.
 // INVALID_ARGUMENT naming the flag for an unknown flag or a bad value.
 absl::StatusOr<ServerConfig> LoadServerConfig(std::string_view service,
                                               int argc, char** argv);
+// The same with the service's own flags, and --db optional if it has no
+// database.
+absl::StatusOr<ServerConfig> LoadServerConfig(std::string_view service,
+                                              int argc, char** argv,
+                                              const ConfigSpec& spec);
 
 // The usage text listing every option.
 std::string ServerConfigUsage(std::string_view service);
+std::string ServerConfigUsage(std::string_view service,
+                              const ConfigSpec& spec);
 
 }  // namespace hpedu::server
 

@@ -85,6 +85,43 @@ TEST_F(ConfigTest, DatabaseIsRequired) {
   EXPECT_THAT(Load({}), HasFieldViolation("--db"));
 }
 
+TEST_F(ConfigTest, AServiceWithoutDatabaseReadsItsOwnFlags) {
+  std::string web_dir;
+  std::string http_listen;
+  ConfigSpec spec;
+  spec.requires_database = false;
+  spec.flags = {
+      {"web_dir", "dashboard", [&](std::string_view v) {
+         web_dir = std::string(v);
+         return true;
+       }},
+      {"http_listen", "host:port", [&](std::string_view v) {
+         http_listen = std::string(v);
+         return v.find(':') != std::string_view::npos;
+       }}};
+  setenv("HPEDU_REGISTRY_WEB_DIR", "/from/env", 1);
+  std::vector<std::string> args = {"hpedu_registry", "--http_listen=:8080",
+                                   "--workers=3"};
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  absl::StatusOr<ServerConfig> config = LoadServerConfig(
+      "registry", static_cast<int>(argv.size()), argv.data(), spec);
+  unsetenv("HPEDU_REGISTRY_WEB_DIR");
+  ASSERT_THAT(config, IsOk());  // no --db needed
+  EXPECT_EQ(config->workers, 3);
+  EXPECT_EQ(web_dir, "/from/env");
+  EXPECT_EQ(http_listen, ":8080");
+
+  std::vector<std::string> bad = {"hpedu_registry", "--http_listen=nocolon"};
+  argv.clear();
+  for (std::string& arg : bad) argv.push_back(arg.data());
+  EXPECT_THAT(LoadServerConfig("registry", static_cast<int>(argv.size()),
+                               argv.data(), spec),
+              HasFieldViolation("--http_listen"));
+  EXPECT_THAT(ServerConfigUsage("registry", spec),
+              ::testing::HasSubstr("HPEDU_REGISTRY_HTTP_LISTEN"));
+}
+
 TEST_F(ConfigTest, BadEnvironmentValueNamesTheVariable) {
   setenv("HPEDU_WORKERS", "many", 1);
   EXPECT_THAT(Load({"--db=x"}), HasFieldViolation("HPEDU_WORKERS"));

@@ -22,6 +22,19 @@
 namespace hpedu::server {
 namespace {
 
+// The pool of a service without a database: it never has a connection.
+class NoDatabasePool final : public db::Pool {
+ public:
+  absl::StatusOr<db::Lease> Acquire(absl::Time) override {
+    return absl::FailedPreconditionError("this service has no database");
+  }
+  void Close() override {}
+  db::PoolStats Stats() const override { return {}; }
+
+ private:
+  void Return(std::unique_ptr<pqxx::connection>, bool) override {}
+};
+
 class ServiceHostImpl final : public ServiceHost {
  public:
   explicit ServiceHostImpl(ServerConfig config)
@@ -29,14 +42,20 @@ class ServiceHostImpl final : public ServiceHost {
 
   ~ServiceHostImpl() override { Shutdown(absl::ZeroDuration()); }
 
-  absl::Status Init(ServiceDefinition definition) {
-    if (definition.migrations != nullptr) {
-      RETURN_IF_ERROR(db::ApplyMigrations(config_.db, definition.name,
-                                          *definition.migrations));
+  absl::Status Init(ServiceDefinition definition_in) {
+    definition_ = std::move(definition_in);
+    ServiceDefinition& definition = definition_;
+    if (!definition.has_database) {
+      pool_ = std::make_unique<NoDatabasePool>();
+    } else {
+      if (definition.migrations != nullptr) {
+        RETURN_IF_ERROR(db::ApplyMigrations(config_.db, definition.name,
+                                            *definition.migrations));
+      }
+      ASSIGN_OR_RETURN(pool_, db::Pool::Create(db::PoolOptions{
+                                  config_.db, config_.db_pool_size,
+                                  std::move(definition.statements)}));
     }
-    ASSIGN_OR_RETURN(pool_, db::Pool::Create(db::PoolOptions{
-                                config_.db, config_.db_pool_size,
-                                std::move(definition.statements)}));
     ASSIGN_OR_RETURN(contexts_, CallContextFactory::Create(config_));
     executor_ = std::make_unique<Executor>(config_.workers, config_.max_queue);
     calls_ = std::make_unique<UnaryCalls>(executor_.get(), contexts_.get());
@@ -79,11 +98,18 @@ class ServiceHostImpl final : public ServiceHost {
           " (address in use or not local?)"));
     }
     health_ = server_->GetHealthCheckService();
-    monitor_ = std::make_unique<DbHealthMonitor>(
-        pool_.get(), config_.health_interval,
-        [this](bool serving) { SetServing(serving); });
-    monitor_->ProbeNow();
-    RETURN_IF_ERROR(StartMetrics());
+    if (definition.has_database) {
+      monitor_ = std::make_unique<DbHealthMonitor>(
+          pool_.get(), config_.health_interval,
+          [this](bool serving) { SetServing(serving); });
+      monitor_->ProbeNow();
+    } else {
+      SetServing(true);  // nothing to probe: serving while it runs
+    }
+    RETURN_IF_ERROR(StartMetrics(definition.has_database));
+    if (definition.start_frontend) {
+      ASSIGN_OR_RETURN(frontend_, definition.start_frontend(env, *server_));
+    }
     Log(LogLevel::kInfo, config_.service, "listening",
         {{"address", config_.listen_address}, {"port", port_}});
     return absl::OkStatus();
@@ -104,6 +130,7 @@ class ServiceHostImpl final : public ServiceHost {
       // Order matters: tell load balancers first, then drain, then release.
       health_->Shutdown();  // every service NOT_SERVING, updates ignored
       monitor_.reset();
+      if (frontend_ != nullptr) frontend_->Stop();
       server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
       server_->Wait();
     }
@@ -148,8 +175,18 @@ class ServiceHostImpl final : public ServiceHost {
   // Samples the pool into gauges at every scrape, and serves /metrics when
   // configured. Several hosts in one process (tests) share the registry;
   // each labels its pool by service.
-  absl::Status StartMetrics() {
+  absl::Status StartMetrics(bool has_database) {
     auto& registry = metrics::Registry::Default();
+    if (has_database) AddPoolGauges(registry);
+    if (config_.metrics_listen.empty()) return absl::OkStatus();
+    ASSIGN_OR_RETURN(exposer_, metrics::HttpExposer::Start(
+                                   config_.metrics_listen, &registry));
+    Log(LogLevel::kInfo, config_.service, "metrics listening",
+        {{"address", config_.metrics_listen}, {"port", exposer_->port()}});
+    return absl::OkStatus();
+  }
+
+  void AddPoolGauges(metrics::Registry& registry) {
     metrics::Gauge& in_use = registry.AddGauge(
         "hpedu_db_pool_in_use", "Pooled connections leased", {"service"});
     metrics::Gauge& open = registry.AddGauge(
@@ -167,12 +204,6 @@ class ServiceHostImpl final : public ServiceHost {
           waiting.With({config_.service}).Set(stats.waiting);
           size.With({config_.service}).Set(stats.size);
         });
-    if (config_.metrics_listen.empty()) return absl::OkStatus();
-    ASSIGN_OR_RETURN(exposer_, metrics::HttpExposer::Start(
-                                   config_.metrics_listen, &registry));
-    Log(LogLevel::kInfo, config_.service, "metrics listening",
-        {{"address", config_.metrics_listen}, {"port", exposer_->port()}});
-    return absl::OkStatus();
   }
 
   void SetServing(bool serving) {
@@ -190,9 +221,13 @@ class ServiceHostImpl final : public ServiceHost {
   std::unique_ptr<Executor> executor_;
   std::unique_ptr<UnaryCalls> calls_;
   std::unique_ptr<PeerChannels> peers_;
+  // After peers_, before services_: what its functions capture may use the
+  // peers and be used by the services.
+  ServiceDefinition definition_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::vector<std::string> service_names_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<Frontend> frontend_;
   grpc::HealthCheckServiceInterface* health_ = nullptr;
   std::unique_ptr<DbHealthMonitor> monitor_;
   std::unique_ptr<metrics::HttpExposer> exposer_;
@@ -217,7 +252,11 @@ int ServiceMain(int argc, char** argv, ServiceDefinition definition) {
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") {
-      std::fputs(ServerConfigUsage(definition.name).c_str(), stdout);
+      std::fputs(ServerConfigUsage(definition.name,
+                                   ConfigSpec{definition.has_database,
+                                              definition.flags})
+                     .c_str(),
+                 stdout);
       return 0;
     }
   }
@@ -230,11 +269,13 @@ int ServiceMain(int argc, char** argv, ServiceDefinition definition) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   std::string name = definition.name;
-  absl::StatusOr<ServerConfig> config = LoadServerConfig(name, argc, argv);
+  const ConfigSpec spec{definition.has_database, definition.flags};
+  absl::StatusOr<ServerConfig> config =
+      LoadServerConfig(name, argc, argv, spec);
   if (!config.ok()) {
     Log(LogLevel::kError, name, "bad configuration",
         {{"error", std::string(config.status().message())}});
-    std::fputs(ServerConfigUsage(name).c_str(), stderr);
+    std::fputs(ServerConfigUsage(name, spec).c_str(), stderr);
     return 2;
   }
   absl::Duration grace = config->shutdown_grace;

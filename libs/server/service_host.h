@@ -8,6 +8,10 @@
 //   }
 //
 // Tests start the same host in-process on port 0 with ServiceHost::Start.
+//
+// A service without a database (the gateway) sets has_database = false: no
+// migrations or pool, --db not required, health SERVING while it runs. It
+// may add its own flags and serve something beside gRPC (a Frontend).
 #ifndef HPEDU_LIBS_SERVER_SERVICE_HOST_H_
 #define HPEDU_LIBS_SERVER_SERVICE_HOST_H_
 
@@ -32,13 +36,27 @@ namespace hpedu::server {
 // What a service's handlers get to build themselves.
 struct ServiceEnv {
   const ServerConfig& config;
+  // Without a database, a pool that refuses every lease
+  // (FAILED_PRECONDITION).
   db::Pool& pool;
   UnaryCalls& calls;
   // Channels to the services this one calls (--<service>_addr).
   PeerChannels& peers;
 };
 
-// What makes one service: its name, schema and gRPC services.
+// Something a service serves beside gRPC (the gateway's HTTP/JSON server),
+// calling its own gRPC services in-process.
+class Frontend {
+ public:
+  virtual ~Frontend() = default;
+  // Stops accepting and finishes requests in flight (while gRPC still
+  // serves them).
+  virtual void Stop() = 0;
+};
+
+// What makes one service: its name, schema and gRPC services. The host
+// keeps the definition, and so what its functions capture, until it is
+// destroyed: after the services, before the peer channels.
 struct ServiceDefinition {
   // Short name: "registry". Also the schema and the role.
   std::string name;
@@ -53,6 +71,17 @@ struct ServiceDefinition {
   std::function<absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>>(
       ServiceEnv&)>
       make_services;
+  // False: no migrations, statements or pool (env.pool refuses leases), --db
+  // not required, no database probe (health SERVING until shutdown), no pool
+  // gauges.
+  bool has_database = true;
+  // The service's own flags, read by ServiceMain with the common ones.
+  std::vector<ServiceFlag> flags;
+  // Optional: started once gRPC listens (`server` serves InProcessChannel),
+  // stopped first at shutdown.
+  std::function<absl::StatusOr<std::unique_ptr<Frontend>>(ServiceEnv&,
+                                                          grpc::Server& server)>
+      start_frontend;
 };
 
 // A running service. Thread-safe.

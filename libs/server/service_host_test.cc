@@ -687,6 +687,60 @@ TEST_F(ServiceHostTest, PrometheusScrapesTheRequestCounter) {
             1);
 }
 
+// A service without a database (the gateway): no --db, health SERVING
+// without a probe, the same chain (metrics included), a Frontend stopped
+// before gRPC drains.
+TEST_F(ServiceHostTest, ServesWithoutADatabase) {
+  TestIdentity::Configure(config_);
+  config_.db.clear();
+  config_.metrics_listen = "127.0.0.1:0";
+  std::vector<std::string> args = {"hpedu_hosttest", "--listen=127.0.0.1:0"};
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  ASSERT_THAT(LoadServerConfig("hosttest", static_cast<int>(argv.size()),
+                               argv.data(), ConfigSpec{false, {}}),
+              IsOk());
+
+  struct Stopped : Frontend {
+    explicit Stopped(bool* flag) : stopped(flag) {}
+    void Stop() override { *stopped = true; }
+    bool* stopped;
+  };
+  bool frontend_stopped = false;
+  bool pool_refused = false;
+  ServiceDefinition definition = WhoamiDefinition();
+  definition.has_database = false;
+  definition.start_frontend = [&](ServiceEnv& env, grpc::Server& server)
+      -> absl::StatusOr<std::unique_ptr<Frontend>> {
+    pool_refused = env.pool.Acquire(absl::Now()).status().code() ==
+                   absl::StatusCode::kFailedPrecondition;
+    EXPECT_NE(server.InProcessChannel(grpc::ChannelArguments()), nullptr);
+    return std::make_unique<Stopped>(&frontend_stopped);
+  };
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<ServiceHost> host,
+                       ServiceHost::Start(config_, std::move(definition)));
+  EXPECT_TRUE(pool_refused);
+  EXPECT_EQ(Health(*host), HealthResponse::SERVING);
+  EXPECT_EQ(Health(*host, "hpedu.testing.v1.WhoamiService"),
+            HealthResponse::SERVING);
+
+  tv1::WhoamiResponse response;
+  ASSERT_TRUE(CallWhoami(Address(*host),
+                         TestIdentity::Token(auth::Role::kLeadership), &response)
+                  .ok());
+  ASSERT_GT(host->metrics_port(), 0);
+  httplib::Client metrics("127.0.0.1", host->metrics_port());
+  auto page = metrics.Get("/metrics");
+  ASSERT_TRUE(page);
+  EXPECT_THAT(page->body,
+              HasSubstr("hpedu_rpc_requests_total{method=\"/hpedu.testing.v1."
+                        "WhoamiService/Whoami\",code=\"OK\"}"));
+
+  host->Shutdown(absl::Seconds(1));
+  EXPECT_TRUE(frontend_stopped);
+  EXPECT_EQ(Health(*host), HealthResponse::UNKNOWN);  // no longer listening
+}
+
 // An in-process OTLP/HTTP receiver: collects the spans POSTed to /v1/traces.
 class OtlpReceiver {
  public:
