@@ -203,13 +203,15 @@ if [ -x "$build/services/indicators/hpedu_indicators" ]; then
 fi
 
 # The gateway (no database): city-wide views over gRPC on 50050, and over
-# HTTP/JSON with the Sở's dashboard on 8080 (HPEDU_GATEWAY_HTTP_PORT). It
+# HTTP/JSON with the Sở's dashboard on 8080 (HPEDU_GATEWAY_HTTP_PORT),
+# Prometheus metrics on 9450 (50050 -> 9450, like the services). It
 # finds the services (registry, plans, indicators, staffing, budget) through
 # HPEDU_<SERVICE>_ADDR, each exported above as its service started.
 gateway_http=${HPEDU_GATEWAY_HTTP_PORT:-8080}
 gateway_bin="$build/services/gateway/hpedu_gateway"
 if [ -x "$gateway_bin" ]; then
   "$gateway_bin" --listen=127.0.0.1:50050 --http_listen="127.0.0.1:$gateway_http" \
+    --metrics_listen=127.0.0.1:9450 \
     --tls_cert="$run/pki/gateway.pem" --tls_key="$run/pki/gateway.key" \
     --tls_ca="$run/pki/ca.pem" >>"$run/logs/gateway.log" 2>&1 &
   pids+=($!)
@@ -219,7 +221,7 @@ if [ -x "$gateway_bin" ]; then
     kill -0 "${pids[-1]}" 2>/dev/null || { tail -20 "$run/logs/gateway.log" >&2; exit 1; }
     sleep 0.2
   done
-  say "gateway: $("$hpedu" health --addr=127.0.0.1:50050) on 127.0.0.1:50050, dashboard http://127.0.0.1:$gateway_http/"
+  say "gateway: $("$hpedu" health --addr=127.0.0.1:50050) on 127.0.0.1:50050, dashboard http://127.0.0.1:$gateway_http/, metrics http://127.0.0.1:9450/metrics"
 fi
 
 cat >&2 <<MSG
@@ -233,7 +235,7 @@ hpedu đang chạy / is running. Dữ liệu / data: $run (PostgreSQL 127.0.0.1:
   gateway    127.0.0.1:50050   (city-wide views, gRPC)
   dashboard  http://127.0.0.1:$gateway_http/   (bảng điều khiển của Sở; API: /api/v1/<Method>, /api/openapi.json)
              đăng nhập bằng mã / sign in with a token: $hpedu token --role=leadership
-  metrics    http://127.0.0.1:9451/metrics .. 9455 (Prometheus; the gateway serves none yet)
+  metrics    http://127.0.0.1:9451/metrics .. 9455 (Prometheus), gateway http://127.0.0.1:9450/metrics
   logs       $run/logs/ (PostgreSQL: $run/pg/postgresql.log)
 
 Mọi kết nối dùng mTLS / every connection is mutual TLS. In another shell:

@@ -53,6 +53,30 @@ constexpr int kPageSize = 1000;
 
 }  // namespace
 
+CallSpan::CallSpan(std::string service, std::string trace_id,
+                   std::string span_id, std::string parent_span_id,
+                   std::string method) {
+  absl::MutexLock lock(&mu_);
+  recording_ = trace::Tracer::Default().enabled() && !trace_id.empty();
+  if (!recording_) return;
+  data_.service = std::move(service);
+  data_.trace_id = std::move(trace_id);
+  data_.span_id = std::move(span_id);
+  data_.parent_span_id = std::move(parent_span_id);
+  data_.name = std::move(method);
+  data_.kind = trace::SpanKind::kServer;
+  data_.start = absl::Now();
+  data_.attributes = {{"rpc.system", "grpc"}};
+}
+
+void CallSpan::End() {
+  absl::MutexLock lock(&mu_);
+  if (!recording_) return;
+  recording_ = false;
+  data_.end = absl::Now();
+  trace::Tracer::Default().Record(std::move(data_));
+}
+
 std::unique_ptr<grpc::ClientContext> NewBackendContext(const Outgoing& out,
                                                        absl::Duration timeout) {
   auto context = std::make_unique<grpc::ClientContext>();

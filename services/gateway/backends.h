@@ -21,6 +21,7 @@
 #include "hpedu/registry/v1/registry_service.grpc.pb.h"
 #include "hpedu/staffing/v1/staffing_service.grpc.pb.h"
 #include "libs/server/peers.h"
+#include "libs/trace/trace.h"
 #include "services/gateway/response_cache.h"
 
 namespace hpedu::gateway {
@@ -39,6 +40,25 @@ struct BackendOptions {
 };
 
 // On whose behalf calls are made.
+// The server span of one gateway call (with the tracer on). Its handlers
+// answer from other threads, so it is no ScopedSpan: End() records it when
+// the view answers (the destructor, if it never does). Thread-safe.
+class CallSpan {
+ public:
+  // Recording nothing if `trace_id` is empty or the tracer is off.
+  CallSpan(std::string service, std::string trace_id, std::string span_id,
+           std::string parent_span_id, std::string method);
+  ~CallSpan() { End(); }
+  CallSpan(const CallSpan&) = delete;
+  CallSpan& operator=(const CallSpan&) = delete;
+  void End();
+
+ private:
+  absl::Mutex mu_;
+  bool recording_ ABSL_GUARDED_BY(mu_) = false;
+  trace::SpanData data_ ABSL_GUARDED_BY(mu_);
+};
+
 struct Outgoing {
   // When the backend's answer is needed by (the caller's deadline less the
   // gateway's margin).
@@ -50,6 +70,9 @@ struct Outgoing {
   // Who calls (a person, or a system by its certificate). With the token,
   // part of every cache key: answers are never shared across identities.
   std::string caller_id;
+  // The gateway call's span, the parent of the backend calls
+  // (`traceparent` names it); never null.
+  std::shared_ptr<CallSpan> span;
 };
 
 // A new client context for a backend call: deadline min(out.deadline,

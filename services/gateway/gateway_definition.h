@@ -1,8 +1,7 @@
-// The gateway process. It has no database, so it does not use ServiceHost
-// (which applies migrations, opens a pool and reports health from a database
-// probe); it is built from the same pieces: ServerConfig and its flags, the
-// interceptor chain, TLS, peer channels and CallContextFactory, plus the
-// HTTP/JSON server and the dashboard.
+// The gateway process: a ServiceHost without a database (same flags,
+// interceptor chain, /metrics, OTLP spans, health, reflection and shutdown
+// as every service) serving GatewayService over gRPC and, as its Frontend,
+// HTTP/JSON with the dashboard.
 #ifndef HPEDU_SERVICES_GATEWAY_GATEWAY_DEFINITION_H_
 #define HPEDU_SERVICES_GATEWAY_GATEWAY_DEFINITION_H_
 
@@ -12,15 +11,14 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "libs/server/config.h"
+#include "libs/server/service_host.h"
 #include "services/gateway/backends.h"
 #include "services/gateway/gateway_service.h"
 
 namespace hpedu::gateway {
 
-struct GatewayConfig {
-  // --listen, --tls_*, --<service>_addr, --default_deadline, --log_requests
-  // (--db and the pool options are not used).
-  server::ServerConfig server;
+// The gateway's own flags (HPEDU_GATEWAY_<NAME> too).
+struct GatewayOptions {
   // --http_listen: HTTP/JSON and the dashboard; empty: no HTTP.
   std::string http_listen = "127.0.0.1:0";
   // --web_dir: the built dashboard; empty: the build tree's.
@@ -29,16 +27,20 @@ struct GatewayConfig {
   ViewOptions views;
 };
 
-// Flags and environment as for every service (HPEDU_GATEWAY_<NAME>), plus
-// --http_listen, --web_dir, --cache_ttl and --backend_timeout.
-absl::StatusOr<GatewayConfig> LoadGatewayConfig(int argc, char** argv);
-std::string GatewayUsage();
+struct GatewayConfig : GatewayOptions {
+  // --listen, --tls_*, --<service>_addr, --metrics_listen, --otlp_endpoint...
+  // (--db and the pool options are not used).
+  server::ServerConfig server;
+};
+
+// For ServiceMain: reads the gateway's flags with the common ones.
+server::ServiceDefinition Definition();
 
 // The dashboard built with the binary (services/gateway/web/dist in the
 // build tree).
 std::string DefaultWebDir();
 
-// A running gateway. Thread-safe.
+// A gateway running in-process (tests, benchmarks). Thread-safe.
 class Gateway {
  public:
   virtual ~Gateway() = default;
@@ -46,13 +48,12 @@ class Gateway {
   virtual int grpc_port() const = 0;
   // 0 without HTTP.
   virtual int http_port() const = 0;
+  // 0 without --metrics_listen.
+  virtual int metrics_port() const = 0;
   virtual const Backends& backends() const = 0;
   // Stops HTTP, then gRPC after up to `grace` for calls in flight.
   virtual void Shutdown(absl::Duration grace) = 0;
 };
-
-// main(): runs until SIGTERM or SIGINT.
-int GatewayMain(int argc, char** argv);
 
 }  // namespace hpedu::gateway
 

@@ -4,9 +4,7 @@
 #include <memory>
 #include <utility>
 
-#include "absl/random/random.h"
 #include "absl/strings/match.h"
-#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/status/errors.h"
@@ -28,15 +26,6 @@ std::function<void(Fetched<T>)> Into(const std::shared_ptr<Join>& join,
                                      Slot<T>* slot) {
   return join->Part<Fetched<T>>(
       [slot](Fetched<T> fetched) { *slot = std::move(fetched); });
-}
-
-std::string NewSpanId() {
-  static absl::Mutex mu(absl::kConstInit);
-  static absl::BitGen* gen = new absl::BitGen;
-  absl::MutexLock lock(&mu);
-  uint64_t id = 0;
-  while (id == 0) id = absl::Uniform<uint64_t>(*gen);
-  return absl::StrFormat("%016x", id);
 }
 
 grpc::ServerUnaryReactor* Reject(grpc::CallbackServerContext* context,
@@ -165,11 +154,13 @@ absl::StatusOr<Outgoing> GatewayServiceImpl::Begin(
   if (!allowed.ok()) return allowed;
   Outgoing out;
   out.deadline = BackendDeadline(call->deadline(), absl::Now(), options_);
-  server::TraceContext trace = call->trace();
-  if (!trace.trace_id.empty()) {
-    trace.span_id = NewSpanId();  // the gateway's own span, child of caller's
-    out.traceparent = trace.ToTraceparent();
-  }
+  // The call's own span (its id chosen with the call context), a child of
+  // the caller's; the backends' calls are its children.
+  const server::TraceContext& trace = call->trace();
+  out.traceparent = trace.ToTraceparent();
+  out.span = std::make_shared<CallSpan>(contexts_->service(), trace.trace_id,
+                                        trace.span_id, trace.parent_span_id,
+                                        call->method());
   out.request_id = call->request_id();
   out.caller_id = call->caller().id;
   const auto& metadata = context->client_metadata();
@@ -213,7 +204,7 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetCityOverview(
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const std::string city = options_.city;
   const std::string period = request->period();
-  auto join = Join::Create(out->deadline, [=] {
+  auto join = Join::Create(out->deadline, [=, span = out->span] {
     const absl::Time now = absl::Now();
     const UnitNames names = parts->names.Build();
     *response->mutable_unit() = names.Ref(city);
@@ -227,6 +218,7 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetCityOverview(
         ComposePlans(parts->chasing, parts->coverage, "", names, now);
     *response->mutable_staffing() = ComposeStaffing(parts->staffing, now);
     *response->mutable_budget() = ComposeBudget(parts->budget, "", now);
+    span->End();
     reactor->Finish(grpc::Status::OK);
   });
 
@@ -285,7 +277,7 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetCommuneProfile(
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const std::string commune = request->commune();
   const std::string period = request->period();
-  auto join = Join::Create(out->deadline, [=] {
+  auto join = Join::Create(out->deadline, [=, span = out->span] {
     const absl::Time now = absl::Now();
     const UnitNames names = parts->names.Build();
     *response->mutable_unit() = names.Ref(commune);
@@ -299,6 +291,7 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetCommuneProfile(
         ComposePlans(parts->chasing, {}, commune, names, now);
     *response->mutable_staffing() = ComposeStaffing(parts->staffing, now);
     *response->mutable_budget() = ComposeBudget(parts->budget, commune, now);
+    span->End();
     reactor->Finish(grpc::Status::OK);
   });
 
@@ -351,11 +344,12 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::RankCommunes(
   parts->names.lists.resize(1);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const std::string indicator = request->indicator();
-  auto join = Join::Create(out->deadline, [=] {
+  auto join = Join::Create(out->deadline, [=, span = out->span] {
     const absl::Time now = absl::Now();
     *response = ComposeRanking(parts->catalogue, indicator, parts->roll_up,
                                parts->names.Build(), now);
     *response->mutable_units_status() = parts->names.Status(now);
+    span->End();
     reactor->Finish(grpc::Status::OK);
   });
   backends_->ListUnits(*out, ChildrenOf(options_.city),
@@ -393,11 +387,12 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetPlanCascade(
   auto parts = std::make_shared<Parts>();
   parts->names.lists.resize(1);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto join = Join::Create(out->deadline, [=] {
+  auto join = Join::Create(out->deadline, [=, span = out->span] {
     const absl::Time now = absl::Now();
     *response = ComposeCascade(parts->document, parts->coverage,
                                parts->chasing, parts->names.Build(), now);
     *response->mutable_units_status() = parts->names.Status(now);
+    span->End();
     reactor->Finish(grpc::Status::OK);
   });
   backends_->ListUnits(*out, ChildrenOf(options_.city),
@@ -441,11 +436,12 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetChasingList(
   const std::string city = options_.city;
   const absl::CivilMonth month = LastMonthEnded(
       AsOfDay(request->has_as_of() ? &request->as_of() : nullptr));
-  auto join = Join::Create(out->deadline, [=] {
+  auto join = Join::Create(out->deadline, [=, span = out->span] {
     const absl::Time now = absl::Now();
     *response = ComposeChasing(parts->chasing, parts->projects, month, commune,
                                city, parts->names.Build(), now);
     *response->mutable_units_status() = parts->names.Status(now);
+    span->End();
     reactor->Finish(grpc::Status::OK);
   });
   backends_->ListUnits(*out, ChildrenOf(city),

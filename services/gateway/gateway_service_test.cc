@@ -11,6 +11,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
@@ -24,6 +26,7 @@
 #include "hpedu/staffing/v1/staffing_service.grpc.pb.h"
 #include "libs/status/grpc_status.h"
 #include "libs/testing/identity.h"
+#include "libs/trace/trace.h"
 #include "libs/status/status_matchers.h"
 #include "nlohmann/json.hpp"
 #include "services/gateway/gateway_definition.h"
@@ -533,6 +536,44 @@ TEST_F(GatewayTest, HttpJsonRoundTripEqualsGrpc) {
   EXPECT_THAT(get->body, HasSubstr("\"rank\":1,"));
 }
 
+// The value of `series` (name{labels}) on the gateway's /metrics, 0 if absent.
+double Scrape(int metrics_port, const std::string& series) {
+  httplib::Client metrics("127.0.0.1", metrics_port);
+  httplib::Result page = metrics.Get("/metrics");
+  if (!page || page->status != 200) return -1;
+  for (absl::string_view line : absl::StrSplit(page->body, '\n')) {
+    if (absl::ConsumePrefix(&line, series) && absl::ConsumePrefix(&line, " ")) {
+      return std::stod(std::string(line));
+    }
+  }
+  return 0;
+}
+
+// The gateway runs on the ServiceHost: /metrics counts its RPCs, those that
+// came over HTTP/JSON included (they reach it in-process over gRPC).
+TEST_F(GatewayTest, MetricsCountTheGatewaysCalls) {
+  BackendSuite& suite = BackendSuite::Shared();
+  GatewayConfig config = Config(suite.addresses());
+  config.server.metrics_listen = "127.0.0.1:0";
+  StartGateway(std::move(config));
+  ASSERT_GT(gateway_->metrics_port(), 0);
+  const std::string ok =
+      "hpedu_rpc_requests_total{method=\"/hpedu.gateway.v1.GatewayService/"
+      "GetCityOverview\",code=\"OK\"}";
+  const double before = Scrape(gateway_->metrics_port(), ok);  // process-wide
+  ASSERT_GE(before, 0);
+  ASSERT_THAT(Call(&v1::GatewayService::Stub::GetCityOverview, OverviewRequest()),
+              ::hpedu::testing::IsOk());
+  EXPECT_EQ(Scrape(gateway_->metrics_port(), ok), before + 1);
+
+  httplib::Client http("127.0.0.1", gateway_->http_port());
+  http.set_default_headers({{"Authorization", Bearer()}});
+  httplib::Result result = http.Get("/api/v1/GetCityOverview?period=2025-2026");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 200) << result->body;
+  EXPECT_EQ(Scrape(gateway_->metrics_port(), ok), before + 2);
+}
+
 TEST_F(GatewayTest, BadJsonIs400NamingTheField) {
   BackendSuite& suite = BackendSuite::Shared();
   StartGateway(Config(suite.addresses()));
@@ -593,6 +634,64 @@ TEST_F(GatewayTest, HttpForwardsAuthorizationAndTraceparent) {
     EXPECT_EQ(call.authorization, bearer);
     EXPECT_THAT(call.traceparent, HasSubstr(trace_id));
     EXPECT_THAT(call.traceparent, ::testing::Not(HasSubstr("00f067aa0ba902b7")));
+  }
+}
+
+// Keeps what the tracer exports.
+class SpanSink : public trace::SpanExporter {
+ public:
+  explicit SpanSink(std::shared_ptr<std::vector<trace::SpanData>> spans)
+      : spans_(std::move(spans)) {}
+  void Export(std::vector<trace::SpanData> batch) override {
+    for (trace::SpanData& span : batch) spans_->push_back(std::move(span));
+  }
+
+ private:
+  std::shared_ptr<std::vector<trace::SpanData>> spans_;
+};
+
+// An HTTP request is a gateway span continuing its traceparent; the gRPC
+// call is its child, and the backends' calls are the gRPC call's.
+TEST_F(GatewayTest, HttpRequestAndCallAreSpansOfTheCallersTrace) {
+  BackendSuite& suite = BackendSuite::Shared();
+  FakeIndicators fake;
+  auto peers = suite.addresses();
+  peers["indicators"] = fake.address();
+  StartGateway(Config(peers));
+  auto spans = std::make_shared<std::vector<trace::SpanData>>();
+  trace::Tracer::Default().SetExporter(std::make_unique<SpanSink>(spans));
+  const std::string trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+  httplib::Client http("127.0.0.1", gateway_->http_port());
+  httplib::Result result = http.Post(
+      "/api/v1/RankCommunes",
+      {{"Authorization", Bearer()},
+       {"traceparent", absl::StrCat("00-", trace_id, "-00f067aa0ba902b7-01")}},
+      R"({"indicator": "indicators/hp-16", "period": "2025-2026"})",
+      "application/json");
+  trace::Tracer::Default().SetExporter(nullptr);  // flushes
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 200) << result->body;
+
+  const trace::SpanData* request = nullptr;
+  const trace::SpanData* call = nullptr;
+  for (const trace::SpanData& span : *spans) {
+    if (span.service != "gateway" || span.trace_id != trace_id) continue;
+    if (span.name == "POST /api/v1/RankCommunes") request = &span;
+    if (span.name == "/hpedu.gateway.v1.GatewayService/RankCommunes") call = &span;
+  }
+  ASSERT_NE(request, nullptr);
+  ASSERT_NE(call, nullptr);
+  EXPECT_EQ(request->kind, trace::SpanKind::kServer);
+  EXPECT_EQ(request->parent_span_id, "00f067aa0ba902b7");
+  EXPECT_THAT(request->attributes,
+              ::testing::Contains(std::pair<std::string, std::string>(
+                  "http.status_code", "200")));
+  EXPECT_EQ(call->parent_span_id, request->span_id);
+  EXPECT_GE(request->end, call->end);
+  ASSERT_FALSE(fake.calls().empty());
+  for (const auto& backend : fake.calls()) {
+    EXPECT_EQ(backend.traceparent,
+              absl::StrCat("00-", trace_id, "-", call->span_id, "-01"));
   }
 }
 

@@ -18,8 +18,10 @@
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "libs/base/string_view.h"
+#include "libs/server/call_context.h"
 #include "libs/status/errors.h"
 #include "libs/status/grpc_status.h"
+#include "libs/trace/trace.h"
 #include "nlohmann/json.hpp"
 
 namespace hpedu::gateway {
@@ -32,6 +34,8 @@ using ::google::protobuf::MethodDescriptor;
 using ::nlohmann::json;
 
 constexpr std::string_view kApiPrefix = "/api/v1/";
+// The service.name of the HTTP requests' spans.
+constexpr std::string_view kTraceService = "gateway";
 
 std::unique_ptr<Message> NewMessage(const Descriptor* descriptor) {
   const Message* prototype =
@@ -428,7 +432,7 @@ class HttpGatewayImpl final : public HttpGateway {
                 });
     auto handle = [this](const httplib::Request& request,
                          httplib::Response& response) {
-      Handle(request, response);
+      HandleTraced(request, response);
     };
     const std::string pattern = absl::StrCat(ToAbsl(kApiPrefix), "([A-Za-z]+)");
     server_.Post(pattern, handle);
@@ -474,7 +478,32 @@ class HttpGatewayImpl final : public HttpGateway {
     response.set_content(ErrorJson(status), "application/json");
   }
 
-  void Handle(const httplib::Request& request, httplib::Response& response) {
+  // With the tracer on, the request is a server span, a child of its
+  // `traceparent` (or the root of a new trace), which the gRPC call
+  // continues; without it, `traceparent` goes to the call as it came.
+  void HandleTraced(const httplib::Request& request,
+                    httplib::Response& response) {
+    const std::string traceparent = request.get_header_value("traceparent");
+    if (!trace::Tracer::Default().enabled()) {
+      return Handle(request, response, traceparent);
+    }
+    const server::TraceContext caller = server::TraceContext::Parse(traceparent);
+    server::TraceContext own;
+    own.trace_id = caller.trace_id.empty() ? trace::NewTraceId() : caller.trace_id;
+    own.span_id = trace::NewSpanId();
+    own.sampled = true;
+    trace::ScopedSpan span(std::string(kTraceService), own.trace_id, own.span_id,
+                           caller.span_id,
+                           absl::StrCat(request.method, " ", request.path),
+                           trace::SpanKind::kServer, absl::Now());
+    Handle(request, response, own.ToTraceparent());
+    const int status = response.status > 0 ? response.status : 200;
+    span.SetAttribute("http.status_code", absl::StrCat(status));
+    if (status >= 500) span.SetError(absl::StrCat("HTTP ", status));
+  }
+
+  void Handle(const httplib::Request& request, httplib::Response& response,
+              const std::string& traceparent) {
     const std::string name = request.matches[1];
     const MethodDescriptor* method = service_->FindMethodByName(name);
     if (method == nullptr) {
@@ -492,10 +521,10 @@ class HttpGatewayImpl final : public HttpGateway {
     grpc::ClientContext context;
     context.set_deadline(
         absl::ToChronoTime(absl::Now() + options_.default_deadline));
-    for (const char* header : {"traceparent", "x-request-id"}) {
-      if (request.has_header(header)) {
-        context.AddMetadata(header, request.get_header_value(header));
-      }
+    if (!traceparent.empty()) context.AddMetadata("traceparent", traceparent);
+    if (request.has_header("x-request-id")) {
+      context.AddMetadata("x-request-id",
+                          request.get_header_value("x-request-id"));
     }
     if (request.has_header("Authorization")) {
       context.AddMetadata("authorization",

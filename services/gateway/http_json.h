@@ -5,7 +5,9 @@
 // over a gRPC channel (in-process), with the HTTP `Authorization` header as
 // `authorization` metadata, and `traceparent` and `x-request-id` forwarded.
 // Bad JSON is a 400 naming the offending field; gRPC errors map to their
-// HTTP status with a google.rpc.Status-shaped body. `GET /api/openapi.json`
+// HTTP status with a google.rpc.Status-shaped body. With the tracer on, each
+// API request is a server span (a child of its `traceparent`) and the call
+// a child of it. `GET /api/openapi.json`
 // is an OpenAPI 3 document generated from the service's descriptors.
 // Everything else is a static file of the dashboard (`web_dir`).
 #ifndef HPEDU_SERVICES_GATEWAY_HTTP_JSON_H_
@@ -22,6 +24,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/channel.h"
+#include "libs/server/service_host.h"
 
 namespace hpedu::gateway {
 
@@ -59,16 +62,16 @@ struct HttpOptions {
   int threads = 8;
 };
 
-class HttpGateway {
+// Served beside the gateway's gRPC by its ServiceHost, as a Frontend.
+class HttpGateway : public server::Frontend {
  public:
-  virtual ~HttpGateway() = default;
   // Serves `service` (calls go to `channel`). UNAVAILABLE if it cannot bind.
   static absl::StatusOr<std::unique_ptr<HttpGateway>> Start(
       HttpOptions options, std::shared_ptr<grpc::Channel> channel,
       const google::protobuf::ServiceDescriptor* service);
   virtual int port() const = 0;
   // Stops accepting, finishes requests in flight. Idempotent.
-  virtual void Stop() = 0;
+  void Stop() override = 0;
 };
 
 }  // namespace hpedu::gateway
