@@ -83,9 +83,7 @@ constexpr char kSumValues[] = "indicators_sum_values";
 constexpr char kAnalyzeValues[] = "indicators_analyze_values";
 
 // Writes of at least this many values refresh the planner's statistics of
-// reported_values at once: roll-ups join it with the unit mapping, and with
-// the statistics of an empty table (autovacuum comes a minute later) the
-// planner picks a nested loop that is a hundred times slower.
+// reported_values after they commit (see AnalyzeInBackground).
 constexpr size_t kAnalyzeAfterRows = 5000;
 
 std::string Text(const pqxx::field& field) {

@@ -797,11 +797,12 @@ IndicatorsServiceImpl::MissingReporters(
   for (const auto& [indicator, period] : selected) {
     const std::string id = IdOfIndicator(*indicator);
     const Groups& groups = *groups_of.at(id);
-    Search search{.indicator_id = id, .period = period.text};
-    for (const auto& [group, units] : groups) {
-      if (units.size() == 1 && units[0] == group) search.units.push_back(group);
-    }
-    if (search.units.empty() || search.units.size() != groups.size()) continue;
+    const bool one_unit_groups =
+        !groups.empty() &&
+        std::all_of(groups.begin(), groups.end(), [](const auto& group) {
+          return group.second.size() == 1 && group.second[0] == group.first;
+        });
+    if (!one_unit_groups) continue;
     int reporters = 0;
     auto sums = sums_of.find(id);
     if (sums != sums_of.end()) {
@@ -811,7 +812,9 @@ IndicatorsServiceImpl::MissingReporters(
         }
       }
     }
-    if (static_cast<size_t>(reporters) >= search.units.size()) continue;
+    if (static_cast<size_t>(reporters) >= groups.size()) continue;
+    Search search{.indicator_id = id, .period = period.text};
+    for (const auto& [group, units] : groups) search.units.push_back(group);
     searches.push_back(std::move(search));
   }
   std::map<std::string, std::vector<std::string>> missing_of;

@@ -29,14 +29,12 @@
 #include "hpedu/registry/v1/registry_service.grpc.pb.h"
 #include "libs/server/log.h"
 #include "libs/server/service_host.h"
-#include "libs/testing/identity.h"
 #include "libs/testing/postgres_server.h"
 #include "services/indicators/demo/demo_indicators.h"
 #include "services/indicators/indicators_definition.h"
 #include "services/indicators/value_import.h"
 #include "services/registry/demo/demo_units.h"
-#include "services/registry/registry_definition.h"
-#include "services/registry/unit_import.h"
+#include "tests/bench/bench_support.h"
 
 namespace hpedu {
 namespace {
@@ -44,69 +42,11 @@ namespace {
 namespace iv1 = ::hpedu::indicators::v1;
 namespace rv1 = ::hpedu::registry::v1;
 
-[[noreturn]] void Die(const std::string& what) {
-  std::fprintf(stderr, "indicators_bench: %s\n", what.c_str());
-  std::exit(1);
-}
-
-template <typename T>
-T Must(absl::StatusOr<T> value, const char* what) {
-  if (!value.ok()) Die(absl::StrCat(what, ": ", value.status().ToString()));
-  return *std::move(value);
-}
-
-std::unique_ptr<grpc::ClientContext> Context() {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Minutes(30)));
-  return context;
-}
-
-server::ServerConfig Config(const std::string& service, const std::string& db) {
-  server::ServerConfig config;
-  config.service = service;
-  config.db = db;
-  config.listen_address = "127.0.0.1:0";
-  config.log_requests = false;
-  config.default_deadline = absl::Minutes(30);
-  config.max_message_bytes = 256 << 20;
-  testing::TestIdentity::Configure(config);
-  return config;
-}
-
-// The demo city with each commune-level unit and its schools repeated
-// `scale` times under suffixed ids (no lineage for the copies).
-std::vector<rv1::Unit> ScaledUnits(const std::vector<rv1::Unit>& units,
-                                   int scale) {
-  std::vector<rv1::Unit> out = units;
-  std::set<std::string> communes;
-  for (const rv1::Unit& unit : units) {
-    if (unit.kind() == rv1::WARD || unit.kind() == rv1::COMMUNE ||
-        unit.kind() == rv1::SPECIAL_ZONE) {
-      communes.insert(unit.name());
-    }
-  }
-  for (int k = 2; k <= scale; ++k) {
-    const std::string suffix = absl::StrCat("-x", k);
-    for (const rv1::Unit& unit : units) {
-      const bool commune = unit.kind() == rv1::WARD ||
-                           unit.kind() == rv1::COMMUNE ||
-                           unit.kind() == rv1::SPECIAL_ZONE;
-      // Schools of a commune (not those directly under the city).
-      const bool school = unit.kind() == rv1::SCHOOL &&
-                          !unit.has_valid_until() &&
-                          communes.contains(unit.parent());
-      if (!commune && !school) continue;
-      rv1::Unit copy = unit;
-      copy.set_name(unit.name() + suffix);
-      copy.set_display_name(absl::StrCat(unit.display_name(), " (", k, ")"));
-      copy.clear_predecessors();
-      copy.clear_successors();
-      if (school) copy.set_parent(unit.parent() + suffix);
-      out.push_back(std::move(copy));
-    }
-  }
-  return out;
-}
+using bench::Context;
+using bench::Die;
+using bench::Must;
+using bench::Percentiles;
+using bench::Time;
 
 struct World {
   std::unique_ptr<server::ServiceHost> registry;
@@ -118,38 +58,22 @@ struct World {
 
 World Start(testing::PostgresServer& pg, int scale) {
   World world;
-  const std::string reg_db = Must(pg.CreateDatabase(), "database");
-  world.registry = Must(
-      server::ServiceHost::Start(
-          Config("registry", Must(pg.ProvisionService(reg_db, "registry"), "provision")),
-          registry::Definition()),
-      "registry");
+  world.units = bench::ScaledUnits(
+      Must(registry::demo::DemoUnits(registry::demo::EmbeddedCommunesCsv()),
+           "units"),
+      scale);
+  world.registry = bench::StartRegistry(pg, world.units);
   const std::string registry_addr =
       absl::StrCat("127.0.0.1:", world.registry->port());
-  world.units = ScaledUnits(
-      Must(registry::demo::DemoUnits(registry::demo::EmbeddedCommunesCsv()), "units"),
-      scale);
-  rv1::ImportUnitsRequest import;
-  import.set_csv_content(registry::FormatUnitsCsv(world.units));
-  rv1::ImportUnitsResponse imported;
-  grpc::ChannelArguments args;
-  args.SetMaxSendMessageSize(256 << 20);
-  args.SetMaxReceiveMessageSize(256 << 20);
-  const grpc::Status status =
-      rv1::RegistryService::NewStub(
-          testing::TestIdentity::Channel(registry_addr, testing::TestIdentity::Token(auth::Role::kLeadership), args))
-          ->ImportUnits(Context().get(), import, &imported);
-  if (!status.ok()) Die("registry import: " + status.error_message());
-
   const std::string ind_db = Must(pg.CreateDatabase(), "database");
   world.indicators_db = Must(pg.ProvisionService(ind_db, "indicators"), "provision");
-  server::ServerConfig config = Config("indicators", world.indicators_db);
+  server::ServerConfig config =
+      bench::Config("indicators", world.indicators_db);
   config.peer_addresses["registry"] = registry_addr;
   world.indicators = Must(
       server::ServiceHost::Start(config, indicators::Definition()), "indicators");
-  world.stub = iv1::IndicatorsService::NewStub(testing::TestIdentity::Channel(
-      absl::StrCat("127.0.0.1:", world.indicators->port()),
-      testing::TestIdentity::Token(auth::Role::kLeadership), args));
+  world.stub = iv1::IndicatorsService::NewStub(bench::LeadershipChannel(
+      absl::StrCat("127.0.0.1:", world.indicators->port())));
   const indicators::demo::DemoCatalogue catalogue =
       Must(indicators::demo::DemoIndicators(indicators::demo::EmbeddedIndicatorsCsv(),
                                             indicators::demo::EmbeddedTargetsCsv()),
@@ -184,28 +108,6 @@ double StreamImport(World& world, const std::string& csv) {
   const grpc::Status status = writer->Finish();
   if (!status.ok()) Die("import: " + status.error_message());
   return absl::ToDoubleSeconds(absl::Now() - start);
-}
-
-struct Percentiles {
-  double p50 = 0;
-  double p99 = 0;
-};
-
-template <typename Fn>
-Percentiles Time(int iterations, Fn&& fn) {
-  std::vector<double> samples;
-  fn();  // warm-up (and the unit tree cache)
-  for (int i = 0; i < iterations; ++i) {
-    const absl::Time start = absl::Now();
-    fn();
-    samples.push_back(absl::ToDoubleMilliseconds(absl::Now() - start));
-  }
-  std::sort(samples.begin(), samples.end());
-  auto at = [&](double q) {
-    return samples[std::min(samples.size() - 1,
-                            static_cast<size_t>(q * samples.size()))];
-  };
-  return {at(0.5), at(0.99)};
 }
 
 struct ScaleResult {
