@@ -102,8 +102,9 @@ class ServiceHost {
   // The port serving /metrics, 0 when --metrics_listen is off.
   virtual int metrics_port() const = 0;
 
-  // Health NOT_SERVING, stop accepting calls, wait up to `grace` for calls
-  // in flight (then cancel them), stop workers, close the pool. Idempotent.
+  // Health NOT_SERVING, stop the Frontend, stop accepting calls, wait up
+  // to `grace` for calls in flight (then cancel them), stop workers, close
+  // the pool. Idempotent.
   virtual void Shutdown(absl::Duration grace) = 0;
 
   // Blocks until Shutdown has completed.
