@@ -247,47 +247,51 @@ struct PageWalk : std::enable_shared_from_this<
 
 }  // namespace
 
-void Backends::ListIndicators(const Outgoing& out,
-                              Receiver<std::vector<iv1::Indicator>> done) {
-  using Stub = iv1::IndicatorsService::Stub;
-  iv1::ListIndicatorsRequest request;
-  request.set_page_size(kPageSize);
-  indicators_.Get(
-      Key("ListIndicators", request, out),
-      [this, out, request](
-          std::function<void(absl::StatusOr<std::vector<iv1::Indicator>>)>
-              complete) {
-        absl::StatusOr<std::unique_ptr<Stub>> stub = NewStub<Stub>("indicators");
+template <typename Stub, typename Request, typename Response, typename Item>
+void Backends::Pages(
+    CoalescingCache<std::vector<Item>>& cache, std::string_view service,
+    std::string_view method, AsyncMethod<Stub, Request, Response> fn,
+    google::protobuf::RepeatedPtrField<Item>* (Response::*items)(),
+    const Outgoing& out, const Request& request,
+    Receiver<std::vector<Item>> done) {
+  cache.Get(
+      Key(method, request, out),
+      [this, service, fn, items, out, request](
+          std::function<void(absl::StatusOr<std::vector<Item>>)> complete) {
+        absl::StatusOr<std::unique_ptr<Stub>> stub = NewStub<Stub>(service);
         if (!stub.ok()) return complete(stub.status());
-        auto walk = std::make_shared<PageWalk<Stub, iv1::ListIndicatorsRequest,
-                                              iv1::ListIndicatorsResponse,
-                                              iv1::Indicator>>();
+        auto walk = std::make_shared<PageWalk<Stub, Request, Response, Item>>();
         walk->stub = std::move(*stub);
         walk->out = out;
         walk->timeout = options_.backend_timeout;
         walk->request = request;
-        walk->start = [s = walk->stub.get()](
-                          grpc::ClientContext* c,
-                          const iv1::ListIndicatorsRequest* q,
-                          iv1::ListIndicatorsResponse* r,
-                          std::function<void(grpc::Status)> f) {
-          s->async()->ListIndicators(c, q, r, std::move(f));
+        walk->start = [s = walk->stub.get(), fn](
+                          grpc::ClientContext* c, const Request* q,
+                          Response* r, std::function<void(grpc::Status)> f) {
+          (s->async()->*fn)(c, q, r, std::move(f));
         };
-        walk->take = [](iv1::ListIndicatorsResponse& page,
-                        std::vector<iv1::Indicator>& items) {
-          for (iv1::Indicator& i : *page.mutable_indicators()) {
-            items.push_back(std::move(i));
-          }
+        walk->take = [items](Response& page, std::vector<Item>& all) {
+          for (Item& item : *(page.*items)()) all.push_back(std::move(item));
         };
         CallStarted();
-        walk->complete = [this, complete = std::move(complete)](
-                             auto result) {
+        walk->complete = [this, complete = std::move(complete)](auto result) {
           complete(std::move(result));
           CallEnded();  // last: the destructor may run from here on
         };
         walk->Next();
       },
       std::move(done));
+}
+
+void Backends::ListIndicators(const Outgoing& out,
+                              Receiver<std::vector<iv1::Indicator>> done) {
+  using Stub = iv1::IndicatorsService::Stub;
+  iv1::ListIndicatorsRequest request;
+  request.set_page_size(kPageSize);
+  Pages<Stub>(indicators_, "indicators", "ListIndicators",
+              &Stub::async::ListIndicators,
+              &iv1::ListIndicatorsResponse::mutable_indicators, out, request,
+              std::move(done));
 }
 
 void Backends::ListUnits(const Outgoing& out,
@@ -297,39 +301,9 @@ void Backends::ListUnits(const Outgoing& out,
   rv1::ListUnitsRequest request = list;
   request.set_page_size(kPageSize);
   request.clear_page_token();
-  units_.Get(
-      Key("ListUnits", request, out),
-      [this, out, request](
-          std::function<void(absl::StatusOr<std::vector<rv1::Unit>>)>
-              complete) {
-        absl::StatusOr<std::unique_ptr<Stub>> stub = NewStub<Stub>("registry");
-        if (!stub.ok()) return complete(stub.status());
-        auto walk = std::make_shared<PageWalk<Stub, rv1::ListUnitsRequest,
-                                              rv1::ListUnitsResponse,
-                                              rv1::Unit>>();
-        walk->stub = std::move(*stub);
-        walk->out = out;
-        walk->timeout = options_.backend_timeout;
-        walk->request = request;
-        walk->start = [s = walk->stub.get()](
-                          grpc::ClientContext* c, const rv1::ListUnitsRequest* q,
-                          rv1::ListUnitsResponse* r,
-                          std::function<void(grpc::Status)> f) {
-          s->async()->ListUnits(c, q, r, std::move(f));
-        };
-        walk->take = [](rv1::ListUnitsResponse& page,
-                        std::vector<rv1::Unit>& items) {
-          for (rv1::Unit& u : *page.mutable_units()) items.push_back(std::move(u));
-        };
-        CallStarted();
-        walk->complete = [this, complete = std::move(complete)](
-                             auto result) {
-          complete(std::move(result));
-          CallEnded();  // last: the destructor may run from here on
-        };
-        walk->Next();
-      },
-      std::move(done));
+  Pages<Stub>(units_, "registry", "ListUnits", &Stub::async::ListUnits,
+              &rv1::ListUnitsResponse::mutable_units, out, request,
+              std::move(done));
 }
 
 CacheStats Backends::stats(std::string_view method) const {
@@ -341,6 +315,7 @@ CacheStats Backends::stats(std::string_view method) const {
   if (method == "GetDocument") return documents_.stats();
   if (method == "GetStaffingBalance") return staffing_balance_.stats();
   if (method == "GetComplianceReport") return compliance_.stats();
+  if (method == "ListProjectProgress") return project_progress_.stats();
   return {};
 }
 

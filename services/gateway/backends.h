@@ -144,6 +144,16 @@ class Backends {
              const Outgoing& out, const Request& request,
              Receiver<Response> done);
 
+  // Every page of a List call to `service`, cached and coalesced as one
+  // answer; `items` names the page's repeated field.
+  template <typename Stub, typename Request, typename Response, typename Item>
+  void Pages(CoalescingCache<std::vector<Item>>& cache,
+             std::string_view service, std::string_view method,
+             AsyncMethod<Stub, Request, Response> fn,
+             google::protobuf::RepeatedPtrField<Item>* (Response::*items)(),
+             const Outgoing& out, const Request& request,
+             Receiver<std::vector<Item>> done);
+
   // Counts calls in flight; the destructor waits for none.
   void CallStarted();
   void CallEnded();

@@ -180,6 +180,33 @@ v1::ReportedValue ValueFromRow(const pqxx::row& row) {
   return value;
 }
 
+// Rows of kSumValues and kCityTotals: indicator, ordinal, period, group,
+// disaggregation, all disaggregations (0/1), numerator, denominator,
+// reporters, meeting, the single plain value.
+std::vector<GroupSum> GroupSumsOf(const pqxx::result& rows) {
+  std::vector<GroupSum> sums;
+  sums.reserve(rows.size());
+  for (const pqxx::row& row : rows) {
+    GroupSum sum;
+    sum.indicator_id = Text(row[0]);
+    sum.period_ordinal = row[1].as<int64_t>();
+    sum.period = Text(row[2]);
+    sum.group_id = Text(row[3]);
+    sum.all_disaggregations = row[5].as<int>() != 0;
+    if (!sum.all_disaggregations) sum.disaggregation = Text(row[4]);
+    sum.totals.numerator = row[6].as<int64_t>();
+    sum.totals.denominator = row[7].as<int64_t>();
+    sum.totals.reporters = row[8].as<int>();
+    sum.totals.meeting = row[9].as<int>();
+    if (!row[10].is_null()) {
+      absl::StatusOr<Decimal> value = ParseDecimal(row[10].c_str(), "");
+      if (value.ok()) sum.totals.plain_value = *value;
+    }
+    sums.push_back(std::move(sum));
+  }
+  return sums;
+}
+
 // A PostgreSQL array literal whose nullopt items are NULL.
 std::string ArrayLiteral(const std::vector<std::optional<std::string>>& items) {
   std::string literal = "{";
@@ -617,28 +644,7 @@ class PostgresIndicatorStore final : public IndicatorStore {
         pool_, call.deadline(), kReadSnapshot,
         [&](pqxx::transaction_base& tx)
             -> absl::StatusOr<std::vector<GroupSum>> {
-          std::vector<GroupSum> sums;
-          const pqxx::result rows = params.Exec(tx, kSumValues);
-          sums.reserve(rows.size());
-          for (const pqxx::row& row : rows) {
-            GroupSum sum;
-            sum.indicator_id = Text(row[0]);
-            sum.period_ordinal = row[1].as<int64_t>();
-            sum.period = Text(row[2]);
-            sum.group_id = Text(row[3]);
-            sum.all_disaggregations = row[5].as<int>() != 0;
-            if (!sum.all_disaggregations) sum.disaggregation = Text(row[4]);
-            sum.totals.numerator = row[6].as<int64_t>();
-            sum.totals.denominator = row[7].as<int64_t>();
-            sum.totals.reporters = row[8].as<int>();
-            sum.totals.meeting = row[9].as<int>();
-            if (!row[10].is_null()) {
-              absl::StatusOr<Decimal> value = ParseDecimal(row[10].c_str(), "");
-              if (value.ok()) sum.totals.plain_value = *value;
-            }
-            sums.push_back(std::move(sum));
-          }
-          return sums;
+          return GroupSumsOf(params.Exec(tx, kSumValues));
         });
   }
   absl::StatusOr<std::vector<GroupSum>> SumCityValues(
@@ -651,25 +657,7 @@ class PostgresIndicatorStore final : public IndicatorStore {
         pool_, call.deadline(), kRead,
         [&](pqxx::transaction_base& tx)
             -> absl::StatusOr<std::vector<GroupSum>> {
-          std::vector<GroupSum> sums;
-          for (const pqxx::row& row : params.Exec(tx, kCityTotals)) {
-            GroupSum sum;
-            sum.indicator_id = Text(row[0]);
-            sum.period_ordinal = row[1].as<int64_t>();
-            sum.period = Text(row[2]);
-            sum.all_disaggregations = row[4].as<bool>();
-            if (!sum.all_disaggregations) sum.disaggregation = Text(row[3]);
-            sum.totals.numerator = row[5].as<int64_t>();
-            sum.totals.denominator = row[6].as<int64_t>();
-            sum.totals.reporters = row[7].as<int>();
-            sum.totals.meeting = row[8].as<int>();
-            if (!row[9].is_null()) {
-              absl::StatusOr<Decimal> value = ParseDecimal(row[9].c_str(), "");
-              if (value.ok()) sum.totals.plain_value = *value;
-            }
-            sums.push_back(std::move(sum));
-          }
-          return sums;
+          return GroupSumsOf(params.Exec(tx, kCityTotals));
         });
   }
 
@@ -1203,9 +1191,9 @@ const std::vector<db::PreparedStatement>& IndicatorStatements() {
        "  (v.indicator_id, v.period_ordinal, v.disaggregation), "
        "  (v.indicator_id, v.period_ordinal))"},
       {kCityTotals,
-       "SELECT indicator_id, period_ordinal, period, disaggregation, "
-       "  all_disaggregations, numerator, denominator, reporters, meeting, "
-       "  plain_value::text "
+       "SELECT indicator_id, period_ordinal, period, '', disaggregation, "
+       "  all_disaggregations::int, numerator, denominator, reporters, "
+       "  meeting, plain_value::text "
        "FROM value_totals "
        "WHERE indicator_id = ANY ($1::text[]) "
        "  AND period_ordinal BETWEEN $2::bigint AND $3::bigint "
