@@ -94,6 +94,39 @@ absl::StatusOr<TokenClaims> JwtVerifier::Verify(std::string_view token,
   if (token.empty() || token.size() > 16 * 1024) {
     return Refuse("TOKEN_MALFORMED", "empty or oversized token");
   }
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    if (auto it = verified_.find(ToAbsl(token)); it != verified_.end()) {
+      RETURN_IF_ERROR(CheckTime(it->second, now));
+      return it->second.claims;
+    }
+  }
+  ASSIGN_OR_RETURN(Verified verified, VerifySignature(token));
+  RETURN_IF_ERROR(CheckTime(verified, now));
+  absl::MutexLock lock(&mu_);
+  if (verified_.size() >= kMaxRemembered) {
+    absl::erase_if(verified_, [&](const auto& entry) {
+      return now > entry.second.claims.expiry + options_.leeway;
+    });
+    if (verified_.size() >= kMaxRemembered) verified_.clear();
+  }
+  verified_.emplace(token, verified);
+  return std::move(verified.claims);
+}
+
+absl::Status JwtVerifier::CheckTime(const Verified& verified,
+                                    absl::Time now) const {
+  if (now > verified.claims.expiry + options_.leeway) {
+    return Refuse("TOKEN_EXPIRED", "token expired");
+  }
+  if (now + options_.leeway < verified.not_before) {
+    return Refuse("TOKEN_NOT_YET_VALID", "token not yet valid");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<JwtVerifier::Verified> JwtVerifier::VerifySignature(
+    std::string_view token) const {
   ASSIGN_OR_RETURN(const std::string algorithm, HeaderAlgorithm(token));
   if (std::find(options_.algorithms.begin(), options_.algorithms.end(),
                 algorithm) == options_.algorithms.end()) {
@@ -129,15 +162,11 @@ absl::StatusOr<TokenClaims> JwtVerifier::Verify(std::string_view token,
   if (errno != 0 || exp <= 0) {
     return Refuse("TOKEN_CLAIMS", "no exp claim");
   }
-  if (now > absl::FromUnixSeconds(exp) + options_.leeway) {
-    return Refuse("TOKEN_EXPIRED", "token expired");
-  }
+  Verified verified;
   errno = 0;
   const long nbf = jwt_get_grant_int(jwt.get(), "nbf");
-  if (errno == 0 && now + options_.leeway < absl::FromUnixSeconds(nbf)) {
-    return Refuse("TOKEN_NOT_YET_VALID", "token not yet valid");
-  }
-  TokenClaims claims;
+  if (errno == 0) verified.not_before = absl::FromUnixSeconds(nbf);
+  TokenClaims& claims = verified.claims;
   claims.subject = GrantString(jwt.get(), "sub");
   claims.name = GrantString(jwt.get(), "name");
   claims.role = GrantString(jwt.get(), "role");
@@ -146,7 +175,7 @@ absl::StatusOr<TokenClaims> JwtVerifier::Verify(std::string_view token,
   if (claims.subject.empty() || claims.role.empty()) {
     return Refuse("TOKEN_CLAIMS", "sub and role are required");
   }
-  return claims;
+  return verified;
 }
 
 absl::StatusOr<std::string> SignToken(const TokenClaims& claims,

@@ -120,6 +120,36 @@ TEST_F(JwtTest, RefusesExpiredAndNotYetValidTokens) {
   EXPECT_EQ(reason, "TOKEN_NOT_YET_VALID");
 }
 
+// A verifier remembers the tokens that verified; it still applies expiry and
+// not-before to each use, and remembers nothing about a token that failed.
+TEST_F(JwtTest, ARememberedTokenStillExpiresAndOthersAreStillChecked) {
+  std::unique_ptr<JwtVerifier> verifier = Verifier();
+  const std::string token = Sign(Officer());
+  ASSERT_THAT(verifier->Verify(token, now_), IsOk());
+  ASSERT_THAT(verifier->Verify(token, now_ + absl::Minutes(30)), IsOk());
+  std::string reason;
+  EXPECT_THAT(Reason(verifier->Verify(token, now_ + absl::Hours(2)), &reason),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_EQ(reason, "TOKEN_EXPIRED");
+  EXPECT_THAT(Reason(verifier->Verify(token, now_ - absl::Minutes(5)),
+                     &reason),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_EQ(reason, "TOKEN_NOT_YET_VALID");
+
+  // The same claims with one character of the signature altered (not the
+  // last, whose low bits are padding).
+  std::string forged = token;
+  char& altered = forged[forged.size() - 10];
+  altered = altered == 'A' ? 'B' : 'A';
+  EXPECT_THAT(Reason(verifier->Verify(forged, now_), &reason),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_EQ(reason, "TOKEN_SIGNATURE");
+  // Refused twice: a failure is not remembered as a success either way.
+  EXPECT_THAT(verifier->Verify(forged, now_),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_THAT(verifier->Verify(token, now_), IsOk());
+}
+
 TEST_F(JwtTest, RefusesWrongIssuerAndAudience) {
   std::string reason;
   EXPECT_THAT(Reason(Verifier()->Verify(

@@ -35,6 +35,7 @@
 #include "services/indicators/value_import.h"
 #include "services/registry/demo/demo_units.h"
 #include "tests/bench/bench_support.h"
+#include "tests/bench/ratio.h"
 
 namespace hpedu {
 namespace {
@@ -223,6 +224,8 @@ void RunImport(testing::PostgresServer& pg) {
               rows / keyed_seconds, keyed_seconds, rows / bare_seconds,
               bare_seconds, keyed_seconds / service_seconds,
               bare_seconds / service_seconds);
+  bench::ReportRatioAtLeast("indicators.import_vs_keyed_copy",
+                            keyed_seconds / service_seconds, 0.5);
   std::remove(path.c_str());
   world.indicators->Shutdown(absl::Seconds(5));
   world.indicators->Wait();
@@ -253,6 +256,9 @@ int main(int argc, char** argv) {
   hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
   hpedu::RunImport(pg);
   const auto one = hpedu::RunScale(pg, 1, iterations);
+  hpedu::bench::ReportRatioAtMost("indicators.city_rollup_vs_totals_sql",
+                                  one.rollup.p50 / one.sql_totals.p50, 2.0);
+  if (scale == 1) return 0;  // the quick mode: Hai Phong's size only
   const auto many = hpedu::RunScale(pg, scale, iterations);
   for (const auto* r : {&one, &many}) {
     std::printf("roll-up of every indicator, city, 2025-2026: %zu units, %zu "
@@ -265,5 +271,7 @@ int main(int argc, char** argv) {
   }
   std::printf("%dx the data: roll-up p50 x%.2f, SQL p50 x%.2f\n", scale,
               many.rollup.p50 / one.rollup.p50, many.sql.p50 / one.sql.p50);
+  hpedu::bench::ReportRatioAtMost("indicators.rollup_growth_at_25x",
+                                  many.rollup.p50 / one.rollup.p50, 5.0);
   return 0;
 }
