@@ -249,7 +249,8 @@ absl::StatusOr<StaffUpdate> ValidateUpdateStaffMemberRequest(
       {"display_name", "birth_year", "sex", "employment", "qualification",
        "qualification_date"});
   if (!mask.ok()) {
-    for (const auto& v : GetBadRequest(mask).field_violations()) {
+    const google::rpc::BadRequest bad_mask = GetBadRequest(mask);
+    for (const auto& v : bad_mask.field_violations()) {
       violations.Add(v.field(), v.description());
     }
   } else {

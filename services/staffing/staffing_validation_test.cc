@@ -31,7 +31,8 @@ OrgDirectory Directory() {
 // The fields of the violations `status` carries.
 std::vector<std::string> Fields(const absl::Status& status) {
   std::vector<std::string> fields;
-  for (const auto& v : GetBadRequest(status).field_violations()) {
+  const google::rpc::BadRequest bad_request = GetBadRequest(status);
+  for (const auto& v : bad_request.field_violations()) {
     fields.push_back(v.field());
   }
   return fields;
