@@ -1,7 +1,10 @@
-// The staffing service's repository. An abstract interface so the service
-// is written against the contract; the PostgreSQL implementation is
-// staff_store_pg.h. Every write is one method, one transaction (the place
-// an audit record joins it).
+// The staff aggregate's repository: staff records, their placements,
+// qualifications and movements, the roster import, and the counts of staff
+// the reports need. An abstract interface so the service is written
+// against the contract; the PostgreSQL implementation is staff_store_pg.h.
+// The other aggregates: class_store.h, norm_store.h, quota_store.h. Every
+// write is one method, one transaction (the place an audit record joins
+// it).
 //
 // Every method takes the call's context for its deadline, returns
 // absl::Status values (never throws) and is thread-safe.
@@ -102,37 +105,8 @@ class StaffStore {
   virtual absl::StatusOr<ImportCounts> ImportRoster(
       const server::CallContext& call, const std::vector<RosterLine>& lines,
       bool validate_only) = 0;
-  virtual absl::StatusOr<ImportCounts> ImportClasses(
-      const server::CallContext& call, const std::vector<ClassLine>& lines,
-      bool validate_only) = 0;
-  // Classes of `school_year` in `schools` (every school when empty), by
-  // school, grade, sessions.
-  virtual absl::StatusOr<std::vector<v1::SchoolClasses>> ListClasses(
-      const server::CallContext& call, const std::string& school_year,
-      const std::vector<std::string>& schools) = 0;
-
-  // Creates a norm; the open norm of the same key ends on valid_from.
-  // FAILED_PRECONDITION if that norm starts on or after it.
-  virtual absl::StatusOr<NormRule> CreateNorm(const server::CallContext& call,
-                                              const NormRule& norm,
-                                              const std::string& request_id) = 0;
-  virtual absl::StatusOr<std::vector<NormRule>> ListNorms(
-      const server::CallContext& call) = 0;
-  virtual absl::StatusOr<StandardRule> CreateStandard(
-      const server::CallContext& call, const StandardRule& standard,
-      const std::string& request_id) = 0;
-  virtual absl::StatusOr<std::vector<StandardRule>> ListStandards(
-      const server::CallContext& call) = 0;
-
-  virtual absl::StatusOr<v1::Quota> SetQuota(const server::CallContext& call,
-                                             const v1::Quota& quota) = 0;
-  // Quotas of a year (org_unit as an id), by unit.
-  virtual absl::StatusOr<std::vector<v1::Quota>> ListQuotas(
-      const server::CallContext& call, const std::string& school_year) = 0;
 
   // What the reports need, for every school, in one snapshot each.
-  virtual absl::StatusOr<std::vector<ClassCount>> CountClasses(
-      const server::CallContext& call, const std::string& school_year) = 0;
   virtual absl::StatusOr<std::vector<TeacherCount>> CountTeachers(
       const server::CallContext& call, absl::CivilDay day) = 0;
   virtual absl::StatusOr<std::vector<QualificationCount>> CountQualifications(

@@ -12,27 +12,39 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/api/dates.h"
-#include "libs/audit/audit.h"
 #include "libs/api/etag.h"
-#include "libs/base/string_view.h"
+#include "libs/audit/audit.h"
 #include "libs/csv/line_errors.h"
 #include "libs/db/params.h"
 #include "libs/db/transaction.h"
 #include "libs/status/errors.h"
 #include "libs/status/status_macros.h"
+#include "services/staffing/internal/pg_fields.h"
+#include "services/staffing/staffing_rules.h"
 
 namespace hpedu::staffing {
-
-using ::google::protobuf::util::TimeUtil;
 namespace {
 
-// The staff columns, then the placement on $2 and the qualifications.
+using ::google::protobuf::util::TimeUtil;
+using internal::Columns;
+using internal::Day;
+using internal::EnumOf;
+using internal::Iso;
+using internal::kAnalyzeAfterRows;
+using internal::kRead;
+using internal::kWrite;
+using internal::Text;
+using internal::UnitId;
+
+// The columns StaffFromRow reads: the record, its placement on $2 and its
+// qualifications.
 #define HPEDU_STAFF_COLUMNS                                                  \
   "s.id, s.display_name, s.birth_year, s.sex, s.employment, s.generated, "  \
-  "s.revision, (extract(epoch FROM s.create_time) * 1000000)::bigint, "     \
-  "(extract(epoch FROM s.update_time) * 1000000)::bigint, "                 \
+  "s.revision, "                                                            \
+  "(extract(epoch FROM s.create_time) * 1000000)::bigint AS create_micros, " \
+  "(extract(epoch FROM s.update_time) * 1000000)::bigint AS update_micros, " \
   "p.school, p.position, p.level, p.subject, q.qualification, "             \
-  "q.awarded_on::text, hq.qualification "
+  "q.awarded_on::text AS awarded_on, hq.qualification AS counted_qualification "
 
 // The qualification records show (the highest) and the one that counts on
 // $2 (the highest awarded by then).
@@ -46,95 +58,12 @@ namespace {
 #define HPEDU_ON_DAY(p, day) \
   p ".valid_from <= " day " AND (" p ".valid_until IS NULL OR " p ".valid_until > " day ") "
 
+// The columns MovementFromRow reads.
 #define HPEDU_MOVEMENT_COLUMNS                                                \
-  "m.staff_id, m.id, m.kind, m.effective_date::text, m.end_date::text, "     \
-  "m.school, m.position, m.level, m.subject, m.prev_school, m.prev_position, " \
-  "m.prev_level, m.prev_subject, m.decision, "                               \
-  "(extract(epoch FROM m.create_time) * 1000000)::bigint "
-
-#define HPEDU_NORM_COLUMNS                                                   \
-  "id, level, grade, sessions_per_day, subject, per_class_milli, max_pupils, " \
-  "valid_from::text, valid_until::text, source "
-
-#define HPEDU_STANDARD_COLUMNS \
-  "id, level, minimum, valid_from::text, valid_until::text, source "
-
-constexpr char kGetStaff[] = "staffing_get_staff";
-constexpr char kLockStaff[] = "staffing_lock_staff";
-constexpr char kStaffExists[] = "staffing_staff_exists";
-constexpr char kStaffByRequest[] = "staffing_staff_by_request";
-constexpr char kListStaff[] = "staffing_list_staff";
-constexpr char kInsertStaff[] = "staffing_insert_staff";
-constexpr char kUpdateStaff[] = "staffing_update_staff";
-constexpr char kUpsertStaff[] = "staffing_upsert_staff";
-constexpr char kUpsertQualifications[] = "staffing_upsert_qualifications";
-constexpr char kInsertPlacements[] = "staffing_insert_placements";
-constexpr char kCorrectPlacements[] = "staffing_correct_placements";
-constexpr char kInsertAppointments[] = "staffing_insert_appointments";
-constexpr char kExistingStaff[] = "staffing_existing_staff";
-constexpr char kLockExistingStaff[] = "staffing_lock_existing_staff";
-constexpr char kExistingPlacements[] = "staffing_existing_placements";
-constexpr char kExistingQualifications[] = "staffing_existing_qualifications";
-constexpr char kOpenPlacement[] = "staffing_open_placement";
-constexpr char kLastPlacementEnd[] = "staffing_last_placement_end";
-constexpr char kClosePlacement[] = "staffing_close_placement";
-constexpr char kInsertPlacement[] = "staffing_insert_placement";
-constexpr char kInsertMovement[] = "staffing_insert_movement";
-constexpr char kMovementByRequest[] = "staffing_movement_by_request";
-constexpr char kListMovements[] = "staffing_list_movements";
-constexpr char kExistingClasses[] = "staffing_existing_classes";
-constexpr char kUpsertClasses[] = "staffing_upsert_classes";
-constexpr char kListClasses[] = "staffing_list_classes";
-constexpr char kCountClasses[] = "staffing_count_classes";
-constexpr char kOpenNorm[] = "staffing_open_norm";
-constexpr char kCloseNorm[] = "staffing_close_norm";
-constexpr char kInsertNorm[] = "staffing_insert_norm";
-constexpr char kNormById[] = "staffing_norm_by_id";
-constexpr char kNormByRequest[] = "staffing_norm_by_request";
-constexpr char kListNorms[] = "staffing_list_norms";
-constexpr char kOpenStandard[] = "staffing_open_standard";
-constexpr char kCloseStandard[] = "staffing_close_standard";
-constexpr char kInsertStandard[] = "staffing_insert_standard";
-constexpr char kStandardById[] = "staffing_standard_by_id";
-constexpr char kStandardByRequest[] = "staffing_standard_by_request";
-constexpr char kListStandards[] = "staffing_list_standards";
-constexpr char kUpsertQuota[] = "staffing_upsert_quota";
-constexpr char kListQuotas[] = "staffing_list_quotas";
-constexpr char kCountTeachers[] = "staffing_count_teachers";
-constexpr char kCountQualifications[] = "staffing_count_qualifications";
-constexpr char kCountHeadcount[] = "staffing_count_headcount";
-constexpr char kCandidates[] = "staffing_candidates";
-constexpr char kAnalyze[] = "staffing_analyze";
-
-// Imports of at least this many lines refresh the planner's statistics at
-// once (reports join placements with qualifications).
-constexpr size_t kAnalyzeAfterRows = 5000;
-
-const db::TransactionOptions kRead = {.isolation = db::Isolation::kReadCommitted,
-                                      .read_only = true};
-const db::TransactionOptions kWrite = {.isolation = db::Isolation::kSerializable,
-                                       .read_only = false};
-
-std::string Text(const pqxx::field& field) {
-  return field.is_null() ? std::string() : std::string(field.c_str());
-}
-
-std::optional<absl::CivilDay> Day(const pqxx::field& field) {
-  if (field.is_null()) return std::nullopt;
-  absl::StatusOr<absl::CivilDay> day = api::ParseIsoDate(field.c_str());
-  if (!day.ok()) return std::nullopt;
-  return *day;
-}
-
-std::string Iso(absl::CivilDay day) { return api::FormatIsoDate(day); }
-
-template <typename Enum>
-Enum EnumOf(const pqxx::field& field,
-            bool (*parse)(const std::string&, Enum*)) {
-  Enum value = Enum();
-  if (!field.is_null()) parse(field.c_str(), &value);
-  return value;
-}
+  "m.staff_id, m.id, m.kind, m.effective_date::text AS effective_date, "     \
+  "m.end_date::text AS end_date, m.school, m.position, m.level, m.subject, " \
+  "m.prev_school, m.prev_position, m.prev_level, m.prev_subject, m.decision, " \
+  "(extract(epoch FROM m.create_time) * 1000000)::bigint AS create_micros "
 
 int RankOf(v1::Qualification q) { return static_cast<int>(q); }
 
@@ -145,94 +74,92 @@ absl::Status StaffNotFound(const std::string& id) {
       "STAFF_NOT_FOUND", {{"name", "staff/" + id}});
 }
 
-v1::Placement PlacementOf(const pqxx::row& row, int first) {
+// The placement in the columns `prefix` + school, position, level, subject.
+v1::Placement PlacementOf(const pqxx::row& row, const std::string& prefix) {
   v1::Placement placement;
-  placement.set_school("units/" + Text(row[first]));
-  placement.set_position(EnumOf(row[first + 1], &v1::Position_Parse));
-  placement.set_level(Text(row[first + 2]));
-  placement.set_subject(Text(row[first + 3]));
+  placement.set_school("units/" + Text(row[prefix + "school"]));
+  placement.set_position(EnumOf(row[prefix + "position"], &v1::Position_Parse));
+  placement.set_level(Text(row[prefix + "level"]));
+  placement.set_subject(Text(row[prefix + "subject"]));
   return placement;
 }
 
 v1::StaffMember StaffFromRow(const pqxx::row& row, absl::CivilDay day,
                              const std::vector<StandardRule>& standards) {
   v1::StaffMember member;
-  member.set_name("staff/" + Text(row[0]));
-  member.set_display_name(Text(row[1]));
-  member.set_birth_year(row[2].as<int>());
-  member.set_sex(EnumOf(row[3], &v1::Sex_Parse));
-  member.set_employment(EnumOf(row[4], &v1::Employment_Parse));
-  member.set_generated(row[5].as<bool>());
-  member.set_etag(api::EtagFromRevision(row[6].as<int64_t>()));
+  member.set_name("staff/" + Text(row["id"]));
+  member.set_display_name(Text(row["display_name"]));
+  member.set_birth_year(row["birth_year"].as<int>());
+  member.set_sex(EnumOf(row["sex"], &v1::Sex_Parse));
+  member.set_employment(EnumOf(row["employment"], &v1::Employment_Parse));
+  member.set_generated(row["generated"].as<bool>());
+  member.set_etag(api::EtagFromRevision(row["revision"].as<int64_t>()));
   *member.mutable_create_time() =
-      TimeUtil::MicrosecondsToTimestamp(row[7].as<int64_t>());
+      TimeUtil::MicrosecondsToTimestamp(row["create_micros"].as<int64_t>());
   *member.mutable_update_time() =
-      TimeUtil::MicrosecondsToTimestamp(row[8].as<int64_t>());
-  if (!row[9].is_null()) *member.mutable_placement() = PlacementOf(row, 9);
-  member.set_qualification(EnumOf(row[13], &v1::Qualification_Parse));
-  if (std::optional<absl::CivilDay> awarded = Day(row[14])) {
+      TimeUtil::MicrosecondsToTimestamp(row["update_micros"].as<int64_t>());
+  if (!row["school"].is_null()) *member.mutable_placement() = PlacementOf(row, "");
+  member.set_qualification(EnumOf(row["qualification"], &v1::Qualification_Parse));
+  if (std::optional<absl::CivilDay> awarded = Day(row["awarded_on"])) {
     *member.mutable_qualification_date() = api::ToProtoDate(*awarded);
   }
   *member.mutable_as_of() = api::ToProtoDate(day);
   if (member.has_placement() && member.placement().position() == v1::TEACHER) {
-    member.set_standard_status(
-        Classify(standards, member.placement().level(),
-                 EnumOf(row[15], &v1::Qualification_Parse), day));
+    member.set_standard_status(Classify(
+        standards, member.placement().level(),
+        EnumOf(row["counted_qualification"], &v1::Qualification_Parse), day));
   }
   return member;
 }
 
 v1::Movement MovementFromRow(const pqxx::row& row) {
   v1::Movement movement;
-  movement.set_name(absl::StrCat("staff/", Text(row[0]), "/movements/",
-                                 Text(row[1])));
-  movement.set_kind(EnumOf(row[2], &v1::MovementKind_Parse));
-  if (auto day = Day(row[3])) {
+  movement.set_name(absl::StrCat("staff/", Text(row["staff_id"]), "/movements/",
+                                 Text(row["id"])));
+  movement.set_kind(EnumOf(row["kind"], &v1::MovementKind_Parse));
+  if (auto day = Day(row["effective_date"])) {
     *movement.mutable_effective_date() = api::ToProtoDate(*day);
   }
-  if (auto day = Day(row[4])) *movement.mutable_end_date() = api::ToProtoDate(*day);
-  if (!row[5].is_null()) *movement.mutable_placement() = PlacementOf(row, 5);
-  if (!row[9].is_null()) *movement.mutable_previous() = PlacementOf(row, 9);
-  movement.set_decision(Text(row[13]));
+  if (auto day = Day(row["end_date"])) {
+    *movement.mutable_end_date() = api::ToProtoDate(*day);
+  }
+  if (!row["school"].is_null()) *movement.mutable_placement() = PlacementOf(row, "");
+  if (!row["prev_school"].is_null()) {
+    *movement.mutable_previous() = PlacementOf(row, "prev_");
+  }
+  movement.set_decision(Text(row["decision"]));
   *movement.mutable_create_time() =
-      TimeUtil::MicrosecondsToTimestamp(row[14].as<int64_t>());
+      TimeUtil::MicrosecondsToTimestamp(row["create_micros"].as<int64_t>());
   return movement;
 }
 
-NormRule NormFromRow(const pqxx::row& row) {
-  NormRule norm;
-  norm.id = row[0].as<int64_t>();
-  norm.level = Text(row[1]);
-  norm.grade = Text(row[2]);
-  norm.sessions_per_day = row[3].as<int>();
-  norm.subject = Text(row[4]);
-  norm.teachers_per_class_milli = row[5].as<int64_t>();
-  norm.max_pupils_per_class = row[6].as<int>();
-  norm.valid_from = Day(row[7]).value_or(absl::CivilDay());
-  norm.valid_until = Day(row[8]);
-  norm.source = Text(row[9]);
-  return norm;
-}
-
-StandardRule StandardFromRow(const pqxx::row& row) {
-  StandardRule standard;
-  standard.id = row[0].as<int64_t>();
-  standard.level = Text(row[1]);
-  standard.minimum = EnumOf(row[2], &v1::Qualification_Parse);
-  standard.valid_from = Day(row[3]).value_or(absl::CivilDay());
-  standard.valid_until = Day(row[4]);
-  standard.source = Text(row[5]);
-  return standard;
-}
-
+// The training standards a record's status is classified against (the
+// norm store's rows, read in this transaction).
+constexpr char kStaffStandards[] = "staffing_staff_standards";
+constexpr char kStaffStandardsSql[] =
+    "SELECT id, level, minimum, valid_from::text AS valid_from, "
+    "  valid_until::text AS valid_until, source "
+    "FROM training_standards ORDER BY level, valid_from";
 std::vector<StandardRule> LoadStandards(pqxx::transaction_base& tx) {
   std::vector<StandardRule> standards;
-  for (const pqxx::row& row : db::Params().Exec(tx, kListStandards)) {
-    standards.push_back(StandardFromRow(row));
+  for (const pqxx::row& row : db::Params().Exec(tx, kStaffStandards)) {
+    StandardRule& standard = standards.emplace_back();
+    standard.id = row["id"].as<int64_t>();
+    standard.level = Text(row["level"]);
+    standard.minimum = EnumOf(row["minimum"], &v1::Qualification_Parse);
+    standard.valid_from = Day(row["valid_from"]).value_or(absl::CivilDay());
+    standard.valid_until = Day(row["valid_until"]);
+    standard.source = Text(row["source"]);
   }
   return standards;
 }
 
+constexpr char kGetStaff[] = "staffing_get_staff";
+constexpr char kGetStaffSql[] =
+    "SELECT " HPEDU_STAFF_COLUMNS "FROM staff s "
+    "LEFT JOIN placements p ON p.staff_id = s.id AND "
+    HPEDU_ON_DAY("p", "$2::date") HPEDU_STAFF_QUALIFICATIONS
+    "WHERE s.id = $1";
 std::optional<v1::StaffMember> LoadStaff(pqxx::transaction_base& tx,
                                          const std::string& id,
                                          absl::CivilDay day) {
@@ -241,39 +168,23 @@ std::optional<v1::StaffMember> LoadStaff(pqxx::transaction_base& tx,
   return StaffFromRow(result[0], day, LoadStandards(tx));
 }
 
-absl::Status MovementDoesNotFit(const std::string& staff_id,
-                                std::string_view why) {
-  return WithErrorInfo(
-      absl::FailedPreconditionError(absl::StrCat(
-          "không ghi được biến động của staff/", staff_id, ": ", ToAbsl(why))),
-      "MOVEMENT_CONFLICT", {{"name", "staff/" + staff_id}});
-}
-
-// The arrays of a bulk statement, one per column.
-class Columns {
- public:
-  explicit Columns(size_t n) : columns_(n) {}
-  void Row(std::vector<std::string> values) {
-    for (size_t i = 0; i < columns_.size(); ++i) {
-      columns_[i].push_back(std::move(values[i]));
-    }
-  }
-  bool empty() const { return columns_.empty() || columns_[0].empty(); }
-  void Exec(pqxx::transaction_base& tx, const char* statement) const {
-    if (empty()) return;
-    db::Params params;
-    for (const auto& column : columns_) params.Add(db::TextArrayLiteral(column));
-    params.Exec(tx, statement);
-  }
-
- private:
-  std::vector<std::vector<std::string>> columns_;
-};
-
 class PostgresStaffStore final : public StaffStore {
  public:
   explicit PostgresStaffStore(db::Pool& pool) : pool_(pool) {}
 
+  static constexpr char kLockStaff[] = "staffing_lock_staff";
+  static constexpr char kLockStaffSql[] =
+      "SELECT id FROM staff WHERE id = $1 FOR UPDATE";
+
+  static constexpr char kListStaff[] = "staffing_list_staff";
+  static constexpr char kListStaffSql[] =
+      "SELECT " HPEDU_STAFF_COLUMNS "FROM staff s "
+      "JOIN placements p ON p.staff_id = s.id AND " HPEDU_ON_DAY("p", "$2::date")
+      HPEDU_STAFF_QUALIFICATIONS
+      "WHERE s.id > $1 AND ($3::text[] IS NULL OR p.school = ANY($3::text[])) "
+      "  AND ($4::text IS NULL OR p.position = $4) "
+      "  AND ($5::text IS NULL OR p.level = $5) "
+      "ORDER BY s.id LIMIT $6::int";
   absl::StatusOr<v1::StaffMember> GetStaff(const server::CallContext& call,
                                            const std::string& id,
                                            absl::CivilDay day) override {
@@ -318,6 +229,14 @@ class PostgresStaffStore final : public StaffStore {
         });
   }
 
+  static constexpr char kStaffByRequest[] = "staffing_staff_by_request";
+  static constexpr char kStaffByRequestSql[] =
+      "SELECT id FROM staff WHERE request_id = $1";
+  static constexpr char kInsertStaff[] = "staffing_insert_staff";
+  static constexpr char kInsertStaffSql[] =
+      "INSERT INTO staff (id, display_name, birth_year, sex, employment, "
+      "  generated, request_id) "
+      "VALUES ($1, $2, $3::int, $4, $5, $6::boolean, $7)";
   absl::StatusOr<v1::StaffMember> CreateStaff(
       const server::CallContext& call, const std::string& id,
       const v1::StaffMember& member, const v1::Placement& placement,
@@ -330,7 +249,7 @@ class PostgresStaffStore final : public StaffStore {
             const pqxx::result earlier =
                 db::Params().Add(request_id).Exec(tx, kStaffByRequest);
             if (!earlier.empty()) {
-              return *LoadStaff(tx, Text(earlier[0][0]), start);
+              return *LoadStaff(tx, Text(earlier[0]["id"]), start);
             }
           }
           if (!db::Params().Add(id).Exec(tx, kLockStaff).empty()) {
@@ -361,6 +280,11 @@ class PostgresStaffStore final : public StaffStore {
         });
   }
 
+  static constexpr char kUpdateStaff[] = "staffing_update_staff";
+  static constexpr char kUpdateStaffSql[] =
+      "UPDATE staff SET display_name = $2, birth_year = $3::int, sex = $4, "
+      "  employment = $5, revision = revision + 1, update_time = now() "
+      "WHERE id = $1";
   absl::StatusOr<v1::StaffMember> UpdateStaff(
       const server::CallContext& call, const StaffUpdate& update) override {
     return db::InTransaction<v1::StaffMember>(
@@ -398,6 +322,21 @@ class PostgresStaffStore final : public StaffStore {
         });
   }
 
+  static constexpr char kMovementByRequest[] = "staffing_movement_by_request";
+  static constexpr char kMovementByRequestSql[] =
+      "SELECT " HPEDU_MOVEMENT_COLUMNS "FROM movements m WHERE m.request_id = $1";
+  static constexpr char kOpenPlacement[] = "staffing_open_placement";
+  static constexpr char kOpenPlacementSql[] =
+      "SELECT valid_from::text AS valid_from, school, position, level, subject "
+      "FROM placements WHERE staff_id = $1 AND valid_until IS NULL";
+  static constexpr char kLastPlacementEnd[] = "staffing_last_placement_end";
+  static constexpr char kLastPlacementEndSql[] =
+      "SELECT max(valid_until)::text AS last_left FROM placements "
+      "WHERE staff_id = $1";
+  static constexpr char kClosePlacement[] = "staffing_close_placement";
+  static constexpr char kClosePlacementSql[] =
+      "UPDATE placements SET valid_until = $3::date "
+      "WHERE staff_id = $1 AND valid_from = $2::date";
   absl::StatusOr<v1::Movement> CreateMovement(
       const server::CallContext& call, const std::string& staff_id,
       const v1::Movement& movement, const std::string& request_id) override {
@@ -425,37 +364,22 @@ class PostgresStaffStore final : public StaffStore {
           };
           const pqxx::result open =
               db::Params().Add(staff_id).Exec(tx, kOpenPlacement);
+          const std::optional<absl::CivilDay> open_from =
+              open.empty() ? std::nullopt : Day(open[0]["valid_from"]);
+          const std::optional<absl::CivilDay> last_left = Day(
+              db::Params().Add(staff_id).Exec(tx, kLastPlacementEnd)[0]["last_left"]);
+          RETURN_IF_ERROR(CheckMovementFits(staff_id, movement.kind(), open_from,
+                                            last_left, day));
           if (movement.kind() == v1::APPOINTMENT) {
-            if (!open.empty()) {
-              return MovementDoesNotFit(staff_id,
-                                        "đang công tác (already placed)");
-            }
-            const pqxx::result last =
-                db::Params().Add(staff_id).Exec(tx, kLastPlacementEnd);
-            if (std::optional<absl::CivilDay> left = Day(last[0][0]);
-                left && day < *left) {
-              return MovementDoesNotFit(
-                  staff_id, "trước ngày nghỉ gần nhất (before the last leaving)");
-            }
             InsertPlacement(tx, staff_id, day, std::nullopt, movement.placement());
             return recorded(InsertMovement(tx, staff_id, kind, day, std::nullopt,
                                            &movement.placement(), nullptr,
                                            movement.decision(), request_id));
           }
-          if (open.empty()) {
-            return MovementDoesNotFit(staff_id,
-                                      "không đang công tác (not placed)");
-          }
-          const absl::CivilDay open_from = *Day(open[0][0]);
-          if (day <= open_from) {
-            return MovementDoesNotFit(
-                staff_id, absl::StrCat("phải sau ngày ", Iso(open_from),
-                                       " (must follow the last movement)"));
-          }
-          const v1::Placement previous = PlacementOf(open[0], 1);
+          const v1::Placement previous = PlacementOf(open[0], "");
           db::Params()
               .Add(staff_id)
-              .Add(Iso(open_from))
+              .Add(Iso(*open_from))
               .Add(Iso(day))
               .Exec(tx, kClosePlacement);
           if (movement.kind() == v1::LEAVING) {
@@ -474,6 +398,12 @@ class PostgresStaffStore final : public StaffStore {
         });
   }
 
+  static constexpr char kStaffExists[] = "staffing_staff_exists";
+  static constexpr char kStaffExistsSql[] = "SELECT id FROM staff WHERE id = $1";
+  static constexpr char kListMovements[] = "staffing_list_movements";
+  static constexpr char kListMovementsSql[] =
+      "SELECT " HPEDU_MOVEMENT_COLUMNS "FROM movements m WHERE m.staff_id = $1 "
+      "ORDER BY m.effective_date, m.id";
   absl::StatusOr<std::vector<v1::Movement>> ListMovements(
       const server::CallContext& call, const std::string& staff_id) override {
     return db::InTransaction<std::vector<v1::Movement>>(
@@ -512,265 +442,12 @@ class PostgresStaffStore final : public StaffStore {
         });
   }
 
-  absl::StatusOr<ImportCounts> ImportClasses(
-      const server::CallContext& call, const std::vector<ClassLine>& lines,
-      bool validate_only) override {
-    db::TransactionOptions options = kWrite;
-    options.read_only = validate_only;
-    return db::InTransaction<ImportCounts>(
-        pool_, call.deadline(), options,
-        [&](pqxx::transaction_base& tx) -> absl::StatusOr<ImportCounts> {
-          std::vector<std::string> years;
-          std::vector<std::string> schools;
-          for (const ClassLine& line : lines) {
-            years.push_back(line.classes.school_year());
-            schools.push_back(line.classes.school());
-          }
-          using Key = std::tuple<std::string, std::string, std::string, int>;
-          std::map<Key, std::tuple<int, int, bool>> existing;
-          for (const pqxx::row& row : db::Params()
-                                          .Add(db::TextArrayLiteral(years))
-                                          .Add(db::TextArrayLiteral(schools))
-                                          .Exec(tx, kExistingClasses)) {
-            existing[{Text(row[0]), Text(row[1]), Text(row[2]), row[3].as<int>()}] =
-                {row[4].as<int>(), row[5].as<int>(), row[6].as<bool>()};
-          }
-          ImportCounts counts;
-          Columns upserts(7);
-          for (const ClassLine& line : lines) {
-            const v1::SchoolClasses& c = line.classes;
-            auto it = existing.find(
-                {c.school(), c.school_year(), c.grade(), c.sessions_per_day()});
-            if (it != existing.end() &&
-                it->second == std::make_tuple(c.classes(), c.pupils(),
-                                              c.generated())) {
-              ++counts.unchanged;
-              continue;
-            }
-            ++(it == existing.end() ? counts.created : counts.updated);
-            upserts.Row({c.school(), c.school_year(), c.grade(),
-                         std::to_string(c.sessions_per_day()),
-                         std::to_string(c.classes()), std::to_string(c.pupils()),
-                         c.generated() ? "true" : "false"});
-          }
-          if (!validate_only) {
-            upserts.Exec(tx, kUpsertClasses);
-            audit::Record(tx, call, "schoolClasses",
-                          {{"created", counts.created}, {"updated", counts.updated},
-                           {"unchanged", counts.unchanged}});
-          }
-          if (!validate_only && lines.size() >= kAnalyzeAfterRows) {
-            db::Params().Exec(tx, kAnalyze);
-          }
-          return counts;
-        });
-  }
-
-  absl::StatusOr<std::vector<v1::SchoolClasses>> ListClasses(
-      const server::CallContext& call, const std::string& school_year,
-      const std::vector<std::string>& schools) override {
-    return db::InTransaction<std::vector<v1::SchoolClasses>>(
-        pool_, call.deadline(), kRead,
-        [&](pqxx::transaction_base& tx)
-            -> absl::StatusOr<std::vector<v1::SchoolClasses>> {
-          db::Params params;
-          params.Add(school_year);
-          if (schools.empty()) {
-            params.AddNull();
-          } else {
-            params.Add(db::TextArrayLiteral(schools));
-          }
-          std::vector<v1::SchoolClasses> result;
-          for (const pqxx::row& row : params.Exec(tx, kListClasses)) {
-            v1::SchoolClasses& c = result.emplace_back();
-            c.set_school("units/" + Text(row[0]));
-            c.set_school_year(school_year);
-            c.set_grade(Text(row[1]));
-            c.set_sessions_per_day(row[2].as<int>());
-            c.set_classes(row[3].as<int>());
-            c.set_pupils(row[4].as<int>());
-            c.set_generated(row[5].as<bool>());
-          }
-          return result;
-        });
-  }
-
-  absl::StatusOr<NormRule> CreateNorm(const server::CallContext& call,
-                                      const NormRule& norm,
-                                      const std::string& request_id) override {
-    return db::InTransaction<NormRule>(
-        pool_, call.deadline(), kWrite,
-        [&](pqxx::transaction_base& tx) -> absl::StatusOr<NormRule> {
-          if (!request_id.empty()) {
-            const pqxx::result earlier =
-                db::Params().Add(request_id).Exec(tx, kNormByRequest);
-            if (!earlier.empty()) return NormFromRow(earlier[0]);
-          }
-          const pqxx::result open = db::Params()
-                                        .Add(norm.level)
-                                        .Add(norm.grade)
-                                        .Add(std::to_string(norm.sessions_per_day))
-                                        .Add(norm.subject)
-                                        .Exec(tx, kOpenNorm);
-          if (!open.empty()) {
-            if (*Day(open[0][1]) >= norm.valid_from) {
-              return WithErrorInfo(
-                  absl::FailedPreconditionError(absl::StrCat(
-                      "định mức hiện hành có hiệu lực từ ", Text(open[0][1]),
-                      "; định mức mới phải sau ngày đó (a newer norm exists)")),
-                  "NORM_NOT_NEWER", {{"valid_from", Text(open[0][1])}});
-            }
-            db::Params()
-                .Add(Text(open[0][0]))
-                .Add(Iso(norm.valid_from))
-                .Exec(tx, kCloseNorm);
-          }
-          const pqxx::result inserted =
-              db::Params()
-                  .Add(norm.level)
-                  .Add(norm.grade)
-                  .Add(std::to_string(norm.sessions_per_day))
-                  .Add(norm.subject)
-                  .Add(std::to_string(norm.teachers_per_class_milli))
-                  .Add(std::to_string(norm.max_pupils_per_class))
-                  .Add(Iso(norm.valid_from))
-                  .Add(norm.source)
-                  .AddOrNull(request_id)
-                  .Exec(tx, kInsertNorm);
-          const NormRule created = NormFromRow(
-              db::Params().Add(Text(inserted[0][0])).Exec(tx, kNormById)[0]);
-          audit::Record(tx, call, absl::StrCat("norms/", created.id),
-                        {{"level", created.level}, {"grade", created.grade},
-                         {"subject", created.subject},
-                         {"teachers_per_class_milli", created.teachers_per_class_milli},
-                         {"valid_from", Iso(created.valid_from)},
-                         {"source", created.source}});
-          return created;
-        });
-  }
-
-  absl::StatusOr<std::vector<NormRule>> ListNorms(
-      const server::CallContext& call) override {
-    return db::InTransaction<std::vector<NormRule>>(
-        pool_, call.deadline(), kRead,
-        [&](pqxx::transaction_base& tx)
-            -> absl::StatusOr<std::vector<NormRule>> {
-          std::vector<NormRule> norms;
-          for (const pqxx::row& row : db::Params().Exec(tx, kListNorms)) {
-            norms.push_back(NormFromRow(row));
-          }
-          return norms;
-        });
-  }
-
-  absl::StatusOr<StandardRule> CreateStandard(
-      const server::CallContext& call, const StandardRule& standard,
-      const std::string& request_id) override {
-    return db::InTransaction<StandardRule>(
-        pool_, call.deadline(), kWrite,
-        [&](pqxx::transaction_base& tx) -> absl::StatusOr<StandardRule> {
-          if (!request_id.empty()) {
-            const pqxx::result earlier =
-                db::Params().Add(request_id).Exec(tx, kStandardByRequest);
-            if (!earlier.empty()) return StandardFromRow(earlier[0]);
-          }
-          const pqxx::result open =
-              db::Params().Add(standard.level).Exec(tx, kOpenStandard);
-          if (!open.empty()) {
-            if (*Day(open[0][1]) >= standard.valid_from) {
-              return WithErrorInfo(
-                  absl::FailedPreconditionError(absl::StrCat(
-                      "chuẩn hiện hành có hiệu lực từ ", Text(open[0][1]),
-                      " (a newer standard exists)")),
-                  "STANDARD_NOT_NEWER", {{"valid_from", Text(open[0][1])}});
-            }
-            db::Params()
-                .Add(Text(open[0][0]))
-                .Add(Iso(standard.valid_from))
-                .Exec(tx, kCloseStandard);
-          }
-          const pqxx::result inserted =
-              db::Params()
-                  .Add(standard.level)
-                  .Add(v1::Qualification_Name(standard.minimum))
-                  .Add(Iso(standard.valid_from))
-                  .Add(standard.source)
-                  .AddOrNull(request_id)
-                  .Exec(tx, kInsertStandard);
-          const StandardRule created = StandardFromRow(
-              db::Params().Add(Text(inserted[0][0])).Exec(tx, kStandardById)[0]);
-          audit::Record(tx, call, absl::StrCat("trainingStandards/", created.id),
-                        {{"level", created.level},
-                         {"minimum", v1::Qualification_Name(created.minimum)},
-                         {"valid_from", Iso(created.valid_from)},
-                         {"source", created.source}});
-          return created;
-        });
-  }
-
-  absl::StatusOr<std::vector<StandardRule>> ListStandards(
-      const server::CallContext& call) override {
-    return db::InTransaction<std::vector<StandardRule>>(
-        pool_, call.deadline(), kRead,
-        [&](pqxx::transaction_base& tx)
-            -> absl::StatusOr<std::vector<StandardRule>> {
-          return LoadStandards(tx);
-        });
-  }
-
-  absl::StatusOr<v1::Quota> SetQuota(const server::CallContext& call,
-                                     const v1::Quota& quota) override {
-    return db::InTransaction<v1::Quota>(
-        pool_, call.deadline(), kWrite,
-        [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Quota> {
-          db::Params()
-              .Add(SchoolId(quota.org_unit()))
-              .Add(quota.school_year())
-              .Add(std::to_string(quota.posts()))
-              .Add(quota.decision())
-              .Exec(tx, kUpsertQuota);
-          audit::Record(tx, call,
-                        absl::StrCat("quotas/", SchoolId(quota.org_unit()), "~",
-                                     quota.school_year()),
-                        audit::ChangeOf(quota));
-          return quota;
-        });
-  }
-
-  absl::StatusOr<std::vector<v1::Quota>> ListQuotas(
-      const server::CallContext& call, const std::string& school_year) override {
-    return db::InTransaction<std::vector<v1::Quota>>(
-        pool_, call.deadline(), kRead,
-        [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<v1::Quota>> {
-          std::vector<v1::Quota> quotas;
-          for (const pqxx::row& row :
-               db::Params().Add(school_year).Exec(tx, kListQuotas)) {
-            v1::Quota& quota = quotas.emplace_back();
-            quota.set_org_unit(Text(row[0]));
-            quota.set_school_year(school_year);
-            quota.set_posts(row[1].as<int>());
-            quota.set_decision(Text(row[2]));
-          }
-          return quotas;
-        });
-  }
-
-  absl::StatusOr<std::vector<ClassCount>> CountClasses(
-      const server::CallContext& call, const std::string& school_year) override {
-    return db::InTransaction<std::vector<ClassCount>>(
-        pool_, call.deadline(), kRead,
-        [&](pqxx::transaction_base& tx)
-            -> absl::StatusOr<std::vector<ClassCount>> {
-          std::vector<ClassCount> counts;
-          for (const pqxx::row& row :
-               db::Params().Add(school_year).Exec(tx, kCountClasses)) {
-            counts.push_back({Text(row[0]), Text(row[1]), row[2].as<int>(),
-                              row[3].as<int64_t>(), row[4].as<int64_t>()});
-          }
-          return counts;
-        });
-  }
-
+  static constexpr char kCountTeachers[] = "staffing_count_teachers";
+  static constexpr char kCountTeachersSql[] =
+      "SELECT p.school, p.level, p.subject, count(*) AS teachers "
+      "FROM placements p "
+      "WHERE p.position = 'TEACHER' AND " HPEDU_ON_DAY("p", "$1::date")
+      "GROUP BY 1, 2, 3";
   absl::StatusOr<std::vector<TeacherCount>> CountTeachers(
       const server::CallContext& call, absl::CivilDay day) override {
     return db::InTransaction<std::vector<TeacherCount>>(
@@ -780,13 +457,23 @@ class PostgresStaffStore final : public StaffStore {
           std::vector<TeacherCount> counts;
           for (const pqxx::row& row :
                db::Params().Add(Iso(day)).Exec(tx, kCountTeachers)) {
-            counts.push_back({Text(row[0]), Text(row[1]), Text(row[2]),
-                              row[3].as<int64_t>()});
+            counts.push_back({Text(row["school"]), Text(row["level"]),
+                              Text(row["subject"]), row["teachers"].as<int64_t>()});
           }
           return counts;
         });
   }
 
+  static constexpr char kCountQualifications[] = "staffing_count_qualifications";
+  static constexpr char kCountQualificationsSql[] =
+      "SELECT p.school, p.level, coalesce(q.best, 0) AS best_rank, "
+      "  count(*) AS teachers "
+      "FROM placements p "
+      "LEFT JOIN LATERAL (SELECT max(rank) AS best FROM qualifications q "
+      "  WHERE q.staff_id = p.staff_id AND (q.awarded_on IS NULL OR "
+      "  q.awarded_on <= $1::date)) q ON true "
+      "WHERE p.position = 'TEACHER' AND " HPEDU_ON_DAY("p", "$1::date")
+      "GROUP BY 1, 2, 3";
   absl::StatusOr<std::vector<QualificationCount>> CountQualifications(
       const server::CallContext& call, absl::CivilDay day) override {
     return db::InTransaction<std::vector<QualificationCount>>(
@@ -796,14 +483,20 @@ class PostgresStaffStore final : public StaffStore {
           std::vector<QualificationCount> counts;
           for (const pqxx::row& row :
                db::Params().Add(Iso(day)).Exec(tx, kCountQualifications)) {
-            counts.push_back({Text(row[0]), Text(row[1]),
-                              static_cast<v1::Qualification>(row[2].as<int>()),
-                              row[3].as<int64_t>()});
+            counts.push_back(
+                {Text(row["school"]), Text(row["level"]),
+                 static_cast<v1::Qualification>(row["best_rank"].as<int>()),
+                 row["teachers"].as<int64_t>()});
           }
           return counts;
         });
   }
 
+  static constexpr char kCountHeadcount[] = "staffing_count_headcount";
+  static constexpr char kCountHeadcountSql[] =
+      "SELECT p.school, p.position, s.employment, p.level, count(*) AS staff "
+      "FROM placements p JOIN staff s ON s.id = p.staff_id "
+      "WHERE " HPEDU_ON_DAY("p", "$1::date") "GROUP BY 1, 2, 3, 4";
   absl::StatusOr<std::vector<HeadcountRow>> CountHeadcount(
       const server::CallContext& call, absl::CivilDay day) override {
     return db::InTransaction<std::vector<HeadcountRow>>(
@@ -813,14 +506,23 @@ class PostgresStaffStore final : public StaffStore {
           std::vector<HeadcountRow> rows;
           for (const pqxx::row& row :
                db::Params().Add(Iso(day)).Exec(tx, kCountHeadcount)) {
-            rows.push_back({Text(row[0]), EnumOf(row[1], &v1::Position_Parse),
-                            EnumOf(row[2], &v1::Employment_Parse), Text(row[3]),
-                            row[4].as<int64_t>()});
+            rows.push_back({Text(row["school"]),
+                            EnumOf(row["position"], &v1::Position_Parse),
+                            EnumOf(row["employment"], &v1::Employment_Parse),
+                            Text(row["level"]), row["staff"].as<int64_t>()});
           }
           return rows;
         });
   }
 
+  static constexpr char kCandidates[] = "staffing_candidates";
+  static constexpr char kCandidatesSql[] =
+      "SELECT p.staff_id FROM placements p JOIN staff s ON s.id = p.staff_id "
+      "WHERE p.school = $1 AND " HPEDU_ON_DAY("p", "$2::date")
+      "  AND p.position = 'TEACHER' AND p.level = $3 "
+      "  AND ($4 = '' OR p.subject = $4) "
+      "ORDER BY s.employment = 'PERMANENT' DESC, p.valid_from DESC, p.staff_id "
+      "LIMIT $5::int";
   absl::StatusOr<std::vector<std::string>> TransferCandidates(
       const server::CallContext& call, const std::string& school,
       const std::string& level, const std::string& subject, absl::CivilDay day,
@@ -837,17 +539,20 @@ class PostgresStaffStore final : public StaffStore {
                                           .Add(subject)
                                           .Add(std::to_string(limit))
                                           .Exec(tx, kCandidates)) {
-            ids.push_back("staff/" + Text(row[0]));
+            ids.push_back("staff/" + Text(row["staff_id"]));
           }
           return ids;
         });
   }
 
- private:
-  static std::string SchoolId(const std::string& name) {
-    return name.starts_with("units/") ? name.substr(6) : name;
-  }
-
+  // The steps the writes share.
+  static constexpr char kUpsertQualifications[] = "staffing_upsert_qualifications";
+  static constexpr char kUpsertQualificationsSql[] =
+      "INSERT INTO qualifications (staff_id, qualification, rank, awarded_on) "
+      "SELECT a, b, c, NULLIF(d, '')::date FROM unnest($1::text[], "
+      "  $2::text[], $3::int[], $4::text[]) AS t(a, b, c, d) "
+      "ON CONFLICT (staff_id, qualification) DO UPDATE SET "
+      "  awarded_on = excluded.awarded_on";
   static void UpsertQualification(pqxx::transaction_base& tx,
                                   const std::string& id,
                                   const v1::StaffMember& member) {
@@ -861,6 +566,11 @@ class PostgresStaffStore final : public StaffStore {
     q.Exec(tx, kUpsertQualifications);
   }
 
+  static constexpr char kInsertPlacement[] = "staffing_insert_placement";
+  static constexpr char kInsertPlacementSql[] =
+      "INSERT INTO placements (staff_id, valid_from, school, position, level, "
+      "  subject, valid_until) "
+      "VALUES ($1, $2::date, $3, $4, $5, $6, $7::date)";
   static void InsertPlacement(pqxx::transaction_base& tx,
                               const std::string& staff_id, absl::CivilDay from,
                               std::optional<absl::CivilDay> until,
@@ -868,7 +578,7 @@ class PostgresStaffStore final : public StaffStore {
     db::Params()
         .Add(staff_id)
         .Add(Iso(from))
-        .Add(SchoolId(placement.school()))
+        .Add(UnitId(placement.school()))
         .Add(v1::Position_Name(placement.position()))
         .Add(placement.level())
         .Add(placement.subject())
@@ -876,6 +586,14 @@ class PostgresStaffStore final : public StaffStore {
         .Exec(tx, kInsertPlacement);
   }
 
+  static constexpr char kInsertMovement[] = "staffing_insert_movement";
+  static constexpr char kInsertMovementSql[] =
+      "INSERT INTO movements AS m (staff_id, kind, effective_date, end_date, "
+      "  school, position, level, subject, prev_school, prev_position, "
+      "  prev_level, prev_subject, decision, request_id) "
+      "VALUES ($1, $2, $3::date, $4::date, $5, $6, $7, $8, $9, $10, $11, "
+      "  $12, $13, $14) "
+      "RETURNING " HPEDU_MOVEMENT_COLUMNS;
   static v1::Movement InsertMovement(
       pqxx::transaction_base& tx, const std::string& staff_id,
       const std::string& kind, absl::CivilDay day,
@@ -888,7 +606,7 @@ class PostgresStaffStore final : public StaffStore {
       if (p == nullptr) {
         params.AddNull().AddNull().AddNull().AddNull();
       } else {
-        params.Add(SchoolId(p->school()))
+        params.Add(UnitId(p->school()))
             .Add(v1::Position_Name(p->position()))
             .Add(p->level())
             .Add(p->subject());
@@ -898,6 +616,60 @@ class PostgresStaffStore final : public StaffStore {
     return MovementFromRow(params.Exec(tx, kInsertMovement)[0]);
   }
 
+  static constexpr char kExistingStaff[] = "staffing_existing_staff";
+  static constexpr char kExistingStaffSql[] =
+      "SELECT id, display_name, birth_year, sex, employment, generated "
+      "FROM staff WHERE id = ANY($1::text[])";
+  static constexpr char kLockExistingStaff[] = "staffing_lock_existing_staff";
+  static constexpr char kLockExistingStaffSql[] =
+      "SELECT id, display_name, birth_year, sex, employment, generated "
+      "FROM staff WHERE id = ANY($1::text[]) FOR UPDATE";
+  static constexpr char kExistingPlacements[] = "staffing_existing_placements";
+  static constexpr char kExistingPlacementsSql[] =
+      "SELECT staff_id, valid_until IS NULL AS is_open, school, position, "
+      "  level, subject "
+      "FROM placements WHERE staff_id = ANY($1::text[])";
+  static constexpr char kExistingQualifications[] =
+      "staffing_existing_qualifications";
+  static constexpr char kExistingQualificationsSql[] =
+      "SELECT staff_id, qualification, "
+      "  coalesce(awarded_on::text, '') AS awarded_on "
+      "FROM qualifications WHERE staff_id = ANY($1::text[])";
+  static constexpr char kUpsertStaff[] = "staffing_upsert_staff";
+  static constexpr char kUpsertStaffSql[] =
+      "INSERT INTO staff (id, display_name, birth_year, sex, employment, "
+      "  generated) "
+      "SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], "
+      "  $5::text[], $6::boolean[]) "
+      "ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, "
+      "  birth_year = excluded.birth_year, sex = excluded.sex, "
+      "  employment = excluded.employment, generated = excluded.generated, "
+      "  revision = staff.revision + 1, update_time = now()";
+  static constexpr char kInsertPlacements[] = "staffing_insert_placements";
+  static constexpr char kInsertPlacementsSql[] =
+      "INSERT INTO placements (staff_id, valid_from, school, position, level, "
+      "  subject) "
+      "SELECT a, b::date, c, d, e, f FROM unnest($1::text[], $2::text[], "
+      "  $3::text[], $4::text[], $5::text[], $6::text[]) AS t(a, b, c, d, e, f)";
+  static constexpr char kCorrectPlacements[] = "staffing_correct_placements";
+  static constexpr char kCorrectPlacementsSql[] =
+      "UPDATE placements p SET position = t.position, level = t.level, "
+      "  subject = t.subject "
+      "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) "
+      "  AS t(staff_id, position, level, subject) "
+      "WHERE p.staff_id = t.staff_id AND p.valid_until IS NULL";
+  static constexpr char kInsertAppointments[] = "staffing_insert_appointments";
+  static constexpr char kInsertAppointmentsSql[] =
+      "INSERT INTO movements (staff_id, kind, effective_date, school, "
+      "  position, level, subject, decision) "
+      "SELECT a, 'APPOINTMENT', b::date, c, d, e, f, 'roster import' "
+      "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
+      "  $5::text[], $6::text[]) AS t(a, b, c, d, e, f)";
+  static constexpr char kAnalyzeStaff[] = "staffing_analyze_staff";
+  static constexpr char kAnalyzeStaffSql[] = "ANALYZE placements, qualifications";
+  // The roster against the records it touches: new people are appointed,
+  // known ones corrected in place; a person who left or is placed at
+  // another school is a line error (a movement, not an import).
   absl::StatusOr<ImportCounts> Roster(pqxx::transaction_base& tx,
                                       const std::vector<RosterLine>& lines,
                                       bool validate_only) {
@@ -919,24 +691,26 @@ class PostgresStaffStore final : public StaffStore {
     // A dry run reads in a read-only transaction, without locks.
     for (const pqxx::row& row : db::Params().Add(id_array).Exec(
              tx, validate_only ? kExistingStaff : kLockExistingStaff)) {
-      Existing& e = existing[Text(row[0])];
-      e.display_name = Text(row[1]);
-      e.birth_year = row[2].as<int>();
-      e.sex = Text(row[3]);
-      e.employment = Text(row[4]);
-      e.generated = row[5].as<bool>();
+      Existing& e = existing[Text(row["id"])];
+      e.display_name = Text(row["display_name"]);
+      e.birth_year = row["birth_year"].as<int>();
+      e.sex = Text(row["sex"]);
+      e.employment = Text(row["employment"]);
+      e.generated = row["generated"].as<bool>();
     }
     for (const pqxx::row& row :
          db::Params().Add(id_array).Exec(tx, kExistingPlacements)) {
-      Existing& e = existing[Text(row[0])];
+      Existing& e = existing[Text(row["staff_id"])];
       e.placed_before = true;
-      if (row[1].as<bool>()) {
-        e.open.emplace(Text(row[2]), Text(row[3]), Text(row[4]), Text(row[5]));
+      if (row["is_open"].as<bool>()) {
+        e.open.emplace(Text(row["school"]), Text(row["position"]),
+                       Text(row["level"]), Text(row["subject"]));
       }
     }
     for (const pqxx::row& row :
          db::Params().Add(id_array).Exec(tx, kExistingQualifications)) {
-      existing[Text(row[0])].qualifications[Text(row[1])] = Text(row[2]);
+      existing[Text(row["staff_id"])].qualifications[Text(row["qualification"])] =
+          Text(row["awarded_on"]);
     }
 
     csv::LineErrors errors;
@@ -1012,193 +786,48 @@ class PostgresStaffStore final : public StaffStore {
     placements.Exec(tx, kInsertPlacements);
     corrections.Exec(tx, kCorrectPlacements);
     appointments.Exec(tx, kInsertAppointments);
-    if (lines.size() >= kAnalyzeAfterRows) db::Params().Exec(tx, kAnalyze);
+    if (lines.size() >= kAnalyzeAfterRows) db::Params().Exec(tx, kAnalyzeStaff);
     return counts;
   }
 
+ private:
   db::Pool& pool_;
 };
 
 }  // namespace
 
 const std::vector<db::PreparedStatement>& StaffStatements() {
+  using S = PostgresStaffStore;
   static const auto* const kStatements = new std::vector<db::PreparedStatement>{
-      {kGetStaff,
-       "SELECT " HPEDU_STAFF_COLUMNS "FROM staff s "
-       "LEFT JOIN placements p ON p.staff_id = s.id AND "
-       HPEDU_ON_DAY("p", "$2::date") HPEDU_STAFF_QUALIFICATIONS
-       "WHERE s.id = $1"},
-      {kLockStaff, "SELECT id FROM staff WHERE id = $1 FOR UPDATE"},
-      {kStaffByRequest, "SELECT id FROM staff WHERE request_id = $1"},
-      {kListStaff,
-       "SELECT " HPEDU_STAFF_COLUMNS "FROM staff s "
-       "JOIN placements p ON p.staff_id = s.id AND " HPEDU_ON_DAY("p", "$2::date")
-       HPEDU_STAFF_QUALIFICATIONS
-       "WHERE s.id > $1 AND ($3::text[] IS NULL OR p.school = ANY($3::text[])) "
-       "  AND ($4::text IS NULL OR p.position = $4) "
-       "  AND ($5::text IS NULL OR p.level = $5) "
-       "ORDER BY s.id LIMIT $6::int"},
-      {kInsertStaff,
-       "INSERT INTO staff (id, display_name, birth_year, sex, employment, "
-       "  generated, request_id) "
-       "VALUES ($1, $2, $3::int, $4, $5, $6::boolean, $7)"},
-      {kUpdateStaff,
-       "UPDATE staff SET display_name = $2, birth_year = $3::int, sex = $4, "
-       "  employment = $5, revision = revision + 1, update_time = now() "
-       "WHERE id = $1"},
-      {kUpsertStaff,
-       "INSERT INTO staff (id, display_name, birth_year, sex, employment, "
-       "  generated) "
-       "SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], "
-       "  $5::text[], $6::boolean[]) "
-       "ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, "
-       "  birth_year = excluded.birth_year, sex = excluded.sex, "
-       "  employment = excluded.employment, generated = excluded.generated, "
-       "  revision = staff.revision + 1, update_time = now()"},
-      {kUpsertQualifications,
-       "INSERT INTO qualifications (staff_id, qualification, rank, awarded_on) "
-       "SELECT a, b, c, NULLIF(d, '')::date FROM unnest($1::text[], "
-       "  $2::text[], $3::int[], $4::text[]) AS t(a, b, c, d) "
-       "ON CONFLICT (staff_id, qualification) DO UPDATE SET "
-       "  awarded_on = excluded.awarded_on"},
-      {kInsertPlacements,
-       "INSERT INTO placements (staff_id, valid_from, school, position, level, "
-       "  subject) "
-       "SELECT a, b::date, c, d, e, f FROM unnest($1::text[], $2::text[], "
-       "  $3::text[], $4::text[], $5::text[], $6::text[]) AS t(a, b, c, d, e, f)"},
-      {kCorrectPlacements,
-       "UPDATE placements p SET position = t.position, level = t.level, "
-       "  subject = t.subject "
-       "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) "
-       "  AS t(staff_id, position, level, subject) "
-       "WHERE p.staff_id = t.staff_id AND p.valid_until IS NULL"},
-      {kInsertAppointments,
-       "INSERT INTO movements (staff_id, kind, effective_date, school, "
-       "  position, level, subject, decision) "
-       "SELECT a, 'APPOINTMENT', b::date, c, d, e, f, 'roster import' "
-       "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
-       "  $5::text[], $6::text[]) AS t(a, b, c, d, e, f)"},
-      {kStaffExists, "SELECT id FROM staff WHERE id = $1"},
-      {kExistingStaff,
-       "SELECT id, display_name, birth_year, sex, employment, generated "
-       "FROM staff WHERE id = ANY($1::text[])"},
-      {kLockExistingStaff,
-       "SELECT id, display_name, birth_year, sex, employment, generated "
-       "FROM staff WHERE id = ANY($1::text[]) FOR UPDATE"},
-      {kExistingPlacements,
-       "SELECT staff_id, valid_until IS NULL, school, position, level, subject "
-       "FROM placements WHERE staff_id = ANY($1::text[])"},
-      {kExistingQualifications,
-       "SELECT staff_id, qualification, coalesce(awarded_on::text, '') "
-       "FROM qualifications WHERE staff_id = ANY($1::text[])"},
-      {kOpenPlacement,
-       "SELECT valid_from::text, school, position, level, subject "
-       "FROM placements WHERE staff_id = $1 AND valid_until IS NULL"},
-      {kLastPlacementEnd,
-       "SELECT max(valid_until)::text FROM placements WHERE staff_id = $1"},
-      {kClosePlacement,
-       "UPDATE placements SET valid_until = $3::date "
-       "WHERE staff_id = $1 AND valid_from = $2::date"},
-      {kInsertPlacement,
-       "INSERT INTO placements (staff_id, valid_from, school, position, level, "
-       "  subject, valid_until) "
-       "VALUES ($1, $2::date, $3, $4, $5, $6, $7::date)"},
-      {kInsertMovement,
-       "INSERT INTO movements AS m (staff_id, kind, effective_date, end_date, "
-       "  school, position, level, subject, prev_school, prev_position, "
-       "  prev_level, prev_subject, decision, request_id) "
-       "VALUES ($1, $2, $3::date, $4::date, $5, $6, $7, $8, $9, $10, $11, "
-       "  $12, $13, $14) "
-       "RETURNING " HPEDU_MOVEMENT_COLUMNS},
-      {kMovementByRequest,
-       "SELECT " HPEDU_MOVEMENT_COLUMNS "FROM movements m WHERE m.request_id = $1"},
-      {kListMovements,
-       "SELECT " HPEDU_MOVEMENT_COLUMNS "FROM movements m WHERE m.staff_id = $1 "
-       "ORDER BY m.effective_date, m.id"},
-      {kExistingClasses,
-       "SELECT c.school, c.school_year, c.grade, c.sessions_per_day, c.classes, "
-       "  c.pupils, c.generated FROM school_classes c "
-       "JOIN (SELECT DISTINCT y, s FROM unnest($1::text[], $2::text[]) "
-       "  AS t(y, s)) k ON c.school_year = k.y AND c.school = k.s"},
-      {kUpsertClasses,
-       "INSERT INTO school_classes (school, school_year, grade, "
-       "  sessions_per_day, classes, pupils, generated) "
-       "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], "
-       "  $5::int[], $6::int[], $7::boolean[]) "
-       "ON CONFLICT (school_year, school, grade, sessions_per_day) DO UPDATE "
-       "  SET classes = excluded.classes, pupils = excluded.pupils, "
-       "  generated = excluded.generated"},
-      {kListClasses,
-       "SELECT school, grade, sessions_per_day, classes, pupils, generated "
-       "FROM school_classes WHERE school_year = $1 "
-       "  AND ($2::text[] IS NULL OR school = ANY($2::text[])) "
-       "ORDER BY school, length(grade), grade, sessions_per_day"},
-      {kCountClasses,
-       "SELECT school, grade, sessions_per_day, classes, pupils "
-       "FROM school_classes WHERE school_year = $1"},
-      {kOpenNorm,
-       "SELECT id, valid_from::text FROM norms WHERE level = $1 AND grade = $2 "
-       "  AND sessions_per_day = $3::int AND subject = $4 "
-       "  AND valid_until IS NULL FOR UPDATE"},
-      {kCloseNorm, "UPDATE norms SET valid_until = $2::date WHERE id = $1::bigint"},
-      {kInsertNorm,
-       "INSERT INTO norms (level, grade, sessions_per_day, subject, "
-       "  per_class_milli, max_pupils, valid_from, source, request_id) "
-       "VALUES ($1, $2, $3::int, $4, $5::int, $6::int, $7::date, $8, $9) "
-       "RETURNING id"},
-      {kNormById, "SELECT " HPEDU_NORM_COLUMNS "FROM norms WHERE id = $1::bigint"},
-      {kNormByRequest,
-       "SELECT " HPEDU_NORM_COLUMNS "FROM norms WHERE request_id = $1"},
-      {kListNorms,
-       "SELECT " HPEDU_NORM_COLUMNS "FROM norms "
-       "ORDER BY level, subject, grade, sessions_per_day, valid_from"},
-      {kOpenStandard,
-       "SELECT id, valid_from::text FROM training_standards WHERE level = $1 "
-       "  AND valid_until IS NULL FOR UPDATE"},
-      {kCloseStandard,
-       "UPDATE training_standards SET valid_until = $2::date "
-       "WHERE id = $1::bigint"},
-      {kInsertStandard,
-       "INSERT INTO training_standards (level, minimum, valid_from, source, "
-       "  request_id) VALUES ($1, $2, $3::date, $4, $5) RETURNING id"},
-      {kStandardById, "SELECT " HPEDU_STANDARD_COLUMNS
-                      "FROM training_standards WHERE id = $1::bigint"},
-      {kStandardByRequest, "SELECT " HPEDU_STANDARD_COLUMNS
-                           "FROM training_standards WHERE request_id = $1"},
-      {kListStandards, "SELECT " HPEDU_STANDARD_COLUMNS
-                       "FROM training_standards ORDER BY level, valid_from"},
-      {kUpsertQuota,
-       "INSERT INTO quotas (org_unit, school_year, posts, decision) "
-       "VALUES ($1, $2, $3::int, $4) "
-       "ON CONFLICT (school_year, org_unit) DO UPDATE SET posts = excluded.posts, "
-       "  decision = excluded.decision, update_time = now()"},
-      {kListQuotas,
-       "SELECT org_unit, posts, decision FROM quotas WHERE school_year = $1 "
-       "ORDER BY org_unit"},
-      {kCountTeachers,
-       "SELECT p.school, p.level, p.subject, count(*) FROM placements p "
-       "WHERE p.position = 'TEACHER' AND " HPEDU_ON_DAY("p", "$1::date")
-       "GROUP BY 1, 2, 3"},
-      {kCountQualifications,
-       "SELECT p.school, p.level, coalesce(q.best, 0), count(*) "
-       "FROM placements p "
-       "LEFT JOIN LATERAL (SELECT max(rank) AS best FROM qualifications q "
-       "  WHERE q.staff_id = p.staff_id AND (q.awarded_on IS NULL OR "
-       "  q.awarded_on <= $1::date)) q ON true "
-       "WHERE p.position = 'TEACHER' AND " HPEDU_ON_DAY("p", "$1::date")
-       "GROUP BY 1, 2, 3"},
-      {kCountHeadcount,
-       "SELECT p.school, p.position, s.employment, p.level, count(*) "
-       "FROM placements p JOIN staff s ON s.id = p.staff_id "
-       "WHERE " HPEDU_ON_DAY("p", "$1::date") "GROUP BY 1, 2, 3, 4"},
-      {kCandidates,
-       "SELECT p.staff_id FROM placements p JOIN staff s ON s.id = p.staff_id "
-       "WHERE p.school = $1 AND " HPEDU_ON_DAY("p", "$2::date")
-       "  AND p.position = 'TEACHER' AND p.level = $3 "
-       "  AND ($4 = '' OR p.subject = $4) "
-       "ORDER BY s.employment = 'PERMANENT' DESC, p.valid_from DESC, p.staff_id "
-       "LIMIT $5::int"},
-      {kAnalyze, "ANALYZE placements, qualifications, school_classes"},
+      {kStaffStandards, kStaffStandardsSql},
+      {kGetStaff, kGetStaffSql},
+      {S::kLockStaff, S::kLockStaffSql},
+      {S::kListStaff, S::kListStaffSql},
+      {S::kStaffByRequest, S::kStaffByRequestSql},
+      {S::kInsertStaff, S::kInsertStaffSql},
+      {S::kUpdateStaff, S::kUpdateStaffSql},
+      {S::kMovementByRequest, S::kMovementByRequestSql},
+      {S::kOpenPlacement, S::kOpenPlacementSql},
+      {S::kLastPlacementEnd, S::kLastPlacementEndSql},
+      {S::kClosePlacement, S::kClosePlacementSql},
+      {S::kStaffExists, S::kStaffExistsSql},
+      {S::kListMovements, S::kListMovementsSql},
+      {S::kCountTeachers, S::kCountTeachersSql},
+      {S::kCountQualifications, S::kCountQualificationsSql},
+      {S::kCountHeadcount, S::kCountHeadcountSql},
+      {S::kCandidates, S::kCandidatesSql},
+      {S::kUpsertQualifications, S::kUpsertQualificationsSql},
+      {S::kInsertPlacement, S::kInsertPlacementSql},
+      {S::kInsertMovement, S::kInsertMovementSql},
+      {S::kExistingStaff, S::kExistingStaffSql},
+      {S::kLockExistingStaff, S::kLockExistingStaffSql},
+      {S::kExistingPlacements, S::kExistingPlacementsSql},
+      {S::kExistingQualifications, S::kExistingQualificationsSql},
+      {S::kUpsertStaff, S::kUpsertStaffSql},
+      {S::kInsertPlacements, S::kInsertPlacementsSql},
+      {S::kCorrectPlacements, S::kCorrectPlacementsSql},
+      {S::kInsertAppointments, S::kInsertAppointmentsSql},
+      {S::kAnalyzeStaff, S::kAnalyzeStaffSql},
   };
   return *kStatements;
 }

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "libs/api/dates.h"
 #include "libs/base/string_view.h"
 #include "libs/status/errors.h"
 
@@ -96,6 +97,11 @@ bool ValidOn(const NormRule& norm, absl::CivilDay day) {
   return norm.valid_from <= day && (!norm.valid_until || day < *norm.valid_until);
 }
 
+bool ValidOn(const StandardRule& standard, absl::CivilDay day) {
+  return standard.valid_from <= day &&
+         (!standard.valid_until || day < *standard.valid_until);
+}
+
 const NormRule* FindNorm(const std::vector<NormRule>& norms,
                          std::string_view level, std::string_view grade,
                          int sessions, std::string_view subject,
@@ -150,6 +156,55 @@ v1::StandardStatus Classify(const std::vector<StandardRule>& standards,
   if (qualification < rule->minimum) return v1::BELOW_STANDARD;
   if (qualification == rule->minimum) return v1::MEETS_STANDARD;
   return v1::ABOVE_STANDARD;
+}
+
+absl::Status CheckNewerNorm(absl::CivilDay open_from,
+                            absl::CivilDay valid_from) {
+  if (open_from < valid_from) return absl::OkStatus();
+  const std::string from = api::FormatIsoDate(open_from);
+  return WithErrorInfo(
+      absl::FailedPreconditionError(absl::StrCat(
+          "định mức hiện hành có hiệu lực từ ", from,
+          "; định mức mới phải sau ngày đó (a newer norm exists)")),
+      "NORM_NOT_NEWER", {{"valid_from", from}});
+}
+
+absl::Status CheckNewerStandard(absl::CivilDay open_from,
+                                absl::CivilDay valid_from) {
+  if (open_from < valid_from) return absl::OkStatus();
+  const std::string from = api::FormatIsoDate(open_from);
+  return WithErrorInfo(
+      absl::FailedPreconditionError(absl::StrCat(
+          "chuẩn hiện hành có hiệu lực từ ", from,
+          " (a newer standard exists)")),
+      "STANDARD_NOT_NEWER", {{"valid_from", from}});
+}
+
+absl::Status CheckMovementFits(const std::string& staff_id,
+                               v1::MovementKind kind,
+                               std::optional<absl::CivilDay> open_from,
+                               std::optional<absl::CivilDay> last_left,
+                               absl::CivilDay day) {
+  auto does_not_fit = [&](std::string_view why) {
+    return WithErrorInfo(
+        absl::FailedPreconditionError(absl::StrCat(
+            "không ghi được biến động của staff/", staff_id, ": ", ToAbsl(why))),
+        "MOVEMENT_CONFLICT", {{"name", "staff/" + staff_id}});
+  };
+  if (kind == v1::APPOINTMENT) {
+    if (open_from) return does_not_fit("đang công tác (already placed)");
+    if (last_left && day < *last_left) {
+      return does_not_fit("trước ngày nghỉ gần nhất (before the last leaving)");
+    }
+    return absl::OkStatus();
+  }
+  if (!open_from) return does_not_fit("không đang công tác (not placed)");
+  if (day <= *open_from) {
+    return does_not_fit(absl::StrCat("phải sau ngày ",
+                                     api::FormatIsoDate(*open_from),
+                                     " (must follow the last movement)"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace hpedu::staffing

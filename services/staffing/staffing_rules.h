@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "hpedu/staffing/v1/staffing.pb.h"
@@ -83,6 +84,8 @@ struct StandardRule {
   std::string source;
 };
 
+bool ValidOn(const StandardRule& standard, absl::CivilDay day);
+
 // A teacher of `level` holding `qualification` on `day`, against the
 // standard valid then. UNSPECIFIED when no standard is valid for the level
 // that day; BELOW for no known qualification.
@@ -90,6 +93,25 @@ v1::StandardStatus Classify(const std::vector<StandardRule>& standards,
                             std::string_view level,
                             v1::Qualification qualification,
                             absl::CivilDay day);
+
+// A new norm (standard) valid from `valid_from` ends the open one of its
+// key, valid from `open_from`: FAILED_PRECONDITION (NORM_NOT_NEWER /
+// STANDARD_NOT_NEWER) unless it starts after it.
+absl::Status CheckNewerNorm(absl::CivilDay open_from, absl::CivilDay valid_from);
+absl::Status CheckNewerStandard(absl::CivilDay open_from,
+                                absl::CivilDay valid_from);
+
+// Whether a movement of `kind` on `day` fits the placements of staff/
+// `staff_id`: `open_from` is the start of the open placement (none if not
+// placed), `last_left` the end of the last closed one (none if never
+// left). An APPOINTMENT needs no open placement and a day not before the
+// last leaving; every other kind an open placement it follows.
+// FAILED_PRECONDITION (MOVEMENT_CONFLICT) otherwise.
+absl::Status CheckMovementFits(const std::string& staff_id,
+                               v1::MovementKind kind,
+                               std::optional<absl::CivilDay> open_from,
+                               std::optional<absl::CivilDay> last_left,
+                               absl::CivilDay day);
 
 }  // namespace hpedu::staffing
 

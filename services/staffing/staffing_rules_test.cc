@@ -173,5 +173,49 @@ TEST(ClassifyTest, TheRuleIsData) {
             v1::BELOW_STANDARD);
 }
 
+TEST(StandardValidOnTest, FromInclusiveUntilExclusive) {
+  StandardRule standard;
+  standard.valid_from = absl::CivilDay(2020, 7, 1);
+  standard.valid_until = absl::CivilDay(2025, 7, 1);
+  EXPECT_TRUE(ValidOn(standard, absl::CivilDay(2020, 7, 1)));
+  EXPECT_FALSE(ValidOn(standard, absl::CivilDay(2020, 6, 30)));
+  EXPECT_FALSE(ValidOn(standard, absl::CivilDay(2025, 7, 1)));
+  standard.valid_until.reset();
+  EXPECT_TRUE(ValidOn(standard, absl::CivilDay(2099, 1, 1)));
+}
+
+TEST(CheckNewerTest, ANewRowMustStartAfterTheOpenOne) {
+  const absl::CivilDay open(2023, 12, 16);
+  EXPECT_TRUE(CheckNewerNorm(open, open + 1).ok());
+  EXPECT_THAT(CheckNewerNorm(open, open),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(CheckNewerNorm(open, open - 1),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_TRUE(CheckNewerStandard(open, open + 1).ok());
+  EXPECT_THAT(CheckNewerStandard(open, open),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+}
+
+TEST(CheckMovementFitsTest, AnAppointmentNeedsNoOpenPlacement) {
+  const absl::CivilDay day(2025, 9, 5);
+  EXPECT_TRUE(CheckMovementFits("gv", v1::APPOINTMENT, std::nullopt,
+                                std::nullopt, day).ok());
+  EXPECT_TRUE(CheckMovementFits("gv", v1::APPOINTMENT, std::nullopt,
+                                day, day).ok());
+  EXPECT_THAT(CheckMovementFits("gv", v1::APPOINTMENT, day - 10, std::nullopt, day),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(CheckMovementFits("gv", v1::APPOINTMENT, std::nullopt, day + 1, day),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+}
+
+TEST(CheckMovementFitsTest, OtherMovesFollowTheOpenPlacement) {
+  const absl::CivilDay day(2025, 9, 5);
+  EXPECT_TRUE(CheckMovementFits("gv", v1::TRANSFER, day - 1, std::nullopt, day).ok());
+  EXPECT_THAT(CheckMovementFits("gv", v1::TRANSFER, day, std::nullopt, day),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(CheckMovementFits("gv", v1::LEAVING, std::nullopt, std::nullopt, day),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+}
+
 }  // namespace
 }  // namespace hpedu::staffing

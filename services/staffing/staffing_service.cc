@@ -7,19 +7,20 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "libs/api/dates.h"
-#include "libs/api/field_mask.h"
 #include "libs/api/page_token.h"
-#include "libs/api/request_id.h"
 #include "libs/api/resource_name.h"
 #include "libs/server/log.h"
 #include "libs/status/errors.h"
 #include "libs/status/status_macros.h"
 #include "libs/text/vietnamese.h"
 #include "services/staffing/balance.h"
+#include "services/staffing/headcount.h"
+#include "services/staffing/paging.h"
+#include "services/staffing/shortage_view.h"
 #include "services/staffing/staff_import.h"
 #include "services/staffing/staffing_rules.h"
+#include "services/staffing/staffing_validation.h"
 #include "services/staffing/training_shares.h"
 
 namespace hpedu::staffing {
@@ -27,73 +28,38 @@ namespace {
 
 namespace iv1 = ::hpedu::indicators::v1;
 using server::CallContext;
-using Problems = std::vector<std::pair<std::string, std::string>>;
 
-constexpr size_t kMaxCsvBytes = 8 << 20;
-constexpr int kDefaultLimit = 100;
-constexpr int kNearbySurpluses = 5;
-// ComputeIndicatorValues: a country's schools, with room.
-constexpr int kMaxIndicatorUnits = 100000;
-
-std::string UnitName(const std::string& id) { return "units/" + id; }
-
-// An optional units/{id}: "" when empty. INVALID_ARGUMENT if malformed or
-// not a unit the directory knows.
-absl::StatusOr<std::string> ParseOrgUnit(const std::string& name,
-                                         const OrgDirectory& directory,
-                                         std::string_view field) {
-  if (name.empty()) return directory.city_id;
-  ASSIGN_OR_RETURN(std::string id, api::ParseResourceId(name, "units", field));
-  if (directory.KindOf(id) == OrgDirectory::Kind::kUnknown) {
-    return InvalidField(field, absl::StrCat("không có thành phố, xã/phường "
-                                            "hoặc trường ",
-                                            name, " (unknown unit)"));
-  }
-  return id;
+std::string UnitName(const std::string& id) {
+  return api::ResourceName("units", id);
 }
 
-// The request's as_of, or `fallback` when unset.
-absl::StatusOr<absl::CivilDay> DayOr(const google::type::Date& date,
-                                     bool has, absl::CivilDay fallback,
-                                     std::string_view field) {
-  if (!has) return fallback;
-  return api::FromProtoDate(date, field);
+// The school id of a resource name "units/{id}" ("" for none).
+std::string UnitIdOf(const std::string& name) {
+  return name.starts_with("units/") ? name.substr(6) : name;
 }
 
-void CheckRequestId(const std::string& request_id, FieldViolations& violations) {
-  if (!request_id.empty() && !api::IsUuid(request_id)) {
-    violations.Add("request_id", "phải là UUID (must be a UUID)");
-  }
+// The school a person is placed in ("" if not placed).
+std::string SchoolOf(const v1::StaffMember& member) {
+  return member.has_placement() ? UnitIdOf(member.placement().school()) : "";
 }
 
-void CheckPersonalData(const v1::StaffMember& member, std::string_view prefix,
-                       const std::set<std::string>& fields,
-                       FieldViolations& violations) {
-  const std::string p(prefix);
-  auto wanted = [&](const char* f) { return fields.empty() || fields.count(f); };
-  if (wanted("display_name") &&
-      (member.display_name().empty() || member.display_name().size() > 200 ||
-       !text::IsValidUtf8(member.display_name()))) {
-    violations.Add(p + "display_name", "bắt buộc, tối đa 200 byte (required)");
+// The schools of `unit` (none for the city: every school).
+std::vector<std::string> SchoolsOf(const OrgDirectory& directory,
+                                   const std::string& unit) {
+  std::vector<std::string> schools;
+  if (unit == directory.city_id) return schools;
+  for (const auto& [school, within] : directory.WithinOf(unit)) {
+    schools.push_back(school);
   }
-  if (wanted("birth_year") &&
-      (member.birth_year() < 1930 || member.birth_year() > 2020)) {
-    violations.Add(p + "birth_year", "cần năm 1930-2020 (a year)");
-  }
-  if (wanted("sex") && member.sex() == v1::SEX_UNSPECIFIED) {
-    violations.Add(p + "sex", "bắt buộc (required)");
-  }
-  if (wanted("employment") && member.employment() == v1::EMPLOYMENT_UNSPECIFIED) {
-    violations.Add(p + "employment", "bắt buộc (required)");
-  }
-  if (wanted("qualification") &&
-      member.qualification() == v1::QUALIFICATION_UNSPECIFIED) {
-    violations.Add(p + "qualification", "bắt buộc (required)");
-  }
-  if (wanted("qualification_date") && member.has_qualification_date() &&
-      !api::FromProtoDate(member.qualification_date(), "q").ok()) {
-    violations.Add(p + "qualification_date", "ngày không hợp lệ (invalid date)");
-  }
+  return schools;
+}
+
+v1::ImportResponse ImportResponseOf(const ImportCounts& counts) {
+  v1::ImportResponse result;
+  result.set_created(counts.created);
+  result.set_updated(counts.updated);
+  result.set_unchanged(counts.unchanged);
+  return result;
 }
 
 v1::Norm NormToProto(const NormRule& norm) {
@@ -143,6 +109,46 @@ v1::Balance BalanceToProto(const BalanceLine& line, const OrgDirectory& director
   return balance;
 }
 
+v1::SuggestedTransfer TransferToProto(const Transfer& t) {
+  v1::SuggestedTransfer s;
+  s.set_from_school(UnitName(t.from_school));
+  s.set_to_school(UnitName(t.to_school));
+  s.set_level(t.level);
+  s.set_subject(t.subject);
+  s.set_count(t.count);
+  s.set_same_commune(t.same_commune);
+  s.set_from_balance_before(t.from_before);
+  s.set_from_balance_after(t.from_before - t.count);
+  s.set_to_balance_before(t.to_before);
+  s.set_to_balance_after(t.to_before + t.count);
+  s.set_total_shortage_before(t.total_shortage_before);
+  s.set_total_shortage_after(t.total_shortage_after);
+  return s;
+}
+
+v1::TrainingStandardShare ShareToProto(
+    const std::pair<std::string, std::string>& key, const TrainingSum& sum) {
+  v1::TrainingStandardShare share;
+  share.set_org_unit(UnitName(key.first));
+  share.set_level(key.second);
+  share.set_teachers(sum.teachers);
+  share.set_meeting(sum.meeting);
+  share.set_below(sum.below);
+  share.set_above(sum.above);
+  share.set_percent(SharePercent(sum.meeting, sum.teachers));
+  return share;
+}
+
+v1::Headcount HeadcountToProto(const HeadcountKey& key, int64_t count) {
+  v1::Headcount h;
+  h.set_org_unit(UnitName(std::get<0>(key)));
+  h.set_position(std::get<1>(key));
+  h.set_employment(std::get<2>(key));
+  h.set_level(std::get<3>(key));
+  h.set_count(count);
+  return h;
+}
+
 // Units in Vietnamese order of their names, then by level and subject.
 void SortByName(std::vector<BalanceLine>& lines, const OrgDirectory& directory) {
   const text::VietnameseCollator& collator = text::VietnameseCollator::Get();
@@ -159,20 +165,32 @@ void SortByName(std::vector<BalanceLine>& lines, const OrgDirectory& directory) 
                    });
 }
 
-std::string Percent(int64_t part, int64_t whole) {
-  if (whole == 0) return "";
-  // Two decimals, rounded half up.
-  const int64_t hundredths = (part * 20000 / whole + 1) / 2;
-  return absl::StrFormat("%d.%02d", hundredths / 100, hundredths % 100);
+// The page keys of the listings (what they are ordered by; unique).
+std::vector<std::string> MovementKey(const v1::Movement& m) {
+  const std::string id = m.name().substr(m.name().rfind('/') + 1);
+  return {api::FormatIsoDate(*api::FromProtoDate(m.effective_date(), "")),
+          NumberKey(std::stoll(id))};
 }
+std::vector<std::string> ClassesKey(const v1::SchoolClasses& c) {
+  return {c.school(), NumberKey(static_cast<int64_t>(c.grade().size())),
+          c.grade(), NumberKey(c.sessions_per_day())};
+}
+std::vector<std::string> NormKey(const NormRule& n) {
+  return {n.level, n.subject, n.grade, NumberKey(n.sessions_per_day),
+          api::FormatIsoDate(n.valid_from), NumberKey(n.id)};
+}
+std::vector<std::string> StandardKey(const StandardRule& s) {
+  return {s.level, api::FormatIsoDate(s.valid_from), NumberKey(s.id)};
+}
+std::vector<std::string> QuotaKey(const v1::Quota& q) { return {q.org_unit()}; }
 
 }  // namespace
 
 StaffingServiceImpl::StaffingServiceImpl(
-    std::shared_ptr<StaffStore> store,
-    std::shared_ptr<SchoolDirectory> directory, audit::AuditLog audit_log,
-    server::UnaryCalls& calls, std::function<absl::CivilDay()> today)
-    : store_(std::move(store)),
+    StaffingStores stores, std::shared_ptr<SchoolDirectory> directory,
+    audit::AuditLog audit_log, server::UnaryCalls& calls,
+    std::function<absl::CivilDay()> today)
+    : stores_(std::move(stores)),
       directory_(std::move(directory)),
       authorizer_("staffing"),
       audit_log_(std::move(audit_log)),
@@ -180,9 +198,24 @@ StaffingServiceImpl::StaffingServiceImpl(
       today_(std::move(today)) {}
 
 absl::Status StaffingServiceImpl::Authorize(const CallContext& call,
-                                            const auth::Scope& scope,
+                                            const OrgDirectory& directory,
+                                            const std::string& unit_id,
                                             Access access) const {
-  return staffing::Authorize(authorizer_, call, scope, access);
+  return staffing::Authorize(authorizer_, call, ScopeOf(directory, unit_id),
+                             access);
+}
+
+template <typename Response, typename Body>
+grpc::ServerUnaryReactor* StaffingServiceImpl::RunWithDirectory(
+    grpc::CallbackServerContext* context, Response* response, Body body) {
+  return calls_.Run<Response>(
+      context, response,
+      [this, body = std::move(body)](
+          const CallContext& call) -> absl::StatusOr<Response> {
+        ASSIGN_OR_RETURN(const std::shared_ptr<const OrgDirectory> directory,
+                         directory_->Get(call));
+        return body(call, *directory);
+      });
 }
 
 absl::Status Authorize(const auth::Authorizer& authorizer,
@@ -235,20 +268,15 @@ auth::Scope ScopeOf(const OrgDirectory& directory, const std::string& unit_id) {
 grpc::ServerUnaryReactor* StaffingServiceImpl::GetStaffMember(
     grpc::CallbackServerContext* context,
     const v1::GetStaffMemberRequest* request, v1::StaffMember* response) {
-  return calls_.Run<v1::StaffMember>(
+  return RunWithDirectory(
       context, response,
-      [this, request](const CallContext& call) -> absl::StatusOr<v1::StaffMember> {
-        ASSIGN_OR_RETURN(const std::string id,
-                         api::ParseResourceId(request->name(), "staff", "name"));
-        ASSIGN_OR_RETURN(const absl::CivilDay day,
-                         DayOr(request->as_of(), request->has_as_of(), today_(),
-                               "as_of"));
-        ASSIGN_OR_RETURN(v1::StaffMember member, store_->GetStaff(call, id, day));
-        ASSIGN_OR_RETURN(auto directory, directory_->Get(call));
-        const std::string school =
-            member.has_placement() ? member.placement().school().substr(6) : "";
-        RETURN_IF_ERROR(
-            Authorize(call, ScopeOf(*directory, school), Access::kRead));
+      [this, request](const CallContext& call, const OrgDirectory& directory)
+          -> absl::StatusOr<v1::StaffMember> {
+        ASSIGN_OR_RETURN(const auto id_day,
+                         ValidateGetStaffMemberRequest(*request, today_()));
+        ASSIGN_OR_RETURN(v1::StaffMember member,
+                         stores_.staff->GetStaff(call, id_day.first, id_day.second));
+        RETURN_IF_ERROR(Authorize(call, directory, SchoolOf(member), Access::kRead));
         return member;
       });
 }
@@ -257,54 +285,28 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListStaffMembers(
     grpc::CallbackServerContext* context,
     const v1::ListStaffMembersRequest* request,
     v1::ListStaffMembersResponse* response) {
-  return calls_.Run<v1::ListStaffMembersResponse>(
+  return RunWithDirectory(
       context, response,
-      [this, request](const CallContext& call)
+      [this, request](const CallContext& call, const OrgDirectory& directory)
           -> absl::StatusOr<v1::ListStaffMembersResponse> {
-        ASSIGN_OR_RETURN(auto directory, directory_->Get(call));
-        FieldViolations violations;
-        absl::StatusOr<std::string> unit =
-            ParseOrgUnit(request->org_unit(), *directory, "org_unit");
-        if (!unit.ok()) violations.Add("org_unit", "cần units/{id} của thành phố, xã hoặc trường");
-        absl::StatusOr<absl::CivilDay> day = DayOr(
-            request->as_of(), request->has_as_of(), today_(), "as_of");
-        if (!day.ok()) violations.Add("as_of", "ngày không hợp lệ (invalid date)");
-        if (!request->level().empty() && !IsLevel(request->level())) {
-          violations.Add("level", "cần MN, TH, THCS hoặc THPT");
+        ASSIGN_OR_RETURN(ListStaffCommand command,
+                         ValidateListStaffMembersRequest(*request, directory,
+                                                         today_()));
+        RETURN_IF_ERROR(Authorize(call, directory, command.unit, Access::kRead));
+        command.query.schools = SchoolsOf(directory, command.unit);
+        if (command.unit != directory.city_id && command.query.schools.empty()) {
+          return v1::ListStaffMembersResponse();
         }
-        absl::StatusOr<int> page_size = api::EffectivePageSize(request->page_size());
-        if (!page_size.ok()) violations.Add("page_size", "không âm (>= 0)");
-        RETURN_IF_ERROR(violations.ToStatus());
-        RETURN_IF_ERROR(Authorize(call, ScopeOf(*directory, *unit), Access::kRead));
-        StaffQuery query;
-        if (*unit != directory->city_id) {
-          for (const auto& [school, within] : directory->WithinOf(*unit)) {
-            query.schools.push_back(school);
-          }
-          if (query.schools.empty()) return v1::ListStaffMembersResponse();
-        }
-        query.day = *day;
-        query.position = request->position();
-        query.level = request->level();
-        query.page_size = *page_size;
-        const uint64_t fingerprint = api::QueryFingerprint(*request);
-        if (!request->page_token().empty()) {
-          ASSIGN_OR_RETURN(const api::PageCursor cursor,
-                           api::DecodePageToken(request->page_token(), fingerprint));
-          if (cursor.keys.size() != 1) {
-            return InvalidField("page_token", "không hợp lệ (invalid)");
-          }
-          query.after_id = cursor.keys[0];
-        }
-        ASSIGN_OR_RETURN(auto page, store_->ListStaff(call, query));
+        ASSIGN_OR_RETURN(auto page, stores_.staff->ListStaff(call, command.query));
         v1::ListStaffMembersResponse result;
         for (v1::StaffMember& member : page.first) {
           *result.add_staff_members() = std::move(member);
         }
         if (page.second) {
+          const std::string& last = result.staff_members().rbegin()->name();
           result.set_next_page_token(api::EncodePageToken(
-              api::PageCursor{{result.staff_members().rbegin()->name().substr(6)}},
-              fingerprint));
+              api::PageCursor{{last.substr(last.find('/') + 1)}},
+              command.fingerprint));
         }
         return result;
       });
@@ -313,35 +315,21 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListStaffMembers(
 grpc::ServerUnaryReactor* StaffingServiceImpl::CreateStaffMember(
     grpc::CallbackServerContext* context,
     const v1::CreateStaffMemberRequest* request, v1::StaffMember* response) {
-  return calls_.Run<v1::StaffMember>(
+  return RunWithDirectory(
       context, response,
-      [this, request](const CallContext& call) -> absl::StatusOr<v1::StaffMember> {
-        ASSIGN_OR_RETURN(auto directory, directory_->Get(call));
-        FieldViolations violations;
-        if (!api::IsValidResourceId(request->staff_member_id())) {
-          violations.Add("staff_member_id",
-                         "cần mã giả danh [a-z0-9-], bắt đầu bằng chữ");
-        }
-        CheckPersonalData(request->staff_member(), "staff_member.", {},
-                          violations);
-        Problems problems;
-        CheckPlacement(request->placement(), *directory, "placement.", problems);
-        for (const auto& [field, message] : problems) violations.Add(field, message);
-        absl::StatusOr<absl::CivilDay> start =
-            api::FromProtoDate(request->start_date(), "start_date");
-        if (!request->has_start_date() || !start.ok()) {
-          violations.Add("start_date", "bắt buộc (required)");
-        }
-        CheckRequestId(request->request_id(), violations);
-        RETURN_IF_ERROR(violations.ToStatus());
-        const std::string school = request->placement().school().substr(6);
-        RETURN_IF_ERROR(
-            Authorize(call, ScopeOf(*directory, school), Access::kWrite));
+      [this, request](const CallContext& call, const OrgDirectory& directory)
+          -> absl::StatusOr<v1::StaffMember> {
+        ASSIGN_OR_RETURN(const absl::CivilDay start,
+                         ValidateCreateStaffMemberRequest(*request, directory));
+        RETURN_IF_ERROR(Authorize(call, directory,
+                                  UnitIdOf(request->placement().school()),
+                                  Access::kWrite));
         ASSIGN_OR_RETURN(
             v1::StaffMember member,
-            store_->CreateStaff(call, request->staff_member_id(),
-                                request->staff_member(), request->placement(),
-                                *start, "", request->request_id()));
+            stores_.staff->CreateStaff(call, request->staff_member_id(),
+                                       request->staff_member(),
+                                       request->placement(), start, "",
+                                       request->request_id()));
         server::Log(server::LogLevel::kInfo, "staffing", "staff created",
                     {{"staff", MaskedForLog(member)},
                      {"school", request->placement().school()}});
@@ -355,43 +343,15 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::UpdateStaffMember(
   return calls_.Run<v1::StaffMember>(
       context, response,
       [this, request](const CallContext& call) -> absl::StatusOr<v1::StaffMember> {
-        FieldViolations violations;
-        absl::StatusOr<std::string> id = api::ParseResourceId(
-            request->staff_member().name(), "staff", "staff_member.name");
-        if (!id.ok()) violations.Add("staff_member.name", "cần staff/{id}");
-        const absl::Status mask = api::ValidateFieldMask(
-            request->update_mask(),
-            {"display_name", "birth_year", "sex", "employment", "qualification",
-             "qualification_date"});
-        if (!mask.ok()) {
-          const google::rpc::BadRequest bad_mask = GetBadRequest(mask);
-          for (const auto& v : bad_mask.field_violations()) {
-            violations.Add(v.field(), v.description());
-          }
-        } else {
-          std::set<std::string> paths(request->update_mask().paths().begin(),
-                                      request->update_mask().paths().end());
-          if (paths.count("qualification_date")) paths.insert("qualification");
-          CheckPersonalData(request->staff_member(), "staff_member.", paths,
-                            violations);
-        }
-        RETURN_IF_ERROR(violations.ToStatus());
+        ASSIGN_OR_RETURN(const StaffUpdate update,
+                         ValidateUpdateStaffMemberRequest(*request));
         ASSIGN_OR_RETURN(const v1::StaffMember current,
-                         store_->GetStaff(call, *id, today_()));
+                         stores_.staff->GetStaff(call, update.id, today_()));
         ASSIGN_OR_RETURN(auto directory, directory_->Get(call));
-        RETURN_IF_ERROR(Authorize(
-            call,
-            ScopeOf(*directory, current.has_placement()
-                                    ? current.placement().school().substr(6)
-                                    : ""),
-            Access::kWrite));
-        StaffUpdate update;
-        update.id = *id;
-        update.etag = request->staff_member().etag();
-        update.paths.assign(request->update_mask().paths().begin(),
-                            request->update_mask().paths().end());
-        update.fields = request->staff_member();
-        ASSIGN_OR_RETURN(v1::StaffMember member, store_->UpdateStaff(call, update));
+        RETURN_IF_ERROR(
+            Authorize(call, *directory, SchoolOf(current), Access::kWrite));
+        ASSIGN_OR_RETURN(v1::StaffMember member,
+                         stores_.staff->UpdateStaff(call, update));
         server::Log(server::LogLevel::kInfo, "staffing", "staff updated",
                     {{"staff", MaskedForLog(member)}});
         return member;
@@ -401,78 +361,33 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::UpdateStaffMember(
 grpc::ServerUnaryReactor* StaffingServiceImpl::CreateMovement(
     grpc::CallbackServerContext* context,
     const v1::CreateMovementRequest* request, v1::Movement* response) {
-  return calls_.Run<v1::Movement>(
+  return RunWithDirectory(
       context, response,
-      [this, request](const CallContext& call) -> absl::StatusOr<v1::Movement> {
-        ASSIGN_OR_RETURN(auto directory, directory_->Get(call));
-        FieldViolations violations;
-        absl::StatusOr<std::string> id =
-            api::ParseResourceId(request->parent(), "staff", "parent");
-        if (!id.ok()) violations.Add("parent", "cần staff/{id}");
+      [this, request](const CallContext& call, const OrgDirectory& directory)
+          -> absl::StatusOr<v1::Movement> {
+        ASSIGN_OR_RETURN(const auto id_day,
+                         ValidateCreateMovementRequest(*request, directory));
         const v1::Movement& movement = request->movement();
-        if (movement.kind() == v1::MOVEMENT_KIND_UNSPECIFIED) {
-          violations.Add("movement.kind", "bắt buộc (required)");
-        }
-        absl::StatusOr<absl::CivilDay> day = api::FromProtoDate(
-            movement.effective_date(), "movement.effective_date");
-        if (!movement.has_effective_date() || !day.ok()) {
-          violations.Add("movement.effective_date", "bắt buộc (required)");
-        }
-        if (movement.kind() == v1::LEAVING) {
-          if (movement.has_placement()) {
-            violations.Add("movement.placement", "không dùng khi nghỉ (not for LEAVING)");
-          }
-        } else if (movement.kind() != v1::MOVEMENT_KIND_UNSPECIFIED) {
-          Problems problems;
-          CheckPlacement(movement.placement(), *directory, "movement.placement.",
-                         problems);
-          for (const auto& [field, message] : problems) {
-            violations.Add(field, message);
-          }
-        }
-        if (movement.kind() == v1::SECONDMENT) {
-          absl::StatusOr<absl::CivilDay> end =
-              api::FromProtoDate(movement.end_date(), "movement.end_date");
-          if (!movement.has_end_date() || !end.ok() || (day.ok() && *end <= *day)) {
-            violations.Add("movement.end_date",
-                           "bắt buộc, sau ngày hiệu lực (required, after "
-                           "effective_date)");
-          }
-        } else if (movement.has_end_date()) {
-          violations.Add("movement.end_date", "chỉ dùng cho biệt phái (SECONDMENT only)");
-        }
-        if (movement.decision().size() > 200) {
-          violations.Add("movement.decision", "tối đa 200 byte");
-        }
-        CheckRequestId(request->request_id(), violations);
-        RETURN_IF_ERROR(violations.ToStatus());
         // Both ends of the move: where the person is the day before, and
         // where they go.
         ASSIGN_OR_RETURN(const v1::StaffMember before,
-                         store_->GetStaff(call, *id, *day - 1));
+                         stores_.staff->GetStaff(call, id_day.first,
+                                                 id_day.second - 1));
         if (before.has_placement()) {
-          RETURN_IF_ERROR(Authorize(
-              call, ScopeOf(*directory, before.placement().school().substr(6)),
-              Access::kWrite));
+          RETURN_IF_ERROR(
+              Authorize(call, directory, SchoolOf(before), Access::kWrite));
         }
         if (movement.has_placement()) {
-          RETURN_IF_ERROR(Authorize(
-              call, ScopeOf(*directory, movement.placement().school().substr(6)),
-              Access::kWrite));
+          RETURN_IF_ERROR(Authorize(call, directory,
+                                    UnitIdOf(movement.placement().school()),
+                                    Access::kWrite));
         }
-        if ((movement.kind() == v1::TRANSFER || movement.kind() == v1::ROTATION ||
-             movement.kind() == v1::SECONDMENT) &&
-            before.has_placement() &&
-            before.placement().school() == movement.placement().school()) {
-          return InvalidField("movement.placement.school",
-                              "cùng trường; dùng REASSIGNMENT (the same school)");
-        }
-        if (movement.kind() == v1::REASSIGNMENT && before.has_placement() &&
-            before.placement().school() != movement.placement().school()) {
-          return InvalidField("movement.placement.school",
-                              "trường khác; dùng TRANSFER (another school)");
-        }
-        return store_->CreateMovement(call, *id, movement, request->request_id());
+        RETURN_IF_ERROR(ValidateMovementSchool(
+            movement, before.has_placement()
+                          ? std::optional<v1::Placement>(before.placement())
+                          : std::nullopt));
+        return stores_.staff->CreateMovement(call, id_day.first, movement,
+                                             request->request_id());
       });
 }
 
@@ -484,21 +399,19 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListMovements(
       context, response,
       [this, request](
           const CallContext& call) -> absl::StatusOr<v1::ListMovementsResponse> {
-        ASSIGN_OR_RETURN(const std::string id,
-                         api::ParseResourceId(request->parent(), "staff", "parent"));
+        ASSIGN_OR_RETURN(const auto id_page, ValidateListMovementsRequest(*request));
         ASSIGN_OR_RETURN(const v1::StaffMember member,
-                         store_->GetStaff(call, id, today_()));
+                         stores_.staff->GetStaff(call, id_page.first, today_()));
         ASSIGN_OR_RETURN(auto directory, directory_->Get(call));
-        RETURN_IF_ERROR(Authorize(
-            call,
-            ScopeOf(*directory, member.has_placement()
-                                    ? member.placement().school().substr(6)
-                                    : ""),
-            Access::kRead));
+        RETURN_IF_ERROR(
+            Authorize(call, *directory, SchoolOf(member), Access::kRead));
         ASSIGN_OR_RETURN(std::vector<v1::Movement> movements,
-                         store_->ListMovements(call, id));
+                         stores_.staff->ListMovements(call, id_page.first));
+        auto [page, next] =
+            PageOf(std::move(movements), &MovementKey, id_page.second);
         v1::ListMovementsResponse result;
-        for (v1::Movement& m : movements) *result.add_movements() = std::move(m);
+        for (v1::Movement& m : page) *result.add_movements() = std::move(m);
+        result.set_next_page_token(next);
         return result;
       });
 }
@@ -506,38 +419,23 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListMovements(
 grpc::ServerUnaryReactor* StaffingServiceImpl::ImportRoster(
     grpc::CallbackServerContext* context, const v1::ImportRosterRequest* request,
     v1::ImportResponse* response) {
-  return calls_.Run<v1::ImportResponse>(
+  return RunWithDirectory(
       context, response,
-      [this, request](const CallContext& call) -> absl::StatusOr<v1::ImportResponse> {
-        if (request->csv_content().empty()) {
-          return InvalidField("csv_content", "bắt buộc (required)");
-        }
-        if (request->csv_content().size() > kMaxCsvBytes) {
-          return InvalidField("csv_content", "tối đa 8 MiB (at most 8 MiB)");
-        }
-        ASSIGN_OR_RETURN(auto directory, directory_->Get(call));
-        std::string school;
-        if (!request->school().empty()) {
-          ASSIGN_OR_RETURN(school,
-                           api::ParseResourceId(request->school(), "units", "school"));
-          if (directory->KindOf(school) != OrgDirectory::Kind::kSchool) {
-            return InvalidField("school", "không phải trường (not a school)");
-          }
-        }
+      [this, request](const CallContext& call, const OrgDirectory& directory)
+          -> absl::StatusOr<v1::ImportResponse> {
+        ASSIGN_OR_RETURN(const std::string school,
+                         ValidateImportRosterRequest(*request, directory));
         ASSIGN_OR_RETURN(const std::vector<RosterLine> lines,
-                         ParseRosterCsv(request->csv_content(), *directory, school));
+                         ParseRosterCsv(request->csv_content(), directory, school));
         std::set<std::string> schools;
         for (const RosterLine& line : lines) schools.insert(line.placement.school());
         for (const std::string& s : schools) {
-          RETURN_IF_ERROR(Authorize(call, ScopeOf(*directory, s), Access::kWrite));
+          RETURN_IF_ERROR(Authorize(call, directory, s, Access::kWrite));
         }
         ASSIGN_OR_RETURN(const ImportCounts counts,
-                         store_->ImportRoster(call, lines, request->validate_only()));
-        v1::ImportResponse result;
-        result.set_created(counts.created);
-        result.set_updated(counts.updated);
-        result.set_unchanged(counts.unchanged);
-        return result;
+                         stores_.staff->ImportRoster(call, lines,
+                                                     request->validate_only()));
+        return ImportResponseOf(counts);
       });
 }
 
@@ -547,27 +445,19 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ImportSchoolClasses(
   return calls_.Run<v1::ImportResponse>(
       context, response,
       [this, request](const CallContext& call) -> absl::StatusOr<v1::ImportResponse> {
-        if (request->csv_content().empty()) {
-          return InvalidField("csv_content", "bắt buộc (required)");
-        }
-        if (request->csv_content().size() > kMaxCsvBytes) {
-          return InvalidField("csv_content", "tối đa 8 MiB (at most 8 MiB)");
-        }
+        RETURN_IF_ERROR(ValidateImportSchoolClassesRequest(*request));
         ASSIGN_OR_RETURN(auto directory, directory_->Get(call));
         ASSIGN_OR_RETURN(const std::vector<ClassLine> lines,
                          ParseClassesCsv(request->csv_content(), *directory));
         std::set<std::string> schools;
         for (const ClassLine& line : lines) schools.insert(line.classes.school());
         for (const std::string& s : schools) {
-          RETURN_IF_ERROR(Authorize(call, ScopeOf(*directory, s), Access::kWrite));
+          RETURN_IF_ERROR(Authorize(call, *directory, s, Access::kWrite));
         }
         ASSIGN_OR_RETURN(const ImportCounts counts,
-                         store_->ImportClasses(call, lines, request->validate_only()));
-        v1::ImportResponse result;
-        result.set_created(counts.created);
-        result.set_updated(counts.updated);
-        result.set_unchanged(counts.unchanged);
-        return result;
+                         stores_.classes->ImportClasses(call, lines,
+                                                        request->validate_only()));
+        return ImportResponseOf(counts);
       });
 }
 
@@ -575,33 +465,26 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListSchoolClasses(
     grpc::CallbackServerContext* context,
     const v1::ListSchoolClassesRequest* request,
     v1::ListSchoolClassesResponse* response) {
-  return calls_.Run<v1::ListSchoolClassesResponse>(
+  return RunWithDirectory(
       context, response,
-      [this, request](const CallContext& call)
+      [this, request](const CallContext& call, const OrgDirectory& directory)
           -> absl::StatusOr<v1::ListSchoolClassesResponse> {
-        ASSIGN_OR_RETURN(auto directory, directory_->Get(call));
-        FieldViolations violations;
-        absl::StatusOr<std::string> unit =
-            request->org_unit().empty()
-                ? absl::StatusOr<std::string>(InvalidField("org_unit", "required"))
-                : ParseOrgUnit(request->org_unit(), *directory, "org_unit");
-        if (!unit.ok()) violations.Add("org_unit", "cần units/{id} của xã hoặc trường");
-        if (!ParseSchoolYear(request->school_year(), "school_year").ok()) {
-          violations.Add("school_year", "cần năm học dạng 2025-2026");
-        }
-        RETURN_IF_ERROR(violations.ToStatus());
-        RETURN_IF_ERROR(Authorize(call, ScopeOf(*directory, *unit), Access::kAggregate));
-        std::vector<std::string> schools;
-        if (*unit != directory->city_id) {
-          for (const auto& [school, within] : directory->WithinOf(*unit)) {
-            schools.push_back(school);
-          }
-          if (schools.empty()) return v1::ListSchoolClassesResponse();
+        ASSIGN_OR_RETURN(const auto unit_page,
+                         ValidateListSchoolClassesRequest(*request, directory));
+        RETURN_IF_ERROR(
+            Authorize(call, directory, unit_page.first, Access::kAggregate));
+        const std::vector<std::string> schools =
+            SchoolsOf(directory, unit_page.first);
+        if (unit_page.first != directory.city_id && schools.empty()) {
+          return v1::ListSchoolClassesResponse();
         }
         ASSIGN_OR_RETURN(std::vector<v1::SchoolClasses> classes,
-                         store_->ListClasses(call, request->school_year(), schools));
+                         stores_.classes->ListClasses(
+                             call, request->school_year(), schools));
+        auto [page, next] = PageOf(std::move(classes), &ClassesKey, unit_page.second);
         v1::ListSchoolClassesResponse result;
-        for (v1::SchoolClasses& c : classes) *result.add_classes() = std::move(c);
+        for (v1::SchoolClasses& c : page) *result.add_classes() = std::move(c);
+        result.set_next_page_token(next);
         return result;
       });
 }
@@ -612,53 +495,10 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::CreateNorm(
   return calls_.Run<v1::Norm>(
       context, response,
       [this, request](const CallContext& call) -> absl::StatusOr<v1::Norm> {
-        const v1::Norm& n = request->norm();
-        FieldViolations violations;
-        NormRule norm;
-        norm.level = n.level();
-        norm.grade = n.grade();
-        norm.sessions_per_day = n.sessions_per_day();
-        norm.subject = n.subject();
-        norm.max_pupils_per_class = n.max_pupils_per_class();
-        norm.source = n.source();
-        if (!IsLevel(n.level())) violations.Add("norm.level", "cần MN, TH, THCS hoặc THPT");
-        if (!n.grade().empty()) {
-          absl::StatusOr<std::string> level = LevelOfGrade(n.grade(), "norm.grade");
-          if (!level.ok() || *level != n.level()) {
-            violations.Add("norm.grade", "không thuộc cấp học (not a grade of the level)");
-          }
-        }
-        if (n.sessions_per_day() < 0 || n.sessions_per_day() > 2) {
-          violations.Add("norm.sessions_per_day", "cần 0 (mọi), 1 hoặc 2");
-        }
-        if (!IsValidSubject(n.subject())) {
-          violations.Add("norm.subject", "chữ thường, số, '-' (a slug)");
-        }
-        absl::StatusOr<int64_t> milli =
-            ParseMilli(n.teachers_per_class(), "norm.teachers_per_class");
-        if (milli.ok()) {
-          norm.teachers_per_class_milli = *milli;
-        } else {
-          violations.Add("norm.teachers_per_class", "cần số thập phân như 1.50");
-        }
-        if (n.max_pupils_per_class() < 0 || n.max_pupils_per_class() > 100) {
-          violations.Add("norm.max_pupils_per_class", "cần 0-100");
-        }
-        absl::StatusOr<absl::CivilDay> from =
-            api::FromProtoDate(n.valid_from(), "norm.valid_from");
-        if (!n.has_valid_from() || !from.ok()) {
-          violations.Add("norm.valid_from", "bắt buộc (required)");
-        } else {
-          norm.valid_from = *from;
-        }
-        if (n.source().empty() || n.source().size() > 300) {
-          violations.Add("norm.source", "bắt buộc: văn bản quy định (the regulation)");
-        }
-        CheckRequestId(request->request_id(), violations);
-        RETURN_IF_ERROR(violations.ToStatus());
-        RETURN_IF_ERROR(Authorize(call, ScopeOf(OrgDirectory(), ""), Access::kWrite));
+        ASSIGN_OR_RETURN(const NormRule norm, ValidateCreateNormRequest(*request));
+        RETURN_IF_ERROR(Authorize(call, OrgDirectory(), "", Access::kWrite));
         ASSIGN_OR_RETURN(const NormRule created,
-                         store_->CreateNorm(call, norm, request->request_id()));
+                         stores_.norms->CreateNorm(call, norm, request->request_id()));
         return NormToProto(created);
       });
 }
@@ -669,16 +509,18 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListNorms(
   return calls_.Run<v1::ListNormsResponse>(
       context, response,
       [this, request](const CallContext& call) -> absl::StatusOr<v1::ListNormsResponse> {
-        std::optional<absl::CivilDay> on;
-        if (request->has_valid_on()) {
-          ASSIGN_OR_RETURN(on, api::FromProtoDate(request->valid_on(), "valid_on"));
+        ASSIGN_OR_RETURN(const auto on_page, ValidateListNormsRequest(*request));
+        RETURN_IF_ERROR(Authorize(call, OrgDirectory(), "", Access::kAggregate));
+        ASSIGN_OR_RETURN(std::vector<NormRule> norms, stores_.norms->ListNorms(call));
+        if (on_page.first) {
+          std::erase_if(norms, [&](const NormRule& n) {
+            return !ValidOn(n, *on_page.first);
+          });
         }
-        RETURN_IF_ERROR(Authorize(call, ScopeOf(OrgDirectory(), ""), Access::kAggregate));
-        ASSIGN_OR_RETURN(const std::vector<NormRule> norms, store_->ListNorms(call));
+        auto [page, next] = PageOf(std::move(norms), &NormKey, on_page.second);
         v1::ListNormsResponse result;
-        for (const NormRule& norm : norms) {
-          if (!on || ValidOn(norm, *on)) *result.add_norms() = NormToProto(norm);
-        }
+        for (const NormRule& norm : page) *result.add_norms() = NormToProto(norm);
+        result.set_next_page_token(next);
         return result;
       });
 }
@@ -690,33 +532,12 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::CreateTrainingStandard(
   return calls_.Run<v1::TrainingStandard>(
       context, response,
       [this, request](const CallContext& call) -> absl::StatusOr<v1::TrainingStandard> {
-        const v1::TrainingStandard& s = request->training_standard();
-        FieldViolations violations;
-        StandardRule standard;
-        standard.level = s.level();
-        standard.minimum = s.minimum();
-        standard.source = s.source();
-        if (!IsLevel(s.level())) {
-          violations.Add("training_standard.level", "cần MN, TH, THCS hoặc THPT");
-        }
-        if (s.minimum() == v1::QUALIFICATION_UNSPECIFIED) {
-          violations.Add("training_standard.minimum", "bắt buộc (required)");
-        }
-        absl::StatusOr<absl::CivilDay> from =
-            api::FromProtoDate(s.valid_from(), "training_standard.valid_from");
-        if (!s.has_valid_from() || !from.ok()) {
-          violations.Add("training_standard.valid_from", "bắt buộc (required)");
-        } else {
-          standard.valid_from = *from;
-        }
-        if (s.source().empty() || s.source().size() > 300) {
-          violations.Add("training_standard.source", "bắt buộc (the regulation)");
-        }
-        CheckRequestId(request->request_id(), violations);
-        RETURN_IF_ERROR(violations.ToStatus());
-        RETURN_IF_ERROR(Authorize(call, ScopeOf(OrgDirectory(), ""), Access::kWrite));
+        ASSIGN_OR_RETURN(const StandardRule standard,
+                         ValidateCreateTrainingStandardRequest(*request));
+        RETURN_IF_ERROR(Authorize(call, OrgDirectory(), "", Access::kWrite));
         ASSIGN_OR_RETURN(const StandardRule created,
-                         store_->CreateStandard(call, standard, request->request_id()));
+                         stores_.norms->CreateStandard(call, standard,
+                                                       request->request_id()));
         return StandardToProto(created);
       });
 }
@@ -729,20 +550,22 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListTrainingStandards(
       context, response,
       [this, request](const CallContext& call)
           -> absl::StatusOr<v1::ListTrainingStandardsResponse> {
-        std::optional<absl::CivilDay> on;
-        if (request->has_valid_on()) {
-          ASSIGN_OR_RETURN(on, api::FromProtoDate(request->valid_on(), "valid_on"));
+        ASSIGN_OR_RETURN(const auto on_page,
+                         ValidateListTrainingStandardsRequest(*request));
+        RETURN_IF_ERROR(Authorize(call, OrgDirectory(), "", Access::kAggregate));
+        ASSIGN_OR_RETURN(std::vector<StandardRule> standards,
+                         stores_.norms->ListStandards(call));
+        if (on_page.first) {
+          std::erase_if(standards, [&](const StandardRule& s) {
+            return !ValidOn(s, *on_page.first);
+          });
         }
-        RETURN_IF_ERROR(Authorize(call, ScopeOf(OrgDirectory(), ""), Access::kAggregate));
-        ASSIGN_OR_RETURN(const std::vector<StandardRule> standards,
-                         store_->ListStandards(call));
+        auto [page, next] = PageOf(std::move(standards), &StandardKey, on_page.second);
         v1::ListTrainingStandardsResponse result;
-        for (const StandardRule& s : standards) {
-          if (on && (s.valid_from > *on || (s.valid_until && *on >= *s.valid_until))) {
-            continue;
-          }
+        for (const StandardRule& s : page) {
           *result.add_training_standards() = StandardToProto(s);
         }
+        result.set_next_page_token(next);
         return result;
       });
 }
@@ -750,31 +573,17 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListTrainingStandards(
 grpc::ServerUnaryReactor* StaffingServiceImpl::SetQuota(
     grpc::CallbackServerContext* context, const v1::SetQuotaRequest* request,
     v1::Quota* response) {
-  return calls_.Run<v1::Quota>(
+  return RunWithDirectory(
       context, response,
-      [this, request](const CallContext& call) -> absl::StatusOr<v1::Quota> {
-        ASSIGN_OR_RETURN(auto directory, directory_->Get(call));
-        const v1::Quota& q = request->quota();
-        FieldViolations violations;
-        absl::StatusOr<std::string> unit =
-            api::ParseResourceId(q.org_unit(), "units", "quota.org_unit");
-        if (!unit.ok() || (directory->KindOf(*unit) != OrgDirectory::Kind::kSchool &&
-                           directory->KindOf(*unit) != OrgDirectory::Kind::kCommune)) {
-          violations.Add("quota.org_unit", "cần units/{id} của xã hoặc trường");
-        }
-        if (!ParseSchoolYear(q.school_year(), "quota.school_year").ok()) {
-          violations.Add("quota.school_year", "cần năm học dạng 2025-2026");
-        }
-        if (q.posts() < 0 || q.posts() > 1000000) {
-          violations.Add("quota.posts", "cần 0-1000000");
-        }
-        if (q.decision().size() > 200) violations.Add("quota.decision", "tối đa 200 byte");
-        RETURN_IF_ERROR(violations.ToStatus());
-        RETURN_IF_ERROR(Authorize(call, ScopeOf(*directory, *unit), Access::kWrite));
-        v1::Quota quota = q;
+      [this, request](const CallContext& call, const OrgDirectory& directory)
+          -> absl::StatusOr<v1::Quota> {
+        ASSIGN_OR_RETURN(const std::string unit,
+                         ValidateSetQuotaRequest(*request, directory));
+        RETURN_IF_ERROR(Authorize(call, directory, unit, Access::kWrite));
+        v1::Quota quota = request->quota();
         quota.clear_filled();
         quota.clear_vacant();
-        return store_->SetQuota(call, quota);
+        return stores_.quotas->SetQuota(call, quota);
       });
 }
 
@@ -784,31 +593,20 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListQuotas(
   return calls_.Run<v1::ListQuotasResponse>(
       context, response,
       [this, request](const CallContext& call) -> absl::StatusOr<v1::ListQuotasResponse> {
-        ASSIGN_OR_RETURN(const int year,
-                         ParseSchoolYear(request->school_year(), "school_year"));
-        ASSIGN_OR_RETURN(const absl::CivilDay day,
-                         DayOr(request->as_of(), request->has_as_of(),
-                               SchoolYearReferenceDay(year), "as_of"));
+        ASSIGN_OR_RETURN(const auto day_page, ValidateListQuotasRequest(*request));
         ASSIGN_OR_RETURN(auto directory, directory_->Get(call));
-        RETURN_IF_ERROR(Authorize(call, ScopeOf(OrgDirectory(), ""), Access::kAggregate));
+        RETURN_IF_ERROR(Authorize(call, OrgDirectory(), "", Access::kAggregate));
         ASSIGN_OR_RETURN(std::vector<v1::Quota> quotas,
-                         store_->ListQuotas(call, request->school_year()));
+                         stores_.quotas->ListQuotas(call, request->school_year()));
+        auto [page, next] = PageOf(std::move(quotas), &QuotaKey, day_page.second);
         ASSIGN_OR_RETURN(const std::vector<HeadcountRow> heads,
-                         store_->CountHeadcount(call, day));
-        std::map<std::string, int64_t> permanent;
-        for (const HeadcountRow& row : heads) {
-          if (row.employment != v1::PERMANENT) continue;
-          permanent[row.school] += row.count;
-          permanent[directory->CommuneOf(row.school)] += row.count;
-        }
+                         stores_.staff->CountHeadcount(call, day_page.first));
         v1::ListQuotasResponse result;
-        for (v1::Quota& quota : quotas) {
-          const int64_t filled = permanent[quota.org_unit()];
+        for (v1::Quota& quota : FillQuotas(std::move(page), heads, *directory)) {
           quota.set_org_unit(UnitName(quota.org_unit()));
-          quota.set_filled(static_cast<int32_t>(filled));
-          quota.set_vacant(static_cast<int32_t>(quota.posts() - filled));
           *result.add_quotas() = std::move(quota);
         }
+        result.set_next_page_token(next);
         return result;
       });
 }
@@ -817,155 +615,87 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::GetStaffingBalance(
     grpc::CallbackServerContext* context,
     const v1::GetStaffingBalanceRequest* request,
     v1::GetStaffingBalanceResponse* response) {
-  return calls_.Run<v1::GetStaffingBalanceResponse>(
+  return RunWithDirectory(
       context, response,
-      [this, request](const CallContext& call)
+      [this, request](const CallContext& call, const OrgDirectory& directory)
           -> absl::StatusOr<v1::GetStaffingBalanceResponse> {
-        ASSIGN_OR_RETURN(auto directory, directory_->Get(call));
-        FieldViolations violations;
-        absl::StatusOr<std::string> unit =
-            ParseOrgUnit(request->org_unit(), *directory, "org_unit");
-        if (!unit.ok()) violations.Add("org_unit", "cần units/{id} của thành phố, xã hoặc trường");
-        absl::StatusOr<int> year = ParseSchoolYear(request->school_year(), "school_year");
-        if (!year.ok()) violations.Add("school_year", "cần năm học dạng 2025-2026");
-        RETURN_IF_ERROR(violations.ToStatus());
-        ASSIGN_OR_RETURN(const absl::CivilDay day,
-                         DayOr(request->as_of(), request->has_as_of(),
-                               SchoolYearReferenceDay(*year), "as_of"));
-        RETURN_IF_ERROR(Authorize(call, ScopeOf(*directory, *unit), Access::kAggregate));
-        ASSIGN_OR_RETURN(const std::vector<NormRule> norms, store_->ListNorms(call));
-        ASSIGN_OR_RETURN(const std::vector<ClassCount> classes,
-                         store_->CountClasses(call, request->school_year()));
-        ASSIGN_OR_RETURN(const std::vector<TeacherCount> teachers,
-                         store_->CountTeachers(call, day));
-        const std::vector<BalanceLine> schools =
-            SchoolBalances(classes, teachers, norms, day, request->by_subject());
+        ASSIGN_OR_RETURN(const UnitDay where,
+                         ValidateGetStaffingBalanceRequest(*request, directory));
+        RETURN_IF_ERROR(Authorize(call, directory, where.unit, Access::kAggregate));
+        ASSIGN_OR_RETURN(const std::vector<BalanceLine> schools,
+                         SchoolBalancesOn(call, request->school_year(), where.day,
+                                          request->by_subject()));
         v1::GetStaffingBalanceResponse result;
-        for (const BalanceLine& line : SumBalances(schools, directory->WithinOf(*unit))) {
-          *result.add_balances() = BalanceToProto(line, *directory);
+        for (const BalanceLine& line : SumBalances(schools, directory.WithinOf(where.unit))) {
+          *result.add_balances() = BalanceToProto(line, directory);
         }
         if (request->drill_down() &&
-            directory->KindOf(*unit) != OrgDirectory::Kind::kSchool) {
+            directory.KindOf(where.unit) != OrgDirectory::Kind::kSchool) {
           std::vector<BalanceLine> children =
-              SumBalances(schools, directory->ChildOf(*unit));
-          SortByName(children, *directory);
+              SumBalances(schools, directory.ChildOf(where.unit));
+          SortByName(children, directory);
           for (const BalanceLine& line : children) {
-            *result.add_children() = BalanceToProto(line, *directory);
+            *result.add_children() = BalanceToProto(line, directory);
           }
         }
-        *result.mutable_as_of() = api::ToProtoDate(day);
+        *result.mutable_as_of() = api::ToProtoDate(where.day);
         return result;
       });
+}
+
+absl::StatusOr<std::vector<BalanceLine>> StaffingServiceImpl::SchoolBalancesOn(
+    const CallContext& call, const std::string& school_year, absl::CivilDay day,
+    bool by_subject) {
+  ASSIGN_OR_RETURN(const std::vector<NormRule> norms, stores_.norms->ListNorms(call));
+  ASSIGN_OR_RETURN(const std::vector<ClassCount> classes,
+                   stores_.classes->CountClasses(call, school_year));
+  ASSIGN_OR_RETURN(const std::vector<TeacherCount> teachers,
+                   stores_.staff->CountTeachers(call, day));
+  return SchoolBalances(classes, teachers, norms, day, by_subject);
 }
 
 grpc::ServerUnaryReactor* StaffingServiceImpl::GetShortageView(
     grpc::CallbackServerContext* context,
     const v1::GetShortageViewRequest* request,
     v1::GetShortageViewResponse* response) {
-  return calls_.Run<v1::GetShortageViewResponse>(
+  return RunWithDirectory(
       context, response,
-      [this, request](const CallContext& call)
+      [this, request](const CallContext& call, const OrgDirectory& directory)
           -> absl::StatusOr<v1::GetShortageViewResponse> {
-        ASSIGN_OR_RETURN(auto directory, directory_->Get(call));
-        FieldViolations violations;
-        absl::StatusOr<std::string> unit =
-            ParseOrgUnit(request->org_unit(), *directory, "org_unit");
-        if (!unit.ok()) violations.Add("org_unit", "cần units/{id} của thành phố, xã hoặc trường");
-        absl::StatusOr<int> year = ParseSchoolYear(request->school_year(), "school_year");
-        if (!year.ok()) violations.Add("school_year", "cần năm học dạng 2025-2026");
-        if (!request->level().empty() && !IsLevel(request->level())) {
-          violations.Add("level", "cần MN, TH, THCS hoặc THPT");
-        }
-        if (!IsValidSubject(request->subject())) {
-          violations.Add("subject", "chữ thường, số, '-' (a slug)");
-        }
-        if (request->limit() < 0) violations.Add("limit", "không âm (>= 0)");
-        RETURN_IF_ERROR(violations.ToStatus());
-        ASSIGN_OR_RETURN(const absl::CivilDay day,
-                         DayOr(request->as_of(), request->has_as_of(),
-                               SchoolYearReferenceDay(*year), "as_of"));
-        RETURN_IF_ERROR(Authorize(call, ScopeOf(*directory, *unit), Access::kAggregate));
-        const int limit = request->limit() == 0 ? kDefaultLimit
-                                                : std::min(request->limit(), 1000);
-        ASSIGN_OR_RETURN(const std::vector<NormRule> norms, store_->ListNorms(call));
-        ASSIGN_OR_RETURN(const std::vector<ClassCount> classes,
-                         store_->CountClasses(call, request->school_year()));
-        ASSIGN_OR_RETURN(const std::vector<TeacherCount> teachers,
-                         store_->CountTeachers(call, day));
-        std::vector<BalanceLine> lines;
-        for (BalanceLine& line : SchoolBalances(classes, teachers, norms, day,
-                                                !request->subject().empty())) {
-          if (line.subject != request->subject()) continue;
-          if (!request->level().empty() && line.level != request->level()) continue;
-          if (!directory->schools.count(line.unit)) continue;
-          lines.push_back(std::move(line));
-        }
-        const std::map<std::string, std::string> commune_of =
-            directory->CommuneOfSchools();
+        ASSIGN_OR_RETURN(const ShortageQuery query,
+                         ValidateGetShortageViewRequest(*request, directory));
+        const UnitDay& where = query.where;
+        RETURN_IF_ERROR(Authorize(call, directory, where.unit, Access::kAggregate));
+        ASSIGN_OR_RETURN(std::vector<BalanceLine> schools,
+                         SchoolBalancesOn(call, request->school_year(), where.day,
+                                          !request->subject().empty()));
+        const std::vector<BalanceLine> lines = ShortageViewLines(
+            std::move(schools), request->level(), request->subject(), directory);
         std::vector<std::string> receivers;
-        for (const auto& [school, within] : directory->WithinOf(*unit)) {
+        for (const auto& [school, within] : directory.WithinOf(where.unit)) {
           receivers.push_back(school);
         }
-        const std::set<std::string> in_view(receivers.begin(), receivers.end());
-
         v1::GetShortageViewResponse result;
-        std::vector<const BalanceLine*> shortages;
-        for (const BalanceLine& line : lines) {
-          if (line.balance() < 0 && in_view.count(line.unit)) {
-            shortages.push_back(&line);
-          }
-        }
-        std::stable_sort(shortages.begin(), shortages.end(),
-                         [](const BalanceLine* a, const BalanceLine* b) {
-                           return a->balance() < b->balance();
-                         });
-        for (const BalanceLine* line : shortages) {
-          if (result.shortages_size() == limit) break;
+        for (const ShortageLine& line : Shortages(lines, receivers, directory, query.limit)) {
           v1::Shortage& shortage = *result.add_shortages();
-          *shortage.mutable_balance() = BalanceToProto(*line, *directory);
-          const std::string commune = directory->CommuneOf(line->unit);
-          std::vector<const BalanceLine*> nearby;
-          for (const BalanceLine& other : lines) {
-            if (other.balance() > 0 && other.level == line->level &&
-                other.subject == line->subject) {
-              nearby.push_back(&other);
-            }
-          }
-          std::stable_sort(nearby.begin(), nearby.end(),
-                           [&](const BalanceLine* a, const BalanceLine* b) {
-                             const bool sa = directory->CommuneOf(a->unit) == commune;
-                             const bool sb = directory->CommuneOf(b->unit) == commune;
-                             if (sa != sb) return sa;
-                             return a->balance() > b->balance();
-                           });
-          for (size_t i = 0; i < nearby.size() && i < kNearbySurpluses; ++i) {
-            *shortage.add_nearby_surpluses() = BalanceToProto(*nearby[i], *directory);
+          *shortage.mutable_balance() = BalanceToProto(line.shortage, directory);
+          for (const BalanceLine& surplus : line.nearby_surpluses) {
+            *shortage.add_nearby_surpluses() = BalanceToProto(surplus, directory);
           }
         }
         result.set_total_shortage_before(TotalShortage(lines));
         result.set_total_shortage_after(result.total_shortage_before());
-        for (const Transfer& t : SuggestTransfers(lines, commune_of, receivers, limit)) {
-          v1::SuggestedTransfer& s = *result.add_suggestions();
-          s.set_from_school(UnitName(t.from_school));
-          s.set_to_school(UnitName(t.to_school));
-          s.set_level(t.level);
-          s.set_subject(t.subject);
-          s.set_count(t.count);
-          s.set_same_commune(t.same_commune);
-          s.set_from_balance_before(t.from_before);
-          s.set_from_balance_after(t.from_before - t.count);
-          s.set_to_balance_before(t.to_before);
-          s.set_to_balance_after(t.to_before + t.count);
-          s.set_total_shortage_before(t.total_shortage_before);
-          s.set_total_shortage_after(t.total_shortage_after);
+        for (const Transfer& t : SuggestTransfers(lines, directory.CommuneOfSchools(),
+                                                  receivers, query.limit)) {
+          v1::SuggestedTransfer& s = *result.add_suggestions() = TransferToProto(t);
           result.set_total_shortage_after(t.total_shortage_after);
           ASSIGN_OR_RETURN(const std::vector<std::string> candidates,
-                           store_->TransferCandidates(
-                               call, t.from_school, t.level, t.subject, day,
+                           stores_.staff->TransferCandidates(
+                               call, t.from_school, t.level, t.subject, where.day,
                                static_cast<int>(t.count)));
           for (const std::string& c : candidates) s.add_candidates(c);
         }
-        *result.mutable_as_of() = api::ToProtoDate(day);
+        *result.mutable_as_of() = api::ToProtoDate(where.day);
         return result;
       });
 }
@@ -974,48 +704,29 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::GetTrainingStandardShares(
     grpc::CallbackServerContext* context,
     const v1::GetTrainingStandardSharesRequest* request,
     v1::GetTrainingStandardSharesResponse* response) {
-  return calls_.Run<v1::GetTrainingStandardSharesResponse>(
+  return RunWithDirectory(
       context, response,
-      [this, request](const CallContext& call)
+      [this, request](const CallContext& call, const OrgDirectory& directory)
           -> absl::StatusOr<v1::GetTrainingStandardSharesResponse> {
-        ASSIGN_OR_RETURN(auto directory, directory_->Get(call));
-        FieldViolations violations;
-        absl::StatusOr<std::string> unit =
-            ParseOrgUnit(request->org_unit(), *directory, "org_unit");
-        if (!unit.ok()) violations.Add("org_unit", "cần units/{id} của thành phố, xã hoặc trường");
-        absl::StatusOr<absl::CivilDay> day =
-            api::FromProtoDate(request->as_of(), "as_of");
-        if (!request->has_as_of() || !day.ok()) violations.Add("as_of", "bắt buộc (required)");
-        RETURN_IF_ERROR(violations.ToStatus());
-        RETURN_IF_ERROR(Authorize(call, ScopeOf(*directory, *unit), Access::kAggregate));
+        ASSIGN_OR_RETURN(const UnitDay where,
+                         ValidateGetTrainingStandardSharesRequest(*request, directory));
+        RETURN_IF_ERROR(Authorize(call, directory, where.unit, Access::kAggregate));
         ASSIGN_OR_RETURN(const std::vector<StandardRule> standards,
-                         store_->ListStandards(call));
+                         stores_.norms->ListStandards(call));
         ASSIGN_OR_RETURN(const std::vector<QualificationCount> counts,
-                         store_->CountQualifications(call, *day));
-        auto to_proto = [&](const std::pair<std::string, std::string>& key,
-                            const TrainingSum& sum) {
-          v1::TrainingStandardShare share;
-          share.set_org_unit(UnitName(key.first));
-          share.set_level(key.second);
-          share.set_teachers(sum.teachers);
-          share.set_meeting(sum.meeting);
-          share.set_below(sum.below);
-          share.set_above(sum.above);
-          share.set_percent(Percent(sum.meeting, sum.teachers));
-          return share;
-        };
+                         stores_.staff->CountQualifications(call, where.day));
         v1::GetTrainingStandardSharesResponse result;
         for (const auto& [key, sum] :
-             SumTrainingStandard(standards, counts, directory->WithinOf(*unit),
-                                 *day)) {
-          *result.add_shares() = to_proto(key, sum);
+             SumTrainingStandard(standards, counts, directory.WithinOf(where.unit),
+                                 where.day)) {
+          *result.add_shares() = ShareToProto(key, sum);
         }
         if (request->drill_down() &&
-            directory->KindOf(*unit) != OrgDirectory::Kind::kSchool) {
+            directory.KindOf(where.unit) != OrgDirectory::Kind::kSchool) {
           for (const auto& [key, sum] :
                SumTrainingStandard(standards, counts,
-                                   directory->ChildOf(*unit), *day)) {
-            *result.add_children() = to_proto(key, sum);
+                                   directory.ChildOf(where.unit), where.day)) {
+            *result.add_children() = ShareToProto(key, sum);
           }
         }
         return result;
@@ -1025,56 +736,30 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::GetTrainingStandardShares(
 grpc::ServerUnaryReactor* StaffingServiceImpl::GetHeadcount(
     grpc::CallbackServerContext* context, const v1::GetHeadcountRequest* request,
     v1::GetHeadcountResponse* response) {
-  return calls_.Run<v1::GetHeadcountResponse>(
+  return RunWithDirectory(
       context, response,
-      [this, request](const CallContext& call)
+      [this, request](const CallContext& call, const OrgDirectory& directory)
           -> absl::StatusOr<v1::GetHeadcountResponse> {
-        ASSIGN_OR_RETURN(auto directory, directory_->Get(call));
-        FieldViolations violations;
-        absl::StatusOr<std::string> unit =
-            ParseOrgUnit(request->org_unit(), *directory, "org_unit");
-        if (!unit.ok()) violations.Add("org_unit", "cần units/{id} của thành phố, xã hoặc trường");
-        absl::StatusOr<absl::CivilDay> day =
-            api::FromProtoDate(request->as_of(), "as_of");
-        if (!request->has_as_of() || !day.ok()) violations.Add("as_of", "bắt buộc (required)");
-        RETURN_IF_ERROR(violations.ToStatus());
-        RETURN_IF_ERROR(Authorize(call, ScopeOf(*directory, *unit), Access::kAggregate));
+        ASSIGN_OR_RETURN(const UnitDay where,
+                         ValidateGetHeadcountRequest(*request, directory));
+        RETURN_IF_ERROR(Authorize(call, directory, where.unit, Access::kAggregate));
         ASSIGN_OR_RETURN(const std::vector<HeadcountRow> rows,
-                         store_->CountHeadcount(call, *day));
-        using Key = std::tuple<std::string, int, int, std::string>;
-        auto sum = [&](const std::map<std::string, std::string>& group_of) {
-          std::map<Key, int64_t> sums;
-          for (const HeadcountRow& row : rows) {
-            auto group = group_of.find(row.school);
-            if (group == group_of.end()) continue;
-            sums[{group->second, row.position, row.employment, row.level}] += row.count;
-          }
-          return sums;
-        };
-        auto to_proto = [](const Key& key, int64_t count) {
-          v1::Headcount h;
-          h.set_org_unit(UnitName(std::get<0>(key)));
-          h.set_position(static_cast<v1::Position>(std::get<1>(key)));
-          h.set_employment(static_cast<v1::Employment>(std::get<2>(key)));
-          h.set_level(std::get<3>(key));
-          h.set_count(count);
-          return h;
-        };
+                         stores_.staff->CountHeadcount(call, where.day));
+        const std::map<HeadcountKey, int64_t> sums =
+            SumHeadcount(rows, directory.WithinOf(where.unit));
         v1::GetHeadcountResponse result;
-        for (const auto& [key, count] : sum(directory->WithinOf(*unit))) {
-          *result.add_headcounts() = to_proto(key, count);
-          result.set_total(result.total() + count);
-          if (std::get<1>(key) == v1::TEACHER) {
-            result.set_teachers(result.teachers() + count);
-          }
-          if (std::get<2>(key) == v1::PERMANENT) {
-            result.set_permanent(result.permanent() + count);
-          }
+        for (const auto& [key, count] : sums) {
+          *result.add_headcounts() = HeadcountToProto(key, count);
         }
+        const HeadcountTotals totals = TotalsOf(sums);
+        result.set_total(totals.total);
+        result.set_teachers(totals.teachers);
+        result.set_permanent(totals.permanent);
         if (request->drill_down() &&
-            directory->KindOf(*unit) != OrgDirectory::Kind::kSchool) {
-          for (const auto& [key, count] : sum(directory->ChildOf(*unit))) {
-            *result.add_children() = to_proto(key, count);
+            directory.KindOf(where.unit) != OrgDirectory::Kind::kSchool) {
+          for (const auto& [key, count] :
+               SumHeadcount(rows, directory.ChildOf(where.unit))) {
+            *result.add_children() = HeadcountToProto(key, count);
           }
         }
         return result;
@@ -1092,9 +777,9 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListAuditEvents(
 }
 
 IndicatorSourceServiceImpl::IndicatorSourceServiceImpl(
-    std::shared_ptr<StaffStore> store,
-    std::shared_ptr<SchoolDirectory> directory, server::UnaryCalls& calls)
-    : store_(std::move(store)),
+    StaffingStores stores, std::shared_ptr<SchoolDirectory> directory,
+    server::UnaryCalls& calls)
+    : stores_(std::move(stores)),
       directory_(std::move(directory)),
       authorizer_("staffing"),
       calls_(calls) {}
@@ -1108,72 +793,36 @@ grpc::ServerUnaryReactor* IndicatorSourceServiceImpl::ComputeIndicatorValues(
       [this, request](const CallContext& call)
           -> absl::StatusOr<iv1::ComputeIndicatorValuesResponse> {
         ASSIGN_OR_RETURN(auto directory, directory_->Get(call));
-        FieldViolations violations;
-        const std::optional<std::string> level =
-            TrainingIndicatorLevel(request->indicator_code());
-        if (!level) {
-          violations.Add("indicator_code",
-                         "nhân sự chỉ tính HP-10, HP-11, HP-12 và HP-13 (the "
-                         "staffing service computes HP-10..HP-13)");
-        }
-        absl::StatusOr<absl::CivilDay> day =
-            TrainingIndicatorDay(request->period(), "period");
-        if (!day.ok()) violations.Add("period", "cần năm học dạng 2025-2026 (a school year)");
-        if (request->org_units().empty()) {
-          violations.Add("org_units", "bắt buộc (required)");
-        }
-        if (request->org_units_size() > kMaxIndicatorUnits) {
-          violations.Add("org_units", absl::StrCat("tối đa ", kMaxIndicatorUnits,
-                                                   " đơn vị (too many units)"));
-        }
-        // Units by kind: the schools of units of one kind are disjoint.
-        std::map<OrgDirectory::Kind, std::vector<std::string>> units_by_kind;
-        for (int i = 0; i < request->org_units_size(); ++i) {
-          const std::string field = absl::StrCat("org_units[", i, "]");
-          absl::StatusOr<std::string> unit =
-              request->org_units(i).empty()
-                  ? InvalidField(field, "bắt buộc (required)")
-                  : ParseOrgUnit(request->org_units(i), *directory, field);
-          if (!unit.ok()) {
-            violations.Add(field, "cần units/{id} của thành phố, xã hoặc trường");
-            continue;
-          }
-          units_by_kind[directory->KindOf(*unit)].push_back(*unit);
-        }
-        RETURN_IF_ERROR(violations.ToStatus());
-        for (const auto& [kind, units] : units_by_kind) {
+        ASSIGN_OR_RETURN(const IndicatorQuery query,
+                         ValidateComputeIndicatorValuesRequest(*request, *directory));
+        for (const auto& [kind, units] : query.units_by_kind) {
           for (const std::string& unit : units) {
-            RETURN_IF_ERROR(Authorize(authorizer_, call,
-                                      ScopeOf(*directory, unit),
+            RETURN_IF_ERROR(Authorize(authorizer_, call, ScopeOf(*directory, unit),
                                       Access::kAggregate));
           }
         }
         ASSIGN_OR_RETURN(const std::vector<StandardRule> standards,
-                         store_->ListStandards(call));
-        if (!HasStandard(standards, *level, *day)) {
+                         stores_.norms->ListStandards(call));
+        if (!HasStandard(standards, query.level, query.day)) {
           return WithErrorInfo(
               absl::FailedPreconditionError(absl::StrCat(
-                  "Chưa có chuẩn đào tạo ", *level, " hiệu lực ngày ",
-                  absl::FormatCivilTime(*day), " (no training standard of ",
-                  *level, " valid that day)")),
+                  "Chưa có chuẩn đào tạo ", query.level, " hiệu lực ngày ",
+                  absl::FormatCivilTime(query.day), " (no training standard of ",
+                  query.level, " valid that day)")),
               "NO_TRAINING_STANDARD");
         }
         ASSIGN_OR_RETURN(const std::vector<QualificationCount> counts,
-                         store_->CountQualifications(call, *day));
+                         stores_.staff->CountQualifications(call, query.day));
         iv1::ComputeIndicatorValuesResponse out;
-        for (const auto& [kind, units] : units_by_kind) {
-          std::map<std::string, std::string> unit_of;
-          for (const std::string& unit : units) {
-            unit_of.merge(directory->WithinOf(unit));
-          }
-          for (const auto& [key, sum] :
-               SumTrainingStandard(standards, counts, unit_of, *day)) {
-            if (key.second != *level || sum.teachers == 0) continue;
+        for (const auto& [kind, units] : query.units_by_kind) {
+          for (const IndicatorShare& share :
+               IndicatorShares(standards, counts, *directory, units, query.level,
+                               query.day)) {
             iv1::ReportedValue& value = *out.add_values();
-            value.set_org_unit(UnitName(key.first));
+            value.set_org_unit(UnitName(share.unit));
             value.set_period(request->period());
-            value.set_numerator(sum.meeting);
-            value.set_denominator(sum.teachers);
+            value.set_numerator(share.meeting);
+            value.set_denominator(share.teachers);
             value.set_provenance(iv1::COMPUTED_FROM_SERVICE);
           }
         }

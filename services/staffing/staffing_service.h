@@ -19,6 +19,9 @@
 #include "libs/audit/audit.h"
 #include "libs/auth/authorize.h"
 #include "libs/server/unary.h"
+#include "services/staffing/class_store.h"
+#include "services/staffing/norm_store.h"
+#include "services/staffing/quota_store.h"
 #include "services/staffing/school_directory.h"
 #include "services/staffing/staff_store.h"
 
@@ -45,12 +48,20 @@ absl::Status Authorize(const auth::Authorizer& authorizer,
 // The scope of a unit id ("" or the city's: the city).
 auth::Scope ScopeOf(const OrgDirectory& directory, const std::string& unit_id);
 
+// The service's repositories, one per aggregate.
+struct StaffingStores {
+  std::shared_ptr<StaffStore> staff;
+  std::shared_ptr<ClassStore> classes;
+  std::shared_ptr<NormStore> norms;
+  std::shared_ptr<QuotaStore> quotas;
+};
+
 // Thread-safe.
 class StaffingServiceImpl final : public v1::StaffingService::CallbackService {
  public:
   // `today` is the default day of as-of queries; `calls` must outlive the
   // service.
-  StaffingServiceImpl(std::shared_ptr<StaffStore> store,
+  StaffingServiceImpl(StaffingStores stores,
                       std::shared_ptr<SchoolDirectory> directory,
                       audit::AuditLog audit_log, server::UnaryCalls& calls,
                       std::function<absl::CivilDay()> today);
@@ -118,11 +129,24 @@ class StaffingServiceImpl final : public v1::StaffingService::CallbackService {
                                      v1::GetHeadcountResponse* response) override;
 
  private:
-  // staffing::Authorize with this service's authorizer.
+  // staffing::Authorize with this service's authorizer, for the scope of
+  // `unit_id` (a school, a commune, or "" / the city's id).
   absl::Status Authorize(const server::CallContext& call,
-                         const auth::Scope& scope, Access access) const;
+                         const OrgDirectory& directory,
+                         const std::string& unit_id, Access access) const;
 
-  std::shared_ptr<StaffStore> store_;
+  // The one shape of every handler that needs the registry's directory:
+  // runs `body(call, directory)` on the worker pool.
+  template <typename Response, typename Body>
+  grpc::ServerUnaryReactor* RunWithDirectory(
+      grpc::CallbackServerContext* context, Response* response, Body body);
+
+  // Every school's balance lines of `school_year` counted on `day`.
+  absl::StatusOr<std::vector<BalanceLine>> SchoolBalancesOn(
+      const server::CallContext& call, const std::string& school_year,
+      absl::CivilDay day, bool by_subject);
+
+  const StaffingStores stores_;
   std::shared_ptr<SchoolDirectory> directory_;
   auth::Authorizer authorizer_;
   const audit::AuditLog audit_log_;
@@ -140,7 +164,7 @@ class IndicatorSourceServiceImpl final
     : public hpedu::indicators::v1::IndicatorSourceService::CallbackService {
  public:
   // The store, directory and `calls` must outlive the service.
-  IndicatorSourceServiceImpl(std::shared_ptr<StaffStore> store,
+  IndicatorSourceServiceImpl(StaffingStores stores,
                              std::shared_ptr<SchoolDirectory> directory,
                              server::UnaryCalls& calls);
 
@@ -151,7 +175,7 @@ class IndicatorSourceServiceImpl final
       override;
 
  private:
-  std::shared_ptr<StaffStore> store_;
+  const StaffingStores stores_;
   std::shared_ptr<SchoolDirectory> directory_;
   const auth::Authorizer authorizer_;
   server::UnaryCalls& calls_;

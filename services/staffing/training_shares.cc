@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "absl/strings/str_format.h"
+
 #include "libs/status/status_macros.h"
 
 namespace hpedu::staffing {
@@ -58,6 +60,28 @@ absl::StatusOr<absl::CivilDay> TrainingIndicatorDay(std::string_view period,
                                                     std::string_view field) {
   ASSIGN_OR_RETURN(const int first_year, ParseSchoolYear(period, field));
   return SchoolYearReferenceDay(first_year);
+}
+
+std::string SharePercent(int64_t part, int64_t whole) {
+  if (whole == 0) return "";
+  const int64_t hundredths = (part * 20000 / whole + 1) / 2;
+  return absl::StrFormat("%d.%02d", hundredths / 100, hundredths % 100);
+}
+
+std::vector<IndicatorShare> IndicatorShares(
+    const std::vector<StandardRule>& standards,
+    const std::vector<QualificationCount>& counts,
+    const OrgDirectory& directory, const std::vector<std::string>& units,
+    const std::string& level, absl::CivilDay day) {
+  std::map<std::string, std::string> unit_of;
+  for (const std::string& unit : units) unit_of.merge(directory.WithinOf(unit));
+  std::vector<IndicatorShare> shares;
+  for (const auto& [key, sum] :
+       SumTrainingStandard(standards, counts, unit_of, day)) {
+    if (key.second != level || sum.teachers == 0) continue;
+    shares.push_back({key.first, sum.meeting, sum.teachers});
+  }
+  return shares;
 }
 
 }  // namespace hpedu::staffing

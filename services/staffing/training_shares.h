@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "services/staffing/org_units.h"
 #include "services/staffing/staff_store.h"
 #include "services/staffing/staffing_rules.h"
 
@@ -40,6 +41,27 @@ TrainingSums SumTrainingStandard(
     const std::vector<StandardRule>& standards,
     const std::vector<QualificationCount>& counts,
     const std::map<std::string, std::string>& unit_of, absl::CivilDay day);
+
+// `part` of `whole` in percent with two decimals, rounded half up
+// ("33.33"); "" when `whole` is 0.
+std::string SharePercent(int64_t part, int64_t whole);
+
+// One unit's value of a training indicator: teachers of the level meeting
+// the standard, of all its teachers.
+struct IndicatorShare {
+  std::string unit;
+  int64_t meeting = 0;
+  int64_t teachers = 0;
+};
+
+// The values of `level` for `units` (all of one kind, so their schools are
+// disjoint) on `day`, each unit's own schools summed; units without
+// teachers of the level are left out.
+std::vector<IndicatorShare> IndicatorShares(
+    const std::vector<StandardRule>& standards,
+    const std::vector<QualificationCount>& counts,
+    const OrgDirectory& directory, const std::vector<std::string>& units,
+    const std::string& level, absl::CivilDay day);
 
 // True if a training standard of `level` is valid on `day`.
 bool HasStandard(const std::vector<StandardRule>& standards,

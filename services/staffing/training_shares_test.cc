@@ -85,5 +85,33 @@ TEST(TrainingIndicatorTest, CodesLevelsAndDays) {
               HasFieldViolation("period"));
 }
 
+TEST(SharePercentTest, TwoDecimalsRoundedHalfUp) {
+  EXPECT_EQ(SharePercent(1, 3), "33.33");
+  EXPECT_EQ(SharePercent(2, 3), "66.67");
+  EXPECT_EQ(SharePercent(1, 8), "12.50");
+  EXPECT_EQ(SharePercent(3, 3), "100.00");
+  EXPECT_EQ(SharePercent(0, 0), "");
+}
+
+TEST(IndicatorSharesTest, EachUnitsSchoolsOfTheLevelOnly) {
+  OrgDirectory directory;
+  directory.city_id = "hai-phong";
+  directory.communes = {{"xa-a", "Xã A"}, {"xa-b", "Xã B"}};
+  directory.schools["th-a"] = {"th-a", "TH A", "xa-a", {"TH"}};
+  directory.schools["th-b"] = {"th-b", "TH B", "xa-b", {"TH"}};
+  const absl::CivilDay day(2025, 9, 5);
+  const std::vector<QualificationCount> counts = {
+      Count("th-a", "TH", v1::BACHELOR, 3), Count("th-a", "TH", v1::COLLEGE, 1),
+      Count("th-a", "MN", v1::COLLEGE, 4)};
+  const std::vector<IndicatorShare> shares = IndicatorShares(
+      Standards(), counts, directory, {"xa-a", "xa-b"}, "TH", day);
+  ASSERT_EQ(shares.size(), 1u);  // xa-b has no teachers
+  EXPECT_EQ(shares[0].unit, "xa-a");
+  EXPECT_EQ(shares[0].meeting, 3);
+  EXPECT_EQ(shares[0].teachers, 4);
+  EXPECT_TRUE(IndicatorShares(Standards(), counts, directory, {"xa-a"}, "THPT",
+                              day).empty());
+}
+
 }  // namespace
 }  // namespace hpedu::staffing
