@@ -159,4 +159,11 @@ absl::StatusOr<std::vector<DocumentRow>> ParseDocumentsCsv(
   return ordered;
 }
 
+bool SameImportedDocument(const v1::Document& stored,
+                          const v1::Document& next) {
+  return stored.number() == next.number() && stored.kind() == next.kind() &&
+         stored.level() == next.level() && stored.issuer() == next.issuer() &&
+         stored.title() == next.title();
+}
+
 }  // namespace hpedu::plans

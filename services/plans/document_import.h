@@ -11,7 +11,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "services/plans/plan_store.h"
+#include "hpedu/plans/v1/plans.pb.h"
+#include "services/plans/document_store.h"
 
 namespace hpedu::plans {
 
@@ -24,6 +25,11 @@ std::string DocumentIdFor(std::string_view number);
 // line; `document.issuer_text` is to be resolved. INVALID_ARGUMENT with one violation on "csv_content" per error.
 absl::StatusOr<std::vector<DocumentRow>> ParseDocumentsCsv(
     std::string_view content);
+
+// True if an imported `next` agrees with the `stored` document of the same
+// id on number, kind, level, issuer and title: the import leaves it as it
+// is. Otherwise the file is refused (changes go through UpdateDocument).
+bool SameImportedDocument(const v1::Document& stored, const v1::Document& next);
 
 }  // namespace hpedu::plans
 

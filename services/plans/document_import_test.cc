@@ -92,5 +92,22 @@ TEST(ParseTasksCsvTest, AllThirtyEightTasksOfTheSeedAppendix) {
   EXPECT_EQ(rows[37].id, "iii-18");
 }
 
+TEST(SameImportedDocumentTest, NumberKindLevelIssuerAndTitleMustAgree) {
+  v1::Document stored;
+  stored.set_number("02-CTr/TU");
+  stored.set_kind(v1::DocumentKind(1));
+  stored.set_level(v1::DocumentLevel(1));
+  stored.set_issuer("units/thanh-uy");
+  stored.set_title("Chương trình");
+  v1::Document next = stored;
+  next.set_issuer_text("Thành ủy");  // not compared
+  EXPECT_TRUE(SameImportedDocument(stored, next));
+  next.set_title("Chương trình khác");
+  EXPECT_FALSE(SameImportedDocument(stored, next));
+  next = stored;
+  next.set_issuer("units/ubnd");
+  EXPECT_FALSE(SameImportedDocument(stored, next));
+}
+
 }  // namespace
 }  // namespace hpedu::plans

@@ -1,21 +1,24 @@
 #include "services/plans/plan_validation.h"
 
+#include <algorithm>
 #include <set>
 #include <utility>
 #include <vector>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "libs/api/dates.h"
 #include "libs/api/field_mask.h"
 #include "libs/api/page_token.h"
+#include "libs/api/request_id.h"
 #include "libs/api/resource_name.h"
 #include "libs/base/string_view.h"
+#include "libs/csv/line_errors.h"
 #include "libs/status/errors.h"
 #include "libs/status/status_macros.h"
 #include "libs/text/vietnamese.h"
+#include "services/plans/report_cycles.h"
 
 namespace hpedu::plans {
 namespace {
@@ -95,17 +98,8 @@ void CheckId(std::string_view id, const std::string& field,
   }
 }
 
-bool IsUuid(std::string_view text) {
-  if (text.size() != 36) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? text[i] != '-' : !absl::ascii_isxdigit(text[i])) return false;
-  }
-  return true;
-}
-
 void CheckRequestId(std::string_view request_id, FieldViolations& violations) {
-  if (!request_id.empty() && !IsUuid(request_id)) {
+  if (!request_id.empty() && !api::IsUuid(request_id)) {
     violations.Add("request_id", "phải là UUID (must be a UUID)");
   }
 }
@@ -690,6 +684,63 @@ absl::StatusOr<SubmissionStatusQuery> ValidateGetSubmissionStatusRequest(
   query.horizon_days = request.horizon_days();
   RETURN_IF_ERROR(violations.ToStatus());
   return query;
+}
+
+absl::Status UnknownAgencyError(std::string_view field,
+                                std::string_view agency,
+                                std::string_view detail) {
+  return InvalidField(
+      std::string(field),
+      absl::StrCat("cơ quan không có trong sổ đăng ký (unknown agency): ",
+                   ToAbsl(agency), " — ", ToAbsl(detail)));
+}
+
+absl::Status UnknownUnitsError(std::string_view field,
+                               const std::vector<int>& indexes) {
+  FieldViolations violations;
+  for (int i : indexes) {
+    violations.Add(absl::StrCat(ToAbsl(field), "[", i, "]"),
+                   "không có trong sổ đăng ký (unknown unit)");
+  }
+  return violations.ToStatus();
+}
+
+absl::Status UnknownUnitError(std::string_view field) {
+  return InvalidField(std::string(field),
+                      "không có trong sổ đăng ký (unknown unit)");
+}
+
+absl::Status ValidateSubmissionForCycle(const v1::Submission& submission,
+                                        const StoredCycle& stored) {
+  FieldViolations violations;
+  const auto& units = stored.cycle.reporting_units();
+  if (std::find(units.begin(), units.end(), submission.unit()) == units.end()) {
+    violations.Add("submission.unit",
+                   "không phải đơn vị báo cáo của kỳ này (not a "
+                   "reporting unit of this cycle)");
+  }
+  const absl::CivilDay due(submission.due_date().year(),
+                           submission.due_date().month(),
+                           submission.due_date().day());
+  const std::vector<absl::CivilDay> dates = DueDates(stored.spec, due);
+  if (dates.empty() || dates.back() != due) {
+    violations.Add("submission.due_date",
+                   "không phải hạn báo cáo của kỳ này (not a due date "
+                   "of this cycle)");
+  }
+  return violations.ToStatus();
+}
+
+absl::Status UnknownAgencyLinesError(
+    std::string_view column, const std::vector<UnknownAgencyLine>& lines) {
+  csv::LineErrors errors;
+  for (const UnknownAgencyLine& entry : lines) {
+    errors.Add(entry.line, column,
+               absl::StrCat("cơ quan không có trong sổ đăng ký "
+                            "(unknown agency): ",
+                            entry.agency));
+  }
+  return errors.ToStatus();
 }
 
 }  // namespace hpedu::plans

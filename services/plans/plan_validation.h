@@ -9,11 +9,15 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "hpedu/plans/v1/plans_service.pb.h"
-#include "services/plans/plan_store.h"
+#include "services/plans/document_store.h"
+#include "services/plans/report_cycle_store.h"
+#include "services/plans/status_report_store.h"
+#include "services/plans/task_store.h"
 
 namespace hpedu::plans {
 
@@ -140,6 +144,35 @@ struct SubmissionStatusQuery {
 };
 absl::StatusOr<SubmissionStatusQuery> ValidateGetSubmissionStatusRequest(
     const v1::GetSubmissionStatusRequest& request, absl::CivilDay today);
+
+// The registry does not know `agency`, named in `field`: INVALID_ARGUMENT
+// with one violation on `field`; `detail` is the registry's message.
+absl::Status UnknownAgencyError(std::string_view field, std::string_view agency,
+                                std::string_view detail);
+
+// The registry does not know the units at `indexes` of the repeated `field`
+// (e.g. "report_cycle.reporting_units"): one violation on each
+// "field[i]". OK if `indexes` is empty.
+absl::Status UnknownUnitsError(std::string_view field,
+                               const std::vector<int>& indexes);
+
+// The registry does not know the unit named in `field`.
+absl::Status UnknownUnitError(std::string_view field);
+
+// A validated submission checked against its stored cycle: the unit must
+// be one of the cycle's reporting units and the due date one of its due
+// dates. INVALID_ARGUMENT with every violation at once.
+absl::Status ValidateSubmissionForCycle(const v1::Submission& submission,
+                                        const StoredCycle& stored);
+
+// An import file's agencies the registry does not know: one line error on
+// "csv_content" per entry, in `column` of its line. OK if there are none.
+struct UnknownAgencyLine {
+  int line = 0;
+  std::string agency;  // as written in the file
+};
+absl::Status UnknownAgencyLinesError(std::string_view column,
+                                     const std::vector<UnknownAgencyLine>& lines);
 
 }  // namespace hpedu::plans
 

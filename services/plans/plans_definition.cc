@@ -5,10 +5,28 @@
 
 #include "libs/api/dates.h"
 #include "services/plans/agency_directory.h"
-#include "services/plans/plan_store_pg.h"
+#include "services/plans/document_store_pg.h"
+#include "services/plans/internal/pg_rows.h"
 #include "services/plans/plans_service.h"
+#include "services/plans/report_cycle_store_pg.h"
+#include "services/plans/status_report_store_pg.h"
+#include "services/plans/task_store_pg.h"
 
 namespace hpedu::plans {
+
+const std::vector<db::PreparedStatement>& PlanStatements() {
+  static const auto* const kStatements = [] {
+    auto* statements = new std::vector<db::PreparedStatement>();
+    for (const auto* part :
+         {&internal::CommonStatements(), &DocumentStatements(),
+          &TaskStatements(), &StatusReportStatements(),
+          &ReportCycleStatements()}) {
+      statements->insert(statements->end(), part->begin(), part->end());
+    }
+    return statements;
+  }();
+  return *kStatements;
+}
 
 server::ServiceDefinition Definition() {
   server::ServiceDefinition definition;
@@ -20,7 +38,11 @@ server::ServiceDefinition Definition() {
       -> absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> {
     std::vector<std::unique_ptr<grpc::Service>> services;
     services.push_back(std::make_unique<PlansServiceImpl>(
-        NewPostgresPlanStore(env.pool), NewRegistryAgencyDirectory(env.peers),
+        PlanStores{.documents = NewPostgresDocumentStore(env.pool),
+                   .tasks = NewPostgresTaskStore(env.pool),
+                   .reports = NewPostgresStatusReportStore(env.pool),
+                   .cycles = NewPostgresReportCycleStore(env.pool)},
+        NewRegistryAgencyDirectory(env.peers),
         audit::AuditLog(env.pool, auth::Authorizer("plans")), env.calls,
         &api::TodayInVietnam));
     return services;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "libs/db/migrations.h"
+#include "libs/db/pool.h"
 #include "libs/server/service_host.h"
 
 namespace hpedu::plans {
@@ -14,8 +15,12 @@ namespace hpedu::plans {
 // The schema migrations, embedded from migrations/*.sql at build time.
 const std::vector<db::Migration>& Migrations();
 
+// Every statement of the plans stores (documents, tasks, status reports,
+// report cycles, and what they share), for the pool to prepare.
+const std::vector<db::PreparedStatement>& PlanStatements();
+
 // The plans service: name "plans", its migrations and statements, and
-// PlansServiceImpl on a PostgreSQL store, calling the registry at
+// PlansServiceImpl on its PostgreSQL stores, calling the registry at
 // --registry_addr.
 server::ServiceDefinition Definition();
 

@@ -4,18 +4,17 @@
 #include <set>
 #include <utility>
 
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
 #include "libs/api/dates.h"
 #include "libs/api/page_token.h"
+#include "libs/api/resource_name.h"
 #include "libs/base/string_view.h"
-#include "libs/csv/line_errors.h"
-#include "libs/status/errors.h"
 #include "libs/status/status_macros.h"
 #include "services/plans/chasing.h"
+#include "services/plans/coverage.h"
 #include "services/plans/document_import.h"
 #include "services/plans/plan_validation.h"
 #include "services/plans/report_cycles.h"
+#include "services/plans/task_changes.h"
 #include "services/plans/task_import.h"
 
 namespace hpedu::plans {
@@ -31,7 +30,7 @@ bool IsUnknownAgency(const absl::Status& status) {
 }
 
 // The unit a request names, as `name` (units/{id}) or as free `text`.
-// Unknown or ambiguous agencies become a violation on `name_field` or
+// Unknown or ambiguous agencies are INVALID_ARGUMENT on `name_field` or
 // `text_field`; other registry errors are returned as they are.
 absl::StatusOr<DirectoryUnit> ResolveAgency(
     AgencyDirectory& directory, const CallContext& call,
@@ -41,26 +40,61 @@ absl::StatusOr<DirectoryUnit> ResolveAgency(
   absl::StatusOr<DirectoryUnit> unit =
       name.empty() ? directory.Resolve(call, text, as_of)
                    : directory.Get(call, name);
-  if (unit.ok()) return unit;
-  if (!IsUnknownAgency(unit.status())) return unit.status();
-  return InvalidField(
-      name.empty() ? text_field : name_field,
-      absl::StrCat("cơ quan không có trong sổ đăng ký (unknown agency): ",
-                   name.empty() ? text : name, " — ",
-                   unit.status().message()));
+  if (unit.ok() || !IsUnknownAgency(unit.status())) return unit;
+  return UnknownAgencyError(name.empty() ? text_field : name_field,
+                            name.empty() ? text : name,
+                            ToStd(unit.status().message()));
 }
 
-std::string UnitId(std::string_view name) {
-  return std::string(name.substr(name.find('/') + 1));
+// Resolves the agency of every row of an import file, asking
+// `resolve(row)` once per distinct `key_of(row)`, and hands each answer to
+// `apply(row, unit)`. Agencies the registry does not know are reported
+// together, by line, in `column`; any other registry error is returned.
+template <typename Row, typename KeyOf, typename TextOf, typename Resolve,
+          typename Apply>
+absl::Status ResolveRows(std::vector<Row>& rows, std::string_view column,
+                         KeyOf key_of, TextOf text_of, Resolve resolve,
+                         Apply apply) {
+  std::map<decltype(key_of(rows.front())), absl::StatusOr<DirectoryUnit>>
+      resolved;
+  std::vector<UnknownAgencyLine> unknown;
+  for (Row& row : rows) {
+    auto key = key_of(row);
+    auto it = resolved.find(key);
+    if (it == resolved.end()) it = resolved.emplace(key, resolve(row)).first;
+    if (it->second.ok()) {
+      apply(row, *it->second);
+    } else if (IsUnknownAgency(it->second.status())) {
+      unknown.push_back({.line = row.line, .agency = text_of(row)});
+    } else {
+      return it->second.status();
+    }
+  }
+  return UnknownAgencyLinesError(column, unknown);
+}
+
+// The issue date of a document, the day its issuer's name is resolved on.
+std::optional<absl::CivilDay> IssueDayOf(const v1::Document& document) {
+  if (!document.has_issue_date()) return std::nullopt;
+  return absl::CivilDay(document.issue_date().year(),
+                        document.issue_date().month(),
+                        document.issue_date().day());
+}
+
+// The AIP-158 token of the page after the one ending at `keys`.
+std::string NextPageToken(const google::protobuf::Message& request,
+                          std::vector<std::string> keys) {
+  return api::EncodePageToken(api::PageCursor{std::move(keys)},
+                              api::QueryFingerprint(request));
 }
 
 }  // namespace
 
-PlansServiceImpl::PlansServiceImpl(std::unique_ptr<PlanStore> store,
+PlansServiceImpl::PlansServiceImpl(PlanStores stores,
                                    std::unique_ptr<AgencyDirectory> directory,
                                    audit::AuditLog audit_log, server::UnaryCalls& calls,
                                    std::function<absl::CivilDay()> today)
-    : store_(std::move(store)),
+    : stores_(std::move(stores)),
       directory_(std::move(directory)),
       audit_log_(std::move(audit_log)),
       calls_(calls),
@@ -85,10 +119,62 @@ absl::StatusOr<auth::Scope> PlansServiceImpl::TaskScope(
     const CallContext& call, const std::string& document_id,
     const std::string& task_id) {
   ASSIGN_OR_RETURN(const v1::Document document,
-                   store_->GetDocument(call, document_id));
+                   stores_.documents->GetDocument(call, document_id));
   ASSIGN_OR_RETURN(const v1::Task task,
-                   store_->GetTask(call, document_id, task_id));
+                   stores_.tasks->GetTask(call, document_id, task_id));
   return ScopeOf(task, document);
+}
+
+absl::StatusOr<v1::Document> PlansServiceImpl::AuthorizedDocument(
+    const CallContext& call, const std::string& id, bool write) {
+  ASSIGN_OR_RETURN(v1::Document document,
+                   stores_.documents->GetDocument(call, id));
+  RETURN_IF_ERROR(write ? authorizer_.CanWrite(call.caller(), ScopeOf(document))
+                        : authorizer_.CanRead(call.caller(), ScopeOf(document)));
+  return document;
+}
+
+absl::StatusOr<std::vector<std::string>> PlansServiceImpl::CommuneNames(
+    const CallContext& call) {
+  ASSIGN_OR_RETURN(const std::vector<DirectoryUnit> communes,
+                   directory_->ListCommunes(call));
+  std::vector<std::string> names;
+  names.reserve(communes.size());
+  for (const DirectoryUnit& commune : communes) names.push_back(commune.name);
+  return names;
+}
+
+absl::Status PlansServiceImpl::ResolveReportingUnits(const CallContext& call,
+                                                     bool all_communes,
+                                                     v1::ReportCycle& cycle) {
+  std::vector<int> unknown;
+  for (int i = 0; i < cycle.reporting_units_size(); ++i) {
+    absl::StatusOr<DirectoryUnit> unit =
+        directory_->Get(call, cycle.reporting_units(i));
+    if (!unit.ok() && !IsUnknownAgency(unit.status())) return unit.status();
+    if (!unit.ok()) unknown.push_back(i);
+  }
+  RETURN_IF_ERROR(UnknownUnitsError("report_cycle.reporting_units", unknown));
+  if (!all_communes) return absl::OkStatus();
+  ASSIGN_OR_RETURN(const std::vector<std::string> communes, CommuneNames(call));
+  std::set<std::string> present(cycle.reporting_units().begin(),
+                                cycle.reporting_units().end());
+  for (const std::string& commune : communes) {
+    if (present.insert(commune).second) cycle.add_reporting_units(commune);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PlansServiceImpl::AuthorizeSubmitter(const CallContext& call,
+                                                  const std::string& name) {
+  // A unit's report is its commune's to submit.
+  absl::StatusOr<DirectoryUnit> unit = directory_->Get(call, name);
+  if (IsUnknownAgency(unit.status())) return UnknownUnitError("submission.unit");
+  if (!unit.ok()) return unit.status();
+  return authorizer_.CanWrite(
+      call.caller(),
+      auth::Scope{.commune = unit->commune,
+                  .school = unit->name == unit->commune ? "" : unit->name});
 }
 
 grpc::ServerUnaryReactor* PlansServiceImpl::CreateDocument(
@@ -100,24 +186,19 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreateDocument(
         ASSIGN_OR_RETURN(CreateDocumentCommand command,
                          ValidateCreateDocumentRequest(*request));
         v1::Document& document = command.row.document;
-        std::optional<absl::CivilDay> as_of;
-        if (document.has_issue_date()) {
-          as_of = absl::CivilDay(document.issue_date().year(),
-                                 document.issue_date().month(),
-                                 document.issue_date().day());
-        }
         ASSIGN_OR_RETURN(
             const DirectoryUnit issuer,
             ResolveAgency(*directory_, call, document.issuer(),
-                          document.issuer_text(), as_of, "document.issuer",
-                          "document.issuer_text"));
+                          document.issuer_text(), IssueDayOf(document),
+                          "document.issuer", "document.issuer_text"));
         document.set_issuer(issuer.name);
         if (document.issuer_text().empty()) {
           document.set_issuer_text(issuer.display_name);
         }
         document.set_commune(issuer.commune);
         RETURN_IF_ERROR(authorizer_.CanWrite(call.caller(), ScopeOf(document)));
-        return store_->CreateDocument(call, command.row, command.request_id);
+        return stores_.documents->CreateDocument(call, command.row,
+                                                 command.request_id);
       });
 }
 
@@ -129,9 +210,7 @@ grpc::ServerUnaryReactor* PlansServiceImpl::GetDocument(
       [this, request](const CallContext& call) -> absl::StatusOr<v1::Document> {
         ASSIGN_OR_RETURN(const std::string id,
                          ValidateGetDocumentRequest(*request));
-        ASSIGN_OR_RETURN(v1::Document document, store_->GetDocument(call, id));
-        RETURN_IF_ERROR(authorizer_.CanRead(call.caller(), ScopeOf(document)));
-        return document;
+        return AuthorizedDocument(call, id, /*write=*/false);
       });
 }
 
@@ -147,21 +226,21 @@ grpc::ServerUnaryReactor* PlansServiceImpl::ListDocuments(
         ASSIGN_OR_RETURN(const DocumentListQuery query,
                          ValidateListDocumentsRequest(*request));
         ASSIGN_OR_RETURN(DocumentPage page,
-                         store_->ListDocuments(call, query.page_size,
-                                               query.after_id));
+                         stores_.documents->ListDocuments(call, query.page_size,
+                                                          query.after_id));
         v1::ListDocumentsResponse result;
         if (page.more) {
-          result.set_next_page_token(api::EncodePageToken(
-              api::PageCursor{{UnitId(page.documents.back().name())}},
-              api::QueryFingerprint(*request)));
+          ASSIGN_OR_RETURN(const std::string last_id,
+                           api::ParseResourceId(page.documents.back().name(),
+                                                "documents", "name"));
+          result.set_next_page_token(NextPageToken(*request, {last_id}));
         }
         // Another commune's documents are not shown (a page may come out
         // shorter than asked, as AIP-158 allows).
         for (v1::Document& document : page.documents) {
-          if (!authorizer_.CanRead(call.caller(), ScopeOf(document)).ok()) {
-            continue;
+          if (authorizer_.CanRead(call.caller(), ScopeOf(document)).ok()) {
+            *result.add_documents() = std::move(document);
           }
-          *result.add_documents() = std::move(document);
         }
         return result;
       });
@@ -175,10 +254,9 @@ grpc::ServerUnaryReactor* PlansServiceImpl::UpdateDocument(
       [this, request](const CallContext& call) -> absl::StatusOr<v1::Document> {
         ASSIGN_OR_RETURN(const DocumentUpdate update,
                          ValidateUpdateDocumentRequest(*request));
-        ASSIGN_OR_RETURN(const v1::Document document,
-                         store_->GetDocument(call, update.id));
-        RETURN_IF_ERROR(authorizer_.CanWrite(call.caller(), ScopeOf(document)));
-        return store_->UpdateDocument(call, update);
+        RETURN_IF_ERROR(
+            AuthorizedDocument(call, update.id, /*write=*/true).status());
+        return stores_.documents->UpdateDocument(call, update);
       });
 }
 
@@ -197,11 +275,12 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreateTask(
                           task.lead_agency_text(), std::nullopt,
                           "task.lead_agency", "task.lead_agency_text"));
         task.set_lead_agency(lead.name);
-        ASSIGN_OR_RETURN(const v1::Document document,
-                         store_->GetDocument(call, command.row.document_id));
+        ASSIGN_OR_RETURN(
+            const v1::Document document,
+            stores_.documents->GetDocument(call, command.row.document_id));
         RETURN_IF_ERROR(
             authorizer_.CanWrite(call.caller(), ScopeOf(task, document)));
-        return store_->CreateTask(call, command.row, command.request_id);
+        return stores_.tasks->CreateTask(call, command.row, command.request_id);
       });
 }
 
@@ -213,9 +292,9 @@ grpc::ServerUnaryReactor* PlansServiceImpl::GetTask(
       [this, request](const CallContext& call) -> absl::StatusOr<v1::Task> {
         ASSIGN_OR_RETURN(const TaskKey key, ValidateGetTaskRequest(*request));
         ASSIGN_OR_RETURN(const v1::Document document,
-                         store_->GetDocument(call, key.document_id));
+                         stores_.documents->GetDocument(call, key.document_id));
         ASSIGN_OR_RETURN(v1::Task task,
-                         store_->GetTask(call, key.document_id, key.id));
+                         stores_.tasks->GetTask(call, key.document_id, key.id));
         RETURN_IF_ERROR(
             authorizer_.CanRead(call.caller(), ScopeOf(task, document)));
         return task;
@@ -231,27 +310,23 @@ grpc::ServerUnaryReactor* PlansServiceImpl::ListTasks(
           const CallContext& call) -> absl::StatusOr<v1::ListTasksResponse> {
         ASSIGN_OR_RETURN(const TaskListQuery query,
                          ValidateListTasksRequest(*request));
-        ASSIGN_OR_RETURN(const v1::Document document,
-                         store_->GetDocument(call, query.document_id));
-        RETURN_IF_ERROR(authorizer_.CanRead(call.caller(), ScopeOf(document)));
-        ASSIGN_OR_RETURN(TaskPage page, store_->ListTasks(call, query));
+        ASSIGN_OR_RETURN(
+            const v1::Document document,
+            AuthorizedDocument(call, query.document_id, /*write=*/false));
+        ASSIGN_OR_RETURN(TaskPage page, stores_.tasks->ListTasks(call, query));
         v1::ListTasksResponse result;
         if (page.more) {
           const v1::Task& last = page.tasks.back();
           ASSIGN_OR_RETURN(const TaskKey key, ParseTaskName(last.name(), "name"));
-          int ordinal = 0;
-          if (!absl::SimpleAtoi(ToAbsl(last.number()), &ordinal)) ordinal = 0;
-          result.set_next_page_token(api::EncodePageToken(
-              api::PageCursor{{last.group(), std::to_string(ordinal), key.id}},
-              api::QueryFingerprint(*request)));
+          result.set_next_page_token(NextPageToken(
+              *request, {last.group(), std::to_string(OrdinalOf(last.number())),
+                         key.id}));
         }
         // Other communes' cascaded tasks are not shown.
         for (v1::Task& task : page.tasks) {
-          if (!authorizer_.CanRead(call.caller(), ScopeOf(task, document))
-                   .ok()) {
-            continue;
+          if (authorizer_.CanRead(call.caller(), ScopeOf(task, document)).ok()) {
+            *result.add_tasks() = std::move(task);
           }
-          *result.add_tasks() = std::move(task);
         }
         return result;
       });
@@ -268,7 +343,7 @@ grpc::ServerUnaryReactor* PlansServiceImpl::UpdateTask(
         ASSIGN_OR_RETURN(const auth::Scope scope,
                          TaskScope(call, update.document_id, update.id));
         RETURN_IF_ERROR(authorizer_.CanWrite(call.caller(), scope));
-        return store_->UpdateTask(call, update);
+        return stores_.tasks->UpdateTask(call, update);
       });
 }
 
@@ -285,15 +360,11 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CascadeTask(
         ASSIGN_OR_RETURN(const auth::Scope scope,
                          TaskScope(call, key.document_id, key.id));
         RETURN_IF_ERROR(authorizer_.CanWrite(call.caller(), scope));
-        ASSIGN_OR_RETURN(const std::vector<DirectoryUnit> communes,
-                         directory_->ListCommunes(call));
-        std::vector<std::string> names;
-        for (const DirectoryUnit& commune : communes) {
-          names.push_back(commune.name);
-        }
+        ASSIGN_OR_RETURN(const std::vector<std::string> communes,
+                         CommuneNames(call));
         ASSIGN_OR_RETURN(CascadeResult cascade,
-                         store_->CascadeTask(call, key.document_id, key.id,
-                                             names));
+                         stores_.tasks->CascadeTask(call, key.document_id,
+                                                    key.id, communes));
         v1::CascadeTaskResponse result;
         result.set_created(cascade.created);
         result.set_existing(cascade.existing);
@@ -315,8 +386,8 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreateStatusReport(
             const auth::Scope scope,
             TaskScope(call, command.task.document_id, command.task.id));
         RETURN_IF_ERROR(authorizer_.CanWrite(call.caller(), scope));
-        return store_->CreateStatusReport(call, command.task.document_id,
-                                          command.task.id, command.report);
+        return stores_.reports->CreateStatusReport(
+            call, command.task.document_id, command.task.id, command.report);
       });
 }
 
@@ -336,15 +407,14 @@ grpc::ServerUnaryReactor* PlansServiceImpl::ListStatusReports(
         RETURN_IF_ERROR(authorizer_.CanRead(call.caller(), scope));
         ASSIGN_OR_RETURN(
             ReportPage page,
-            store_->ListStatusReports(call, query.task.document_id,
-                                      query.task.id, query.page_size,
-                                      query.before_id));
+            stores_.reports->ListStatusReports(call, query.task.document_id,
+                                               query.task.id, query.page_size,
+                                               query.before_id));
         v1::ListStatusReportsResponse result;
         if (page.more) {
           const std::string& name = page.reports.back().name();
-          result.set_next_page_token(api::EncodePageToken(
-              api::PageCursor{{name.substr(name.rfind('/') + 1)}},
-              api::QueryFingerprint(*request)));
+          result.set_next_page_token(
+              NextPageToken(*request, {name.substr(name.rfind('/') + 1)}));
         }
         for (v1::StatusReport& report : page.reports) {
           *result.add_status_reports() = std::move(report);
@@ -364,7 +434,7 @@ grpc::ServerUnaryReactor* PlansServiceImpl::GetChasingList(
                          ValidateGetChasingListRequest(*request, today_()));
         ASSIGN_OR_RETURN(
             std::vector<ChasingCandidate> candidates,
-            store_->ListChasingCandidates(
+            stores_.tasks->ListChasingCandidates(
                 call, query.as_of + query.due_within_days, query.document_id));
         // Other communes' cascaded tasks are left out of the list.
         std::erase_if(candidates, [&](const ChasingCandidate& candidate) {
@@ -391,49 +461,10 @@ grpc::ServerUnaryReactor* PlansServiceImpl::GetCascadeCoverage(
         ASSIGN_OR_RETURN(const std::string id,
                          ValidateGetCascadeCoverageRequest(*request));
         ASSIGN_OR_RETURN(const std::vector<CoverageDocument> documents,
-                         store_->CoverageTree(call, id));
-        ASSIGN_OR_RETURN(const std::vector<DirectoryUnit> communes,
-                         directory_->ListCommunes(call));
-        // The tree, built from the implements links inside the set; a
-        // document implementing two documents of the tree appears under
-        // both.
-        std::map<std::string, const CoverageDocument*> by_id;
-        std::map<std::string, std::vector<std::string>> implementers;
-        std::set<std::string> covered_ids;
-        for (const CoverageDocument& document : documents) {
-          by_id[document.id] = &document;
-          for (const std::string& implemented : document.implemented_ids) {
-            implementers[implemented].push_back(document.id);
-          }
-          if (document.id != id && !document.commune_id.empty()) {
-            covered_ids.insert(document.commune_id);
-          }
-        }
-        std::function<void(const std::string&, v1::CoverageNode*, int)> build =
-            [&](const std::string& node_id, v1::CoverageNode* node, int depth) {
-              const CoverageDocument& document = *by_id.at(node_id);
-              node->set_document(absl::StrCat("documents/", document.id));
-              node->set_number(document.number);
-              if (!document.commune_id.empty()) {
-                node->set_commune(absl::StrCat("units/", document.commune_id));
-              }
-              // The links are acyclic; the depth bound only guards a
-              // corrupted graph.
-              if (depth > 64) return;
-              for (const std::string& child : implementers[node_id]) {
-                build(child, node->add_implemented_by(), depth + 1);
-              }
-            };
-        v1::CascadeCoverage result;
-        build(id, result.mutable_tree(), 0);
-        for (const DirectoryUnit& commune : communes) {
-          if (covered_ids.count(UnitId(commune.name))) {
-            result.add_covered(commune.name);
-          } else {
-            result.add_missing(commune.name);
-          }
-        }
-        return result;
+                         stores_.documents->CoverageTree(call, id));
+        ASSIGN_OR_RETURN(const std::vector<std::string> communes,
+                         CommuneNames(call));
+        return BuildCascadeCoverage(id, documents, communes);
       });
 }
 
@@ -446,38 +477,24 @@ grpc::ServerUnaryReactor* PlansServiceImpl::ImportTasks(
           const CallContext& call) -> absl::StatusOr<v1::ImportTasksResponse> {
         ASSIGN_OR_RETURN(const std::string document_id,
                          ValidateImportTasksRequest(*request));
-        ASSIGN_OR_RETURN(const v1::Document document,
-                         store_->GetDocument(call, document_id));
-        RETURN_IF_ERROR(authorizer_.CanWrite(call.caller(), ScopeOf(document)));
+        RETURN_IF_ERROR(
+            AuthorizedDocument(call, document_id, /*write=*/true).status());
         ASSIGN_OR_RETURN(std::vector<TaskRow> rows,
                          ParseTasksCsv(request->csv_content(), document_id));
-        // Resolve each distinct agency once; report every unknown one with
-        // its line.
-        std::map<std::string, absl::StatusOr<DirectoryUnit>> resolved;
-        csv::LineErrors errors;
-        for (TaskRow& row : rows) {
-          const std::string& text = row.task.lead_agency_text();
-          auto it = resolved.find(text);
-          if (it == resolved.end()) {
-            it = resolved
-                     .emplace(text, directory_->Resolve(call, text, std::nullopt))
-                     .first;
-          }
-          if (it->second.ok()) {
-            row.task.set_lead_agency(it->second->name);
-          } else if (IsUnknownAgency(it->second.status())) {
-            errors.Add(row.line, "lead_agency",
-                       absl::StrCat("cơ quan không có trong sổ đăng ký "
-                                    "(unknown agency): ",
-                                    text));
-          } else {
-            return it->second.status();
-          }
-        }
-        RETURN_IF_ERROR(errors.ToStatus());
+        const auto text_of = [](const TaskRow& row) {
+          return row.task.lead_agency_text();
+        };
+        RETURN_IF_ERROR(ResolveRows(
+            rows, "lead_agency", text_of, text_of,
+            [&](const TaskRow& row) {
+              return directory_->Resolve(call, text_of(row), std::nullopt);
+            },
+            [](TaskRow& row, const DirectoryUnit& unit) {
+              row.task.set_lead_agency(unit.name);
+            }));
         ASSIGN_OR_RETURN(const ImportCounts counts,
-                         store_->ImportTasks(call, document_id, rows,
-                                             request->validate_only()));
+                         stores_.tasks->ImportTasks(call, document_id, rows,
+                                                    request->validate_only()));
         v1::ImportTasksResponse result;
         result.set_created(counts.created);
         result.set_updated(counts.updated);
@@ -497,42 +514,23 @@ grpc::ServerUnaryReactor* PlansServiceImpl::ImportDocuments(
         RETURN_IF_ERROR(ValidateImportDocumentsRequest(*request));
         ASSIGN_OR_RETURN(std::vector<DocumentRow> rows,
                          ParseDocumentsCsv(request->csv_content()));
-        // Resolve each issuer on its issue date (names before July 2025
-        // included), once per distinct name and date.
-        std::map<std::pair<std::string, std::string>,
-                 absl::StatusOr<DirectoryUnit>>
-            resolved;
-        csv::LineErrors errors;
-        for (DocumentRow& row : rows) {
-          v1::Document& document = row.document;
-          std::optional<absl::CivilDay> as_of;
-          if (document.has_issue_date()) {
-            as_of = absl::CivilDay(document.issue_date().year(),
-                                   document.issue_date().month(),
-                                   document.issue_date().day());
-          }
-          const auto key = std::make_pair(
-              document.issuer_text(), as_of ? api::FormatIsoDate(*as_of) : "");
-          auto it = resolved.find(key);
-          if (it == resolved.end()) {
-            it = resolved
-                     .emplace(key, directory_->Resolve(
-                                       call, document.issuer_text(), as_of))
-                     .first;
-          }
-          if (it->second.ok()) {
-            document.set_issuer(it->second->name);
-            document.set_commune(it->second->commune);
-          } else if (IsUnknownAgency(it->second.status())) {
-            errors.Add(row.line, "issuer",
-                       absl::StrCat("cơ quan không có trong sổ đăng ký "
-                                    "(unknown agency): ",
-                                    document.issuer_text()));
-          } else {
-            return it->second.status();
-          }
-        }
-        RETURN_IF_ERROR(errors.ToStatus());
+        // Each issuer on its issue date (names before July 2025 included).
+        RETURN_IF_ERROR(ResolveRows(
+            rows, "issuer",
+            [](const DocumentRow& row) {
+              const std::optional<absl::CivilDay> day = IssueDayOf(row.document);
+              return std::make_pair(row.document.issuer_text(),
+                                    day ? api::FormatIsoDate(*day) : "");
+            },
+            [](const DocumentRow& row) { return row.document.issuer_text(); },
+            [&](const DocumentRow& row) {
+              return directory_->Resolve(call, row.document.issuer_text(),
+                                         IssueDayOf(row.document));
+            },
+            [](DocumentRow& row, const DirectoryUnit& unit) {
+              row.document.set_issuer(unit.name);
+              row.document.set_commune(unit.commune);
+            }));
         // All or nothing: one document outside the caller's scope refuses
         // the file.
         for (const DocumentRow& row : rows) {
@@ -540,8 +538,8 @@ grpc::ServerUnaryReactor* PlansServiceImpl::ImportDocuments(
               authorizer_.CanWrite(call.caller(), ScopeOf(row.document)));
         }
         ASSIGN_OR_RETURN(const ImportCounts counts,
-                         store_->ImportDocuments(call, rows,
-                                                 request->validate_only()));
+                         stores_.documents->ImportDocuments(
+                             call, rows, request->validate_only()));
         v1::ImportDocumentsResponse result;
         result.set_created(counts.created);
         result.set_unchanged(counts.unchanged);
@@ -557,36 +555,13 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreateReportCycle(
       [this, request](const CallContext& call) -> absl::StatusOr<v1::ReportCycle> {
         ASSIGN_OR_RETURN(CreateReportCycleCommand command,
                          ValidateCreateReportCycleRequest(*request));
-        ASSIGN_OR_RETURN(const v1::Document document,
-                         store_->GetDocument(call, command.key.document_id));
-        RETURN_IF_ERROR(authorizer_.CanWrite(call.caller(), ScopeOf(document)));
-        v1::ReportCycle& cycle = command.cycle;
-        FieldViolations violations;
-        for (int i = 0; i < cycle.reporting_units_size(); ++i) {
-          absl::StatusOr<DirectoryUnit> unit =
-              directory_->Get(call, cycle.reporting_units(i));
-          if (!unit.ok() && !IsUnknownAgency(unit.status())) {
-            return unit.status();
-          }
-          if (!unit.ok()) {
-            violations.Add(absl::StrCat("report_cycle.reporting_units[", i, "]"),
-                           "không có trong sổ đăng ký (unknown unit)");
-          }
-        }
-        RETURN_IF_ERROR(violations.ToStatus());
-        if (command.all_communes) {
-          ASSIGN_OR_RETURN(const std::vector<DirectoryUnit> communes,
-                           directory_->ListCommunes(call));
-          std::set<std::string> present(cycle.reporting_units().begin(),
-                                        cycle.reporting_units().end());
-          for (const DirectoryUnit& commune : communes) {
-            if (present.insert(commune.name).second) {
-              cycle.add_reporting_units(commune.name);
-            }
-          }
-        }
-        return store_->CreateReportCycle(call, command.key.document_id,
-                                         command.key.id, cycle);
+        RETURN_IF_ERROR(
+            AuthorizedDocument(call, command.key.document_id, /*write=*/true)
+                .status());
+        RETURN_IF_ERROR(
+            ResolveReportingUnits(call, command.all_communes, command.cycle));
+        return stores_.cycles->CreateReportCycle(call, command.key.document_id,
+                                                 command.key.id, command.cycle);
       });
 }
 
@@ -598,43 +573,15 @@ grpc::ServerUnaryReactor* PlansServiceImpl::SubmitReport(
       [this, request](const CallContext& call) -> absl::StatusOr<v1::Submission> {
         ASSIGN_OR_RETURN(const SubmitReportCommand command,
                          ValidateSubmitReportRequest(*request, today_()));
-        // A unit's report is its commune's to submit.
-        absl::StatusOr<DirectoryUnit> unit =
-            directory_->Get(call, command.submission.unit());
-        if (IsUnknownAgency(unit.status())) {
-          return InvalidField("submission.unit",
-                              "không có trong sổ đăng ký (unknown unit)");
-        }
-        if (!unit.ok()) return unit.status();
-        RETURN_IF_ERROR(authorizer_.CanWrite(
-            call.caller(),
-            auth::Scope{.commune = unit->commune,
-                        .school = unit->name == unit->commune ? ""
-                                                               : unit->name}));
-        ASSIGN_OR_RETURN(const StoredCycle stored,
-                         store_->GetReportCycle(call, command.cycle.document_id,
-                                                command.cycle.id));
-        FieldViolations violations;
-        const v1::Submission& submission = command.submission;
-        if (std::find(stored.cycle.reporting_units().begin(),
-                      stored.cycle.reporting_units().end(),
-                      submission.unit()) == stored.cycle.reporting_units().end()) {
-          violations.Add("submission.unit",
-                         "không phải đơn vị báo cáo của kỳ này (not a "
-                         "reporting unit of this cycle)");
-        }
-        const absl::CivilDay due(submission.due_date().year(),
-                                 submission.due_date().month(),
-                                 submission.due_date().day());
-        const std::vector<absl::CivilDay> dates = DueDates(stored.spec, due);
-        if (dates.empty() || dates.back() != due) {
-          violations.Add("submission.due_date",
-                         "không phải hạn báo cáo của kỳ này (not a due date "
-                         "of this cycle)");
-        }
-        RETURN_IF_ERROR(violations.ToStatus());
-        return store_->CreateSubmission(call, command.cycle.document_id,
-                                        command.cycle.id, submission);
+        RETURN_IF_ERROR(AuthorizeSubmitter(call, command.submission.unit()));
+        ASSIGN_OR_RETURN(
+            const StoredCycle stored,
+            stores_.cycles->GetReportCycle(call, command.cycle.document_id,
+                                           command.cycle.id));
+        RETURN_IF_ERROR(ValidateSubmissionForCycle(command.submission, stored));
+        return stores_.cycles->CreateSubmission(call, command.cycle.document_id,
+                                                command.cycle.id,
+                                                command.submission);
       });
 }
 
@@ -648,49 +595,23 @@ grpc::ServerUnaryReactor* PlansServiceImpl::GetSubmissionStatus(
           const CallContext& call) -> absl::StatusOr<v1::SubmissionStatus> {
         ASSIGN_OR_RETURN(const SubmissionStatusQuery query,
                          ValidateGetSubmissionStatusRequest(*request, today_()));
-        ASSIGN_OR_RETURN(const v1::Document document,
-                         store_->GetDocument(call, query.cycle.document_id));
-        RETURN_IF_ERROR(authorizer_.CanRead(call.caller(), ScopeOf(document)));
+        const CycleKey& key = query.cycle;
+        RETURN_IF_ERROR(
+            AuthorizedDocument(call, key.document_id, /*write=*/false)
+                .status());
         ASSIGN_OR_RETURN(const StoredCycle stored,
-                         store_->GetReportCycle(call, query.cycle.document_id,
-                                                query.cycle.id));
+                         stores_.cycles->GetReportCycle(call, key.document_id,
+                                                        key.id));
         ASSIGN_OR_RETURN(const SubmissionDays submitted,
-                         store_->ListSubmissions(call, query.cycle.document_id,
-                                                 query.cycle.id));
+                         stores_.cycles->ListSubmissions(call, key.document_id,
+                                                         key.id));
         const std::vector<std::string> units(
             stored.cycle.reporting_units().begin(),
             stored.cycle.reporting_units().end());
-        v1::SubmissionStatus result;
-        *result.mutable_as_of() = api::ToProtoDate(query.as_of);
-        for (const UnitSubmission& entry :
-             TrackSubmissions(stored.spec, units, submitted, query.as_of,
-                              query.horizon_days)) {
-          v1::UnitSubmissionStatus* out = result.add_entries();
-          out->set_unit(entry.unit);
-          *out->mutable_due_date() = api::ToProtoDate(entry.due);
-          if (entry.submitted) {
-            *out->mutable_submitted_date() = api::ToProtoDate(*entry.submitted);
-          }
-          switch (entry.state) {
-            case SubmissionState::kOnTime:
-              out->set_state(v1::ON_TIME);
-              result.set_on_time(result.on_time() + 1);
-              break;
-            case SubmissionState::kLate:
-              out->set_state(v1::LATE);
-              result.set_late(result.late() + 1);
-              break;
-            case SubmissionState::kMissing:
-              out->set_state(v1::MISSING);
-              result.set_missing(result.missing() + 1);
-              break;
-            case SubmissionState::kPending:
-              out->set_state(v1::PENDING);
-              result.set_pending(result.pending() + 1);
-              break;
-          }
-        }
-        return result;
+        return SubmissionStatusOf(
+            TrackSubmissions(stored.spec, units, submitted, query.as_of,
+                             query.horizon_days),
+            query.as_of);
       });
 }
 

@@ -1,12 +1,15 @@
 // The gRPC handlers of hpedu.plans.v1.PlansService. Each handler runs on the
 // service's worker pool (UnaryCalls), never on a gRPC thread: it validates
 // the request (every bad field at once, nothing written), resolves agencies
-// through the registry, then asks the store.
+// through the registry, then asks the stores. Field violations come from
+// plan_validation.h, domain rules from the pure modules.
 #ifndef HPEDU_SERVICES_PLANS_PLANS_SERVICE_H_
 #define HPEDU_SERVICES_PLANS_PLANS_SERVICE_H_
 
 #include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "absl/time/civil_time.h"
 #include "hpedu/plans/v1/plans_service.grpc.pb.h"
@@ -14,16 +17,27 @@
 #include "libs/auth/authorize.h"
 #include "libs/server/unary.h"
 #include "services/plans/agency_directory.h"
-#include "services/plans/plan_store.h"
+#include "services/plans/document_store.h"
+#include "services/plans/report_cycle_store.h"
+#include "services/plans/status_report_store.h"
+#include "services/plans/task_store.h"
 
 namespace hpedu::plans {
+
+// The service's stores, one per aggregate.
+struct PlanStores {
+  std::unique_ptr<DocumentStore> documents;
+  std::unique_ptr<TaskStore> tasks;
+  std::unique_ptr<StatusReportStore> reports;
+  std::unique_ptr<ReportCycleStore> cycles;
+};
 
 // Thread-safe.
 class PlansServiceImpl final : public v1::PlansService::CallbackService {
  public:
   // `today` gives the date of requests without one (Asia/Ho_Chi_Minh);
   // `calls` must outlive the service.
-  PlansServiceImpl(std::unique_ptr<PlanStore> store,
+  PlansServiceImpl(PlanStores stores,
                    std::unique_ptr<AgencyDirectory> directory,
                    audit::AuditLog audit_log,
                    server::UnaryCalls& calls,
@@ -110,8 +124,25 @@ class PlansServiceImpl final : public v1::PlansService::CallbackService {
   absl::StatusOr<auth::Scope> TaskScope(const server::CallContext& call,
                                         const std::string& document_id,
                                         const std::string& task_id);
+  // The document `id` if the caller may read it (or, with `write`, write
+  // its tasks and cycles); NOT_FOUND or PERMISSION_DENIED otherwise.
+  absl::StatusOr<v1::Document> AuthorizedDocument(
+      const server::CallContext& call, const std::string& id, bool write);
+  // The names (units/{id}) of the communes the registry lists.
+  absl::StatusOr<std::vector<std::string>> CommuneNames(
+      const server::CallContext& call);
+  // Checks the cycle's reporting units against the registry (violations on
+  // report_cycle.reporting_units[i]) and adds every commune with
+  // `all_communes`.
+  absl::Status ResolveReportingUnits(const server::CallContext& call,
+                                     bool all_communes,
+                                     v1::ReportCycle& cycle);
+  // Checks that the caller may submit for `unit` (a commune, or one of its
+  // schools); INVALID_ARGUMENT if the registry does not know it.
+  absl::Status AuthorizeSubmitter(const server::CallContext& call,
+                                  const std::string& unit);
 
-  std::unique_ptr<PlanStore> store_;
+  PlanStores stores_;
   std::unique_ptr<AgencyDirectory> directory_;
   const audit::AuditLog audit_log_;
   server::UnaryCalls& calls_;

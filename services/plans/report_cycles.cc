@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "libs/api/dates.h"
+
 namespace hpedu::plans {
 namespace {
 
@@ -75,6 +77,39 @@ std::vector<UnitSubmission> TrackSubmissions(
     }
   }
   return result;
+}
+
+v1::SubmissionStatus SubmissionStatusOf(
+    const std::vector<UnitSubmission>& entries, absl::CivilDay as_of) {
+  v1::SubmissionStatus status;
+  *status.mutable_as_of() = api::ToProtoDate(as_of);
+  for (const UnitSubmission& entry : entries) {
+    v1::UnitSubmissionStatus* out = status.add_entries();
+    out->set_unit(entry.unit);
+    *out->mutable_due_date() = api::ToProtoDate(entry.due);
+    if (entry.submitted) {
+      *out->mutable_submitted_date() = api::ToProtoDate(*entry.submitted);
+    }
+    switch (entry.state) {
+      case SubmissionState::kOnTime:
+        out->set_state(v1::ON_TIME);
+        status.set_on_time(status.on_time() + 1);
+        break;
+      case SubmissionState::kLate:
+        out->set_state(v1::LATE);
+        status.set_late(status.late() + 1);
+        break;
+      case SubmissionState::kMissing:
+        out->set_state(v1::MISSING);
+        status.set_missing(status.missing() + 1);
+        break;
+      case SubmissionState::kPending:
+        out->set_state(v1::PENDING);
+        status.set_pending(status.pending() + 1);
+        break;
+    }
+  }
+  return status;
 }
 
 }  // namespace hpedu::plans

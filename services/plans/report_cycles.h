@@ -11,6 +11,7 @@
 
 #include "absl/time/civil_time.h"
 #include "hpedu/plans/v1/plans.pb.h"
+#include "hpedu/plans/v1/plans_service.pb.h"
 
 namespace hpedu::plans {
 
@@ -55,6 +56,11 @@ std::vector<UnitSubmission> TrackSubmissions(
     const std::map<std::pair<std::string, absl::CivilDay>, absl::CivilDay>&
         submitted,
     absl::CivilDay as_of, int horizon_days = 0);
+
+// The SubmissionStatus answer for `entries` (from TrackSubmissions) as of
+// `as_of`: one entry each, in order, and the count of each state.
+v1::SubmissionStatus SubmissionStatusOf(
+    const std::vector<UnitSubmission>& entries, absl::CivilDay as_of);
 
 }  // namespace hpedu::plans
 

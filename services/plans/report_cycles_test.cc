@@ -69,5 +69,33 @@ TEST(TrackSubmissionsTest, OnTimeLateMissingPending) {
   EXPECT_EQ(ahead[3].state, SubmissionState::kMissing);
 }
 
+TEST(SubmissionStatusOfTest, OneEntryEachAndTheCounts) {
+  std::vector<UnitSubmission> entries = {
+      {.unit = "units/a", .due = Day(2025, 10, 5),
+       .state = SubmissionState::kOnTime, .submitted = Day(2025, 10, 4)},
+      {.unit = "units/b", .due = Day(2025, 10, 5),
+       .state = SubmissionState::kLate, .submitted = Day(2025, 10, 9)},
+      {.unit = "units/c", .due = Day(2025, 10, 5),
+       .state = SubmissionState::kMissing},
+      {.unit = "units/a", .due = Day(2025, 11, 5),
+       .state = SubmissionState::kPending},
+  };
+  const v1::SubmissionStatus status =
+      SubmissionStatusOf(entries, Day(2025, 10, 20));
+  EXPECT_EQ(status.as_of().day(), 20);
+  ASSERT_EQ(status.entries_size(), 4);
+  EXPECT_EQ(status.entries(0).state(), v1::ON_TIME);
+  EXPECT_EQ(status.entries(0).submitted_date().day(), 4);
+  EXPECT_EQ(status.entries(1).state(), v1::LATE);
+  EXPECT_EQ(status.entries(2).state(), v1::MISSING);
+  EXPECT_FALSE(status.entries(2).has_submitted_date());
+  EXPECT_EQ(status.entries(3).unit(), "units/a");
+  EXPECT_EQ(status.entries(3).due_date().month(), 11);
+  EXPECT_EQ(status.on_time(), 1);
+  EXPECT_EQ(status.late(), 1);
+  EXPECT_EQ(status.missing(), 1);
+  EXPECT_EQ(status.pending(), 1);
+}
+
 }  // namespace
 }  // namespace hpedu::plans

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "services/plans/plan_store.h"
+#include "services/plans/task_store.h"
 
 namespace hpedu::plans {
 

@@ -1,0 +1,64 @@
+// The plans service's report cycles (kỳ báo cáo) and the units'
+// submissions. An abstract interface; the implementation is
+// report_cycle_store_pg.h.
+//
+// Every method takes the call's context for its deadline, returns
+// absl::Status values (never throws) and is thread-safe. Inputs have been
+// validated (plan_validation.h) and units resolved by the caller.
+#ifndef HPEDU_SERVICES_PLANS_REPORT_CYCLE_STORE_H_
+#define HPEDU_SERVICES_PLANS_REPORT_CYCLE_STORE_H_
+
+#include <map>
+#include <string>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "hpedu/plans/v1/plans.pb.h"
+#include "libs/server/call_context.h"
+#include "services/plans/report_cycles.h"
+
+namespace hpedu::plans {
+
+// A report cycle as stored, and its schedule.
+struct StoredCycle {
+  v1::ReportCycle cycle;
+  CycleSpec spec;
+};
+
+// (unit name, due date) -> the day the unit's first submission came.
+using SubmissionDays =
+    std::map<std::pair<std::string, absl::CivilDay>, absl::CivilDay>;
+
+class ReportCycleStore {
+ public:
+  virtual ~ReportCycleStore() = default;
+
+  // Creates a report cycle (validated; reporting_units resolved).
+  // NOT_FOUND if the document is missing, ALREADY_EXISTS if the id is
+  // taken.
+  virtual absl::StatusOr<v1::ReportCycle> CreateReportCycle(
+      const server::CallContext& call, const std::string& document_id,
+      const std::string& id, const v1::ReportCycle& cycle) = 0;
+
+  // NOT_FOUND if absent.
+  virtual absl::StatusOr<StoredCycle> GetReportCycle(
+      const server::CallContext& call, const std::string& document_id,
+      const std::string& id) = 0;
+
+  // Records `submission` (validated against the cycle) unless the unit
+  // already submitted for that due date; returns the submission that
+  // counts.
+  virtual absl::StatusOr<v1::Submission> CreateSubmission(
+      const server::CallContext& call, const std::string& document_id,
+      const std::string& cycle_id, const v1::Submission& submission) = 0;
+
+  // Every submission of the cycle, first ones only.
+  virtual absl::StatusOr<SubmissionDays> ListSubmissions(
+      const server::CallContext& call, const std::string& document_id,
+      const std::string& cycle_id) = 0;
+};
+
+}  // namespace hpedu::plans
+
+#endif  // HPEDU_SERVICES_PLANS_REPORT_CYCLE_STORE_H_
