@@ -10,7 +10,7 @@ packages=(
   grpc-proto libabsl-dev libpqxx-dev libpq-dev libicu-dev
   nlohmann-json3-dev libjwt-dev libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15 tzdata openssl libxlsxwriter-dev unzip
-  libcpp-httplib-dev nodejs chromium prometheus
+  libcpp-httplib-dev prometheus-cpp-dev nodejs chromium prometheus
 )
 # The dashboard is built with npm (Debian 12: nodejs 18, npm 9). A machine
 # whose nodejs comes with its own npm (NodeSource) must not get Debian's.

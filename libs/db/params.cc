@@ -28,7 +28,7 @@ class StatementTimer {
   }
 
  private:
-  metrics::HistogramChild& child_;
+  prometheus::Histogram& child_;
   absl::Time start_;
 };
 

@@ -71,7 +71,7 @@ struct Attempt {
 };
 
 struct TransactionMetrics {
-  metrics::HistogramChild& pool_wait;
+  prometheus::Histogram& pool_wait;
   metrics::Histogram& seconds;
 };
 

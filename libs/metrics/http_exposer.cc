@@ -1,9 +1,11 @@
 #include "libs/metrics/http_exposer.h"
 
-#include <httplib.h>
+#include <exception>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "prometheus/exposer.h"
 
 namespace hpedu::metrics {
 
@@ -17,37 +19,28 @@ absl::StatusOr<std::unique_ptr<HttpExposer>> HttpExposer::Start(
     return absl::InvalidArgumentError(
         absl::StrCat("metrics address must be host:port, got ", address));
   }
-  std::string host = address.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  if (host.empty()) host = "0.0.0.0";
+  // civetweb's listening_ports: "host:port", "[v6]:port", or a bare port for
+  // every interface.
+  const std::string host = address.substr(0, colon);
+  const std::string listen =
+      host.empty() ? absl::StrCat(port) : absl::StrCat(host, ":", port);
   std::unique_ptr<HttpExposer> exposer(new HttpExposer());
-  exposer->server_ = std::make_unique<httplib::Server>();
-  exposer->server_->Get(
-      "/metrics", [registry](const httplib::Request&, httplib::Response& res) {
-        res.set_content(registry->Render(), std::string(kTextContentType));
-      });
-  if (port == 0) {
-    exposer->port_ = exposer->server_->bind_to_any_port(host);
-  } else if (exposer->server_->bind_to_port(host, port)) {
-    exposer->port_ = port;
-  } else {
-    exposer->port_ = -1;
+  try {
+    exposer->exposer_ = std::make_unique<prometheus::Exposer>(listen);
+  } catch (const std::exception& e) {  // CivetException: cannot bind
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen for metrics on ", address, ": ", e.what()));
   }
-  if (exposer->port_ <= 0) {
+  const std::vector<int> ports = exposer->exposer_->GetListeningPorts();
+  if (ports.empty() || ports.front() <= 0) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen for metrics on ", address));
   }
-  httplib::Server* server = exposer->server_.get();
-  exposer->thread_ = std::thread([server] { server->listen_after_bind(); });
-  // Bound already: connections wait in the backlog until it listens.
+  exposer->port_ = ports.front();
+  exposer->exposer_->RegisterCollectable(registry->collectable());
   return exposer;
 }
 
-HttpExposer::~HttpExposer() {
-  if (server_ != nullptr) server_->stop();
-  if (thread_.joinable()) thread_.join();
-}
+HttpExposer::~HttpExposer() = default;
 
 }  // namespace hpedu::metrics

@@ -1,36 +1,22 @@
 #include "libs/metrics/metrics.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <functional>
+#include <tuple>
 #include <utility>
 
 #include "absl/hash/hash.h"
-#include "absl/strings/str_cat.h"
+#include "prometheus/check_names.h"
+#include "prometheus/text_serializer.h"
 
 namespace hpedu::metrics {
 namespace {
 
-bool ValidName(std::string_view name, bool allow_colon) {
-  if (name.empty()) return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    const char c = name[i];
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                    c == '_' || (allow_colon && c == ':') ||
-                    (i > 0 && c >= '0' && c <= '9');
-    if (!ok) return false;
-  }
-  return true;
-}
-
 void CheckNames(std::string_view name, const std::vector<std::string>& labels) {
-  bool ok = ValidName(name, true);
+  bool ok = prometheus::CheckMetricName(std::string(name));
   for (const std::string& label : labels) {
-    ok = ok && ValidName(label, false) && label.rfind("__", 0) != 0 &&
-         label != "le";
+    ok = ok && prometheus::CheckLabelName(label) && label != "le";
   }
   if (!ok) {
     std::fprintf(stderr, "metrics: bad metric or label name: %.*s\n",
@@ -39,127 +25,21 @@ void CheckNames(std::string_view name, const std::vector<std::string>& labels) {
   }
 }
 
-// Go's strconv-like formatting Prometheus accepts: shortest round-trip.
-std::string FormatValue(double value) {
-  if (std::isnan(value)) return "NaN";
-  if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
-  if (value == std::floor(value) && std::fabs(value) < 1e15) {
-    return absl::StrCat(static_cast<int64_t>(value));
-  }
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.17g", value);
-  // Prefer the shortest representation that reads back the same.
-  for (int precision = 6; precision < 17; ++precision) {
-    char shorter[32];
-    std::snprintf(shorter, sizeof shorter, "%.*g", precision, value);
-    if (std::strtod(shorter, nullptr) == value) return shorter;
-  }
-  return buffer;
-}
-
-void AppendLabels(std::string& out, const std::vector<std::string>& names,
-                  const std::vector<std::string>& values,
-                  std::string_view extra_name = {},
-                  std::string_view extra_value = {}) {
-  if (names.empty() && extra_name.empty()) return;
-  out += '{';
-  bool first = true;
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (!first) out += ',';
-    first = false;
-    absl::StrAppend(&out, names[i], "=\"", EscapeLabelValue(values[i]), "\"");
-  }
-  if (!extra_name.empty()) {
-    if (!first) out += ',';
-    out.append(extra_name).append("=\"").append(extra_value).append("\"");
-  }
-  out += '}';
-}
-
-std::string_view TypeName(Type type) {
-  switch (type) {
-    case Type::kCounter:
-      return "counter";
-    case Type::kGauge:
-      return "gauge";
-    case Type::kHistogram:
-      return "histogram";
-  }
-  return "untyped";
-}
-
-template <typename Child>
-std::unique_ptr<Child> MakeChild(const std::vector<double>*) {
-  return std::make_unique<Child>();
+template <typename Metric>
+Metric& AddMetric(prometheus::Family<Metric>& family,
+                  const prometheus::Labels& labels,
+                  const prometheus::Histogram::BucketBoundaries&) {
+  return family.Add(labels);
 }
 template <>
-std::unique_ptr<HistogramChild> MakeChild<HistogramChild>(
-    const std::vector<double>* bounds) {
-  return std::make_unique<HistogramChild>(bounds);
-}
-
-void RenderChild(std::string& out, const std::string& name,
-                 const std::vector<std::string>& labels,
-                 const std::vector<std::string>& values,
-                 const std::vector<double>&, const CounterChild& child) {
-  out += name;
-  AppendLabels(out, labels, values);
-  absl::StrAppend(&out, " ", FormatValue(child.Value()), "\n");
-}
-
-void RenderChild(std::string& out, const std::string& name,
-                 const std::vector<std::string>& labels,
-                 const std::vector<std::string>& values,
-                 const std::vector<double>&, const GaugeChild& child) {
-  out += name;
-  AppendLabels(out, labels, values);
-  absl::StrAppend(&out, " ", FormatValue(child.Value()), "\n");
-}
-
-void RenderChild(std::string& out, const std::string& name,
-                 const std::vector<std::string>& labels,
-                 const std::vector<std::string>& values,
-                 const std::vector<double>& bounds,
-                 const HistogramChild& child) {
-  // Read count first: buckets and sum may be a little ahead, never behind
-  // in a way that breaks monotonicity of the cumulative buckets.
-  std::vector<uint64_t> cumulative = child.CumulativeCounts();
-  for (size_t i = 0; i <= bounds.size(); ++i) {
-    absl::StrAppend(&out, name, "_bucket");
-    AppendLabels(out, labels, values, "le",
-                 i < bounds.size() ? FormatValue(bounds[i]) : "+Inf");
-    absl::StrAppend(&out, " ", cumulative[i], "\n");
-  }
-  absl::StrAppend(&out, name, "_sum");
-  AppendLabels(out, labels, values);
-  absl::StrAppend(&out, " ", FormatValue(child.Sum()), "\n");
-  absl::StrAppend(&out, name, "_count");
-  AppendLabels(out, labels, values);
-  absl::StrAppend(&out, " ", cumulative.back(), "\n");
+prometheus::Histogram& AddMetric<prometheus::Histogram>(
+    prometheus::Family<prometheus::Histogram>& family,
+    const prometheus::Labels& labels,
+    const prometheus::Histogram::BucketBoundaries& bounds) {
+  return family.Add(labels, bounds);
 }
 
 }  // namespace
-
-std::string EscapeLabelValue(std::string_view value) {
-  std::string out;
-  out.reserve(value.size());
-  for (char c : value) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '"':
-        out += "\\\"";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string EscapeHelp(std::string_view help) {
   std::string out;
@@ -176,57 +56,8 @@ std::string EscapeHelp(std::string_view help) {
   return out;
 }
 
-uint64_t AtomicDouble::ToBits(double value) {
-  uint64_t bits;
-  std::memcpy(&bits, &value, sizeof bits);
-  return bits;
-}
-
-double AtomicDouble::Get() const {
-  const uint64_t bits = bits_.load(std::memory_order_relaxed);
-  double value;
-  std::memcpy(&value, &bits, sizeof value);
-  return value;
-}
-
-void AtomicDouble::Add(double delta) {
-  uint64_t expected = bits_.load(std::memory_order_relaxed);
-  for (;;) {
-    double current;
-    std::memcpy(&current, &expected, sizeof current);
-    if (bits_.compare_exchange_weak(expected, ToBits(current + delta),
-                                    std::memory_order_relaxed)) {
-      return;
-    }
-  }
-}
-
-HistogramChild::HistogramChild(const std::vector<double>* bounds)
-    : bounds_(bounds),
-      buckets_(new std::atomic<uint64_t>[bounds->size() + 1]) {
-  for (size_t i = 0; i <= bounds_->size(); ++i) buckets_[i].store(0);
-}
-
-void HistogramChild::Observe(double value) {
-  size_t i = 0;
-  while (i < bounds_->size() && value > (*bounds_)[i]) ++i;
-  buckets_[i].fetch_add(1, std::memory_order_relaxed);
-  sum_.Add(value);
-  count_.fetch_add(1, std::memory_order_relaxed);
-}
-
-std::vector<uint64_t> HistogramChild::CumulativeCounts() const {
-  std::vector<uint64_t> out(bounds_->size() + 1);
-  uint64_t total = 0;
-  for (size_t i = 0; i <= bounds_->size(); ++i) {
-    total += buckets_[i].load(std::memory_order_relaxed);
-    out[i] = total;
-  }
-  return out;
-}
-
-template <typename Child>
-Child& Family<Child>::With(const std::vector<std::string>& values) {
+template <typename Metric>
+Metric& Family<Metric>::With(const std::vector<std::string>& values) {
   std::vector<std::string> key(labels_.size());
   for (size_t i = 0; i < key.size() && i < values.size(); ++i) key[i] = values[i];
   Shard& shard = shards_[absl::HashOf(key) % kShards];
@@ -236,32 +67,21 @@ Child& Family<Child>::With(const std::vector<std::string>& values) {
     if (it != shard.children.end()) return *it->second;
   }
   absl::MutexLock lock(&shard.mu);
-  auto& child = shard.children[std::move(key)];
-  if (child == nullptr) child = MakeChild<Child>(&bounds_);
+  Metric*& child = shard.children[key];
+  if (child == nullptr) child = &Create(key);
   return *child;
 }
 
-template <typename Child>
-void Family<Child>::Render(std::string& out) const {
-  absl::StrAppend(&out, "# HELP ", name_, " ", EscapeHelp(help_), "\n");
-  absl::StrAppend(&out, "# TYPE ", name_, " ");
-  out.append(TypeName(type_)).append("\n");
-  // Sorted by label values across shards, for stable output.
-  std::map<std::vector<std::string>, const Child*> sorted;
-  for (const Shard& shard : shards_) {
-    absl::ReaderMutexLock lock(&shard.mu);
-    for (const auto& [values, child] : shard.children) {
-      sorted.emplace(values, child.get());
-    }
-  }
-  for (const auto& [values, child] : sorted) {
-    RenderChild(out, name_, labels_, values, bounds_, *child);
-  }
+template <typename Metric>
+Metric& Family<Metric>::Create(const std::vector<std::string>& key) {
+  prometheus::Labels labels;
+  for (size_t i = 0; i < labels_.size(); ++i) labels.emplace(labels_[i], key[i]);
+  return AddMetric(family_, labels, bounds_);
 }
 
-template class Family<CounterChild>;
-template class Family<GaugeChild>;
-template class Family<HistogramChild>;
+template class Family<prometheus::Counter>;
+template class Family<prometheus::Gauge>;
+template class Family<prometheus::Histogram>;
 
 const std::vector<double>& DefaultLatencyBuckets() {
   static const auto* const kBuckets = new std::vector<double>{
@@ -270,48 +90,88 @@ const std::vector<double>& DefaultLatencyBuckets() {
   return *kBuckets;
 }
 
+class Registry::Collector : public prometheus::Collectable {
+ public:
+  explicit Collector(Registry* registry) : registry_(registry) {}
+  // prometheus-cpp 1.0.1 keeps a family's series in an unordered_map:
+  // sorted here by labels so that successive scrapes read alike.
+  std::vector<prometheus::MetricFamily> Collect() const override {
+    registry_->RunCollectors();
+    std::vector<prometheus::MetricFamily> families =
+        registry_->registry_->Collect();
+    for (prometheus::MetricFamily& family : families) {
+      std::sort(family.metric.begin(), family.metric.end(),
+                [](const prometheus::ClientMetric& a,
+                   const prometheus::ClientMetric& b) {
+                  return std::lexicographical_compare(
+                      a.label.begin(), a.label.end(), b.label.begin(),
+                      b.label.end(),
+                      [](const prometheus::ClientMetric::Label& x,
+                         const prometheus::ClientMetric::Label& y) {
+                        return std::tie(x.name, x.value) <
+                               std::tie(y.name, y.value);
+                      });
+                });
+    }
+    return families;
+  }
+
+ private:
+  Registry* registry_;
+};
+
+Registry::Registry()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      collectable_(std::make_shared<Collector>(this)) {}
+
+// Exposers hold the collectable weakly: once it is gone they skip it.
+Registry::~Registry() = default;
+
 Registry& Registry::Default() {
   static auto* const kRegistry = new Registry();
   return *kRegistry;
 }
 
-Counter& Registry::AddCounter(std::string name, std::string help,
-                              std::vector<std::string> labels) {
+template <typename Metric, typename Builder>
+Family<Metric>& Registry::Add(
+    std::map<std::string, std::unique_ptr<Family<Metric>>>& families,
+    Builder builder, std::string name, std::string help,
+    std::vector<std::string> labels,
+    prometheus::Histogram::BucketBoundaries bounds) {
   CheckNames(name, labels);
-  absl::MutexLock lock(&mu_);
-  auto& family = counters_[name];
+  auto& family = families[name];
   if (family == nullptr) {
-    family.reset(new Counter(std::move(name), std::move(help), Type::kCounter,
-                             std::move(labels), {}));
+    prometheus::Family<Metric>& registered =
+        builder.Name(name).Help(EscapeHelp(help)).Register(*registry_);
+    family.reset(new Family<Metric>(std::move(name), registered,
+                                    std::move(labels), std::move(bounds)));
   }
   return *family;
 }
 
+Counter& Registry::AddCounter(std::string name, std::string help,
+                              std::vector<std::string> labels) {
+  absl::MutexLock lock(&mu_);
+  return Add(counters_, prometheus::BuildCounter(), std::move(name),
+             std::move(help), std::move(labels), {});
+}
+
 Gauge& Registry::AddGauge(std::string name, std::string help,
                           std::vector<std::string> labels) {
-  CheckNames(name, labels);
   absl::MutexLock lock(&mu_);
-  auto& family = gauges_[name];
-  if (family == nullptr) {
-    family.reset(new Gauge(std::move(name), std::move(help), Type::kGauge,
-                           std::move(labels), {}));
-  }
-  return *family;
+  return Add(gauges_, prometheus::BuildGauge(), std::move(name),
+             std::move(help), std::move(labels), {});
 }
 
 Histogram& Registry::AddHistogram(std::string name, std::string help,
                                   std::vector<std::string> labels,
                                   std::vector<double> bounds) {
-  CheckNames(name, labels);
+  // prometheus::Histogram wants them strictly ascending.
   std::sort(bounds.begin(), bounds.end());
+  bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
   absl::MutexLock lock(&mu_);
-  auto& family = histograms_[name];
-  if (family == nullptr) {
-    family.reset(new Histogram(std::move(name), std::move(help),
-                               Type::kHistogram, std::move(labels),
-                               std::move(bounds)));
-  }
-  return *family;
+  return Add(histograms_, prometheus::BuildHistogram(), std::move(name),
+             std::move(help), std::move(labels), std::move(bounds));
 }
 
 int Registry::AddCollector(std::function<void()> collect) {
@@ -326,26 +186,13 @@ void Registry::RemoveCollector(int id) {
   collectors_.erase(id);
 }
 
+void Registry::RunCollectors() {
+  absl::MutexLock lock(&collectors_mu_);
+  for (auto& [id, collect] : collectors_) collect();
+}
+
 std::string Registry::Render() {
-  {
-    absl::MutexLock lock(&collectors_mu_);
-    for (auto& [id, collect] : collectors_) collect();
-  }
-  absl::MutexLock lock(&mu_);
-  // Families sorted by name across the three kinds.
-  std::map<std::string_view, std::function<void(std::string&)>> families;
-  for (auto& [name, f] : counters_) {
-    families[name] = [&f = *f](std::string& out) { f.Render(out); };
-  }
-  for (auto& [name, f] : gauges_) {
-    families[name] = [&f = *f](std::string& out) { f.Render(out); };
-  }
-  for (auto& [name, f] : histograms_) {
-    families[name] = [&f = *f](std::string& out) { f.Render(out); };
-  }
-  std::string out;
-  for (auto& [name, render] : families) render(out);
-  return out;
+  return prometheus::TextSerializer().Serialize(collectable_->Collect());
 }
 
 }  // namespace hpedu::metrics

@@ -1,19 +1,30 @@
-// A small Prometheus metrics registry (prometheus-cpp is not packaged in
-// Debian 12): counters, gauges and histograms with labels, exposed in the
-// Prometheus text format 0.0.4. Thread-safe. The hot path (Inc/Observe on a
-// child already looked up) is lock-free atomics; looking a child up by label
-// values takes a shared lock on one of 16 shards of the family.
+// Prometheus metrics for every service, on prometheus-cpp (Debian 12's
+// prometheus-cpp-dev 1.0.1): prometheus::Registry holds the metrics and
+// serialises them (text format 0.0.4), prometheus::Exposer serves them
+// (http_exposer.h). This header is a thin hpedu layer over it that keeps
+// call sites one line:
 //
-//   auto& requests = metrics::Registry::Default().Counter(
+//   auto& requests = metrics::Registry::Default().AddCounter(
 //       "hpedu_rpc_requests_total", "RPCs by method and code",
 //       {"method", "code"});
-//   requests.With({"/x.Y/Get", "OK"}).Inc();
-//   std::string text = metrics::Registry::Default().Render();
+//   requests.With({"/x.Y/Get", "OK"}).Increment();
+//
+// Why the layer and not prometheus::Family directly: in 1.0.1,
+// Family<T>::Add(labels, args...) allocates a new T on every call, found or
+// not (a Histogram copies its bucket bounds too), under one mutex per family.
+// Family::With looks a child up by label values under a shared lock on one of
+// 16 shards and calls Add only the first time (tests/bench/metrics_bench
+// measures both). Label names are declared once; the children are plain
+// prometheus::Counter / Gauge / Histogram, whose Increment / Set / Observe
+// are atomics (Histogram::Observe takes its own short mutex).
+//
+// prometheus-cpp serialises a series' labels sorted by name
+// (`{code="OK",method="..."}`), families in registration order; Registry
+// sorts a family's series by labels. Prometheus itself does not depend on
+// either order.
 #ifndef HPEDU_LIBS_METRICS_METRICS_H_
 #define HPEDU_LIBS_METRICS_METRICS_H_
 
-#include <atomic>
-#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -22,76 +33,30 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "prometheus/collectable.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/gauge.h"
+#include "prometheus/histogram.h"
+#include "prometheus/registry.h"
 
 namespace hpedu::metrics {
 
-// Escapes a label value for the text format: backslash, double quote and
-// line feed.
-std::string EscapeLabelValue(std::string_view value);
-// Escapes HELP text: backslash and line feed.
+// Escapes HELP text: backslash and line feed (prometheus-cpp 1.0.1 writes
+// HELP verbatim, so a line feed in it would break the scrape).
 std::string EscapeHelp(std::string_view help);
 
-// A double that can be added to atomically.
-class AtomicDouble {
- public:
-  void Add(double delta);
-  void Set(double value) { bits_.store(ToBits(value), std::memory_order_relaxed); }
-  double Get() const;
-
- private:
-  static uint64_t ToBits(double value);
-  std::atomic<uint64_t> bits_{0};
-};
-
-class CounterChild {
- public:
-  void Inc(double delta = 1) {
-    if (delta > 0) value_.Add(delta);
-  }
-  double Value() const { return value_.Get(); }
-
- private:
-  AtomicDouble value_;
-};
-
-class GaugeChild {
- public:
-  void Set(double value) { value_.Set(value); }
-  void Add(double delta) { value_.Add(delta); }
-  double Value() const { return value_.Get(); }
-
- private:
-  AtomicDouble value_;
-};
-
-class HistogramChild {
- public:
-  explicit HistogramChild(const std::vector<double>* bounds);
-  void Observe(double value);
-  // Cumulative counts per bound, then +Inf.
-  std::vector<uint64_t> CumulativeCounts() const;
-  double Sum() const { return sum_.Get(); }
-  uint64_t Count() const { return count_.load(std::memory_order_relaxed); }
-
- private:
-  const std::vector<double>* bounds_;
-  std::unique_ptr<std::atomic<uint64_t>[]> buckets_;  // bounds + 1 (+Inf)
-  AtomicDouble sum_;
-  std::atomic<uint64_t> count_{0};
-};
-
-enum class Type { kCounter, kGauge, kHistogram };
-
 // One metric name with its label names; children by label values.
-template <typename Child>
+// Thread-safe.
+template <typename Metric>
 class Family {
  public:
   // The child for these label values (as many as label names; missing ones
   // are empty, extra ones ignored). The reference stays valid for the
   // registry's lifetime.
-  Child& With(const std::vector<std::string>& values);
+  Metric& With(const std::vector<std::string>& values);
   // The child with no labels.
-  Child& Get() { return With({}); }
+  Metric& Get() { return With({}); }
 
   const std::string& name() const { return name_; }
 
@@ -99,34 +64,34 @@ class Family {
   friend class Registry;
   static constexpr int kShards = 16;
   struct Shard {
-    mutable absl::Mutex mu;
-    std::map<std::vector<std::string>, std::unique_ptr<Child>> children
-        ABSL_GUARDED_BY(mu);
+    absl::Mutex mu;
+    std::map<std::vector<std::string>, Metric*> children ABSL_GUARDED_BY(mu);
   };
-  Family(std::string name, std::string help, Type type,
-         std::vector<std::string> labels, std::vector<double> bounds)
-      : name_(std::move(name)), help_(std::move(help)), type_(type),
-        labels_(std::move(labels)), bounds_(std::move(bounds)) {}
-  void Render(std::string& out) const;
+  Family(std::string name, prometheus::Family<Metric>& family,
+         std::vector<std::string> labels,
+         prometheus::Histogram::BucketBoundaries bounds)
+      : name_(std::move(name)), family_(family), labels_(std::move(labels)),
+        bounds_(std::move(bounds)) {}
+  Metric& Create(const std::vector<std::string>& key);
 
   std::string name_;
-  std::string help_;
-  Type type_;
+  prometheus::Family<Metric>& family_;  // owned by the prometheus::Registry
   std::vector<std::string> labels_;
-  std::vector<double> bounds_;  // histograms only, ascending
+  prometheus::Histogram::BucketBoundaries bounds_;  // histograms only
   Shard shards_[kShards];
 };
 
-using Counter = Family<CounterChild>;
-using Gauge = Family<GaugeChild>;
-using Histogram = Family<HistogramChild>;
+using Counter = Family<prometheus::Counter>;
+using Gauge = Family<prometheus::Gauge>;
+using Histogram = Family<prometheus::Histogram>;
 
 // Latency buckets in seconds, 0.5 ms to 10 s.
 const std::vector<double>& DefaultLatencyBuckets();
 
 class Registry {
  public:
-  Registry() = default;
+  Registry();
+  ~Registry();
   Registry(const Registry&) = delete;
   Registry& operator=(const Registry&) = delete;
 
@@ -144,15 +109,31 @@ class Registry {
                           std::vector<std::string> labels = {},
                           std::vector<double> bounds = DefaultLatencyBuckets());
 
-  // Called at every Render before output, e.g. to sample a pool's counters
-  // into gauges. Returns an id for RemoveCollector.
+  // Called at every scrape (and Render) before the metrics are collected,
+  // e.g. to sample a pool's counters into gauges. Returns an id for
+  // RemoveCollector, which waits for a running collector.
   int AddCollector(std::function<void()> collect);
   void RemoveCollector(int id);
 
-  // The whole registry in the text format 0.0.4, families sorted by name.
+  // What an exposer registers: runs the collectors, then collects the
+  // registry. Lives as long as the Registry.
+  std::shared_ptr<prometheus::Collectable> collectable() { return collectable_; }
+
+  // The whole registry in the text format 0.0.4, as /metrics serves it.
   std::string Render();
 
  private:
+  class Collector;
+  template <typename Metric, typename Builder>
+  Family<Metric>& Add(
+      std::map<std::string, std::unique_ptr<Family<Metric>>>& families,
+      Builder builder, std::string name, std::string help,
+      std::vector<std::string> labels,
+      prometheus::Histogram::BucketBoundaries bounds);
+  void RunCollectors();
+
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::shared_ptr<prometheus::Collectable> collectable_;
   absl::Mutex mu_;
   std::map<std::string, std::unique_ptr<Counter>> counters_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::unique_ptr<Gauge>> gauges_ ABSL_GUARDED_BY(mu_);
@@ -166,9 +147,9 @@ class Registry {
   int next_collector_ ABSL_GUARDED_BY(collectors_mu_) = 0;
 };
 
-// The content type of Render's output.
+// The content type prometheus::Exposer serves /metrics with.
 inline constexpr std::string_view kTextContentType =
-    "text/plain; version=0.0.4; charset=utf-8";
+    "text/plain; charset=utf-8";
 
 }  // namespace hpedu::metrics
 

@@ -250,7 +250,7 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
       const auto code = static_cast<absl::StatusCode>(
           methods->GetSendStatus().error_code());
       RpcMetrics& rpc = Rpc();
-      rpc.requests.With({method, absl::StatusCodeToString(code)}).Inc();
+      rpc.requests.With({method, absl::StatusCodeToString(code)}).Increment();
       rpc.duration.With({method}).Observe(
           absl::ToDoubleSeconds(absl::Now() - start_));
     }

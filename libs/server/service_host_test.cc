@@ -661,8 +661,9 @@ TEST_F(ServiceHostTest, PrometheusScrapesTheRequestCounter) {
   double expected_ok = -1;
   const std::vector<std::string> lines = absl::StrSplit(page->body, '\n');
   for (const std::string& line : lines) {
-    if (absl::StartsWith(line, "hpedu_rpc_requests_total{method=\"/hpedu."
-                               "testing.v1.WhoamiService/Whoami\",code=\"OK\"} ")) {
+    if (absl::StartsWith(line, "hpedu_rpc_requests_total{code=\"OK\","
+                               "method=\"/hpedu.testing.v1.WhoamiService/"
+                               "Whoami\"} ")) {
       expected_ok = std::stod(line.substr(line.rfind(' ') + 1));
     }
   }
@@ -733,8 +734,8 @@ TEST_F(ServiceHostTest, ServesWithoutADatabase) {
   auto page = metrics.Get("/metrics");
   ASSERT_TRUE(page);
   EXPECT_THAT(page->body,
-              HasSubstr("hpedu_rpc_requests_total{method=\"/hpedu.testing.v1."
-                        "WhoamiService/Whoami\",code=\"OK\"}"));
+              HasSubstr("hpedu_rpc_requests_total{code=\"OK\",method=\"/"
+                        "hpedu.testing.v1.WhoamiService/Whoami\"}"));
 
   host->Shutdown(absl::Seconds(1));
   EXPECT_TRUE(frontend_stopped);

@@ -558,8 +558,8 @@ TEST_F(GatewayTest, MetricsCountTheGatewaysCalls) {
   StartGateway(std::move(config));
   ASSERT_GT(gateway_->metrics_port(), 0);
   const std::string ok =
-      "hpedu_rpc_requests_total{method=\"/hpedu.gateway.v1.GatewayService/"
-      "GetCityOverview\",code=\"OK\"}";
+      "hpedu_rpc_requests_total{code=\"OK\",method=\"/hpedu.gateway.v1."
+      "GatewayService/GetCityOverview\"}";
   const double before = Scrape(gateway_->metrics_port(), ok);  // process-wide
   ASSERT_GE(before, 0);
   ASSERT_THAT(Call(&v1::GatewayService::Stub::GetCityOverview, OverviewRequest()),
