@@ -14,7 +14,8 @@ using ::testing::ElementsAre;
 
 std::vector<std::string> Fields(const absl::Status& status) {
   std::vector<std::string> fields;
-  for (const auto& violation : GetBadRequest(status).field_violations()) {
+  const google::rpc::BadRequest bad_request = GetBadRequest(status);
+  for (const auto& violation : bad_request.field_violations()) {
     fields.push_back(violation.field());
   }
   return fields;
