@@ -13,6 +13,7 @@
 //   cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release
 //   cmake --build build/release --target gateway_bench
 //   build/release/tests/bench/gateway_bench [iterations]
+// or all benchmarks at once, with their ratios tabulated: tests/bench/run.sh
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -36,6 +37,7 @@
 #include "libs/testing/identity.h"
 #include "services/gateway/gateway_definition.h"
 #include "services/gateway/testing/backend_suite.h"
+#include "tests/bench/ratio.h"
 
 // Last: <netdb.h> (through httplib.h) defines NO_DATA, an enum value above.
 #include <httplib.h>
@@ -222,8 +224,8 @@ int Main(int argc, char** argv) {
               overview_p50, overview_timings.Percentile(0.99));
   std::printf("slowest backend call: %s, p50 %.2f ms\n", slowest_name.c_str(),
               slowest_p50);
-  std::printf("overview p50 / slowest backend call p50 = %.2f (goal <= 1.3)\n",
-              overview_p50 / slowest_p50);
+  bench::ReportRatioAtMost("gateway.overview_vs_slowest_backend_call",
+                           overview_p50 / slowest_p50, 1.3);
 
   const absl::Duration run = absl::Seconds(3);
   const double uncached_rate = Throughput(4, run, [&] {
@@ -256,8 +258,10 @@ int Main(int argc, char** argv) {
     });
   });
   std::printf("overview throughput, cached, 8 clients: gRPC %.0f calls/s, "
-              "HTTP/JSON %.0f calls/s (HTTP/gRPC = %.2f)\n",
-              grpc_rate, http_rate, http_rate / grpc_rate);
+              "HTTP/JSON %.0f calls/s\n",
+              grpc_rate, http_rate);
+  bench::ReportRatioAtLeast("gateway.http_json_vs_grpc_cached",
+                            http_rate / grpc_rate, 0.7);
   cached->Shutdown(absl::Seconds(1));
   return 0;
 }
