@@ -36,6 +36,7 @@
 #include "hpedu/staffing/v1/staffing_service.grpc.pb.h"
 #include "libs/testing/identity.h"
 #include "services/gateway/gateway_definition.h"
+#include "services/gateway/http_json.h"
 #include "services/gateway/testing/backend_suite.h"
 #include "tests/bench/ratio.h"
 
@@ -247,9 +248,22 @@ int Main(int argc, char** argv) {
     return Unary(cached_stub.get(), &gv1::GatewayService::Stub::GetCityOverview,
                  overview);
   });
+  {
+    grpc::ClientContext context;
+    gv1::Overview answer;
+    if (!cached_stub->GetCityOverview(&context, overview, &answer).ok()) return 1;
+    Timings print = Time(iterations, [&] {
+      return !gateway::MessageToJson(answer).empty();
+    });
+    std::printf("overview answer: %zu bytes, %zu bytes of JSON printed in "
+                "p50 %.2f ms\n",
+                answer.ByteSizeLong(), gateway::MessageToJson(answer).size(),
+                print.Percentile(0.5));
+  }
   const double http_rate = Throughput(8, run, [&] {
     auto client = std::make_shared<httplib::Client>("127.0.0.1", http_port);
     client->set_keep_alive(true);
+    client->set_tcp_nodelay(true);  // as browsers do
     client->set_default_headers({{"Authorization", absl::StrCat("Bearer ", token)}});
     return std::function<bool()>([client, &body] {
       httplib::Result result =

@@ -256,19 +256,21 @@ int main(int argc, char** argv) {
   hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
   hpedu::RunImport(pg);
   const auto one = hpedu::RunScale(pg, 1, iterations);
+  auto print = [](const hpedu::ScaleResult& r) {
+    std::printf("roll-up of every indicator, city, 2025-2026: %zu units, %zu "
+                "rows: service p50 %.2f ms p99 %.2f ms; hand-written SQL p50 "
+                "%.1f ms p99 %.1f ms; service/SQL (p50) = %.2f; SQL over the "
+                "kept totals p50 %.2f ms p99 %.2f ms\n",
+                r.units, r.rows, r.rollup.p50, r.rollup.p99, r.sql.p50,
+                r.sql.p99, r.rollup.p50 / r.sql.p50, r.sql_totals.p50,
+                r.sql_totals.p99);
+  };
+  print(one);
   hpedu::bench::ReportRatioAtMost("indicators.city_rollup_vs_totals_sql",
                                   one.rollup.p50 / one.sql_totals.p50, 2.0);
   if (scale == 1) return 0;  // the quick mode: Hai Phong's size only
   const auto many = hpedu::RunScale(pg, scale, iterations);
-  for (const auto* r : {&one, &many}) {
-    std::printf("roll-up of every indicator, city, 2025-2026: %zu units, %zu "
-                "rows: service p50 %.1f ms p99 %.1f ms; hand-written SQL p50 "
-                "%.1f ms p99 %.1f ms; service/SQL (p50) = %.2f; SQL over the "
-                "kept totals p50 %.2f ms p99 %.2f ms\n",
-                r->units, r->rows, r->rollup.p50, r->rollup.p99, r->sql.p50,
-                r->sql.p99, r->rollup.p50 / r->sql.p50, r->sql_totals.p50,
-                r->sql_totals.p99);
-  }
+  print(many);
   std::printf("%dx the data: roll-up p50 x%.2f, SQL p50 x%.2f\n", scale,
               many.rollup.p50 / one.rollup.p50, many.sql.p50 / one.sql.p50);
   hpedu::bench::ReportRatioAtMost("indicators.rollup_growth_at_25x",
