@@ -8,11 +8,13 @@
 #define HPEDU_SERVICES_INDICATORS_INDICATOR_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "hpedu/indicators/v1/indicator.pb.h"
@@ -106,9 +108,11 @@ struct ReporterKey {
   friend auto operator<=>(const ReporterKey&, const ReporterKey&) = default;
 };
 
-class IndicatorStore {
+// The store's reads. Each takes the call for its deadline when the store
+// runs it alone; within ReadSnapshot the snapshot's transaction bounds it.
+class IndicatorReader {
  public:
-  virtual ~IndicatorStore() = default;
+  virtual ~IndicatorReader() = default;
 
   // NOT_FOUND if there is none.
   virtual absl::StatusOr<v1::Indicator> GetIndicator(
@@ -116,38 +120,12 @@ class IndicatorStore {
   // Every indicator, in code order (there are tens, not thousands).
   virtual absl::StatusOr<std::vector<v1::Indicator>> ListIndicators(
       const server::CallContext& call) = 0;
-  // Creates `indicator` (validated) as `id`, version 1. A `request_id` that
-  // created one before returns it. ALREADY_EXISTS if the id or code is
-  // taken.
-  virtual absl::StatusOr<v1::Indicator> CreateIndicator(
-      const server::CallContext& call, const std::string& id,
-      const v1::Indicator& indicator, const std::string& request_id) = 0;
-  // NOT_FOUND; ABORTED on a stale etag. A new formula version when kind,
-  // factor, condition_threshold or unit_label change.
-  virtual absl::StatusOr<v1::Indicator> UpdateIndicator(
-      const server::CallContext& call, const IndicatorUpdate& update) = 0;
-
-  // NOT_FOUND if the indicator does not exist; ALREADY_EXISTS if the id is
-  // taken; a `request_id` that created one before returns it.
-  virtual absl::StatusOr<v1::Target> CreateTarget(
-      const server::CallContext& call, const std::string& indicator_id,
-      const std::string& target_id, const v1::Target& target,
-      absl::CivilDay horizon_end, const std::string& request_id) = 0;
   // Targets of `indicator_ids` (all when empty) for `org_unit_id` (any when
   // empty), by indicator then horizon end then id.
   virtual absl::StatusOr<std::vector<v1::Target>> ListTargets(
       const server::CallContext& call,
       const std::vector<std::string>& indicator_ids,
       const std::string& org_unit_id) = 0;
-
-  // Writes `values` in one transaction, all or nothing: new values,
-  // corrections (a new revision; identical values are left unchanged),
-  // outlier flags against each unit's earlier periods. INVALID_ARGUMENT
-  // with a violation per offending line (field "csv_content", or "value"
-  // when line is 0) for writes into closed periods without override.
-  virtual absl::StatusOr<WriteResult> WriteValues(
-      const server::CallContext& call, const std::vector<ValueWrite>& values,
-      const WriteOptions& options) = 0;
   // One page of current values, by org unit, disaggregation, period; and
   // whether more follow.
   virtual absl::StatusOr<std::pair<std::vector<v1::ReportedValue>, bool>>
@@ -170,6 +148,45 @@ class IndicatorStore {
   virtual absl::StatusOr<std::set<ReporterKey>> Reported(
       const server::CallContext& call,
       const std::vector<ReporterKey>& candidates) = 0;
+};
+
+// The reads, each in a transaction of its own, and the writes.
+class IndicatorStore : public IndicatorReader {
+ public:
+  // Runs `reads` with a reader whose reads all see one snapshot (one
+  // read-only transaction): a view made of several reads pays for one
+  // transaction, not one each. `reads` may run again when the transaction
+  // is retried, so it must have no other effect.
+  virtual absl::Status ReadSnapshot(
+      const server::CallContext& call,
+      const std::function<absl::Status(IndicatorReader&)>& reads) = 0;
+
+  // Creates `indicator` (validated) as `id`, version 1. A `request_id` that
+  // created one before returns it. ALREADY_EXISTS if the id or code is
+  // taken.
+  virtual absl::StatusOr<v1::Indicator> CreateIndicator(
+      const server::CallContext& call, const std::string& id,
+      const v1::Indicator& indicator, const std::string& request_id) = 0;
+  // NOT_FOUND; ABORTED on a stale etag. A new formula version when kind,
+  // factor, condition_threshold or unit_label change.
+  virtual absl::StatusOr<v1::Indicator> UpdateIndicator(
+      const server::CallContext& call, const IndicatorUpdate& update) = 0;
+
+  // NOT_FOUND if the indicator does not exist; ALREADY_EXISTS if the id is
+  // taken; a `request_id` that created one before returns it.
+  virtual absl::StatusOr<v1::Target> CreateTarget(
+      const server::CallContext& call, const std::string& indicator_id,
+      const std::string& target_id, const v1::Target& target,
+      absl::CivilDay horizon_end, const std::string& request_id) = 0;
+
+  // Writes `values` in one transaction, all or nothing: new values,
+  // corrections (a new revision; identical values are left unchanged),
+  // outlier flags against each unit's earlier periods. INVALID_ARGUMENT
+  // with a violation per offending line (field "csv_content", or "value"
+  // when line is 0) for writes into closed periods without override.
+  virtual absl::StatusOr<WriteResult> WriteValues(
+      const server::CallContext& call, const std::vector<ValueWrite>& values,
+      const WriteOptions& options) = 0;
 };
 
 }  // namespace hpedu::indicators

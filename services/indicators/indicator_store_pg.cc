@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -13,15 +14,16 @@
 
 #include <pqxx/pqxx>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/api/etag.h"
+#include "libs/audit/audit.h"
 #include "libs/csv/line_errors.h"
 #include "libs/db/params.h"
-#include "libs/audit/audit.h"
 #include "libs/db/transaction.h"
 #include "libs/server/log.h"
 #include "libs/status/errors.h"
@@ -365,34 +367,164 @@ void InsertVersion(pqxx::transaction_base& tx, const std::string& id,
       .Exec(tx, kInsertVersion);
 }
 
+// The reads, on a transaction the caller opened: the store runs each in
+// its own, or several in one snapshot (ReadSnapshot).
+class TransactionReader final : public IndicatorReader {
+ public:
+  explicit TransactionReader(pqxx::transaction_base& tx) : tx_(tx) {}
+
+  absl::StatusOr<v1::Indicator> GetIndicator(const server::CallContext&,
+                                             const std::string& id) override {
+    std::optional<v1::Indicator> found = LoadIndicator(tx_, kGetIndicator, id);
+    if (!found) return IndicatorNotFound(id);
+    return *std::move(found);
+  }
+
+  absl::StatusOr<std::vector<v1::Indicator>> ListIndicators(
+      const server::CallContext&) override {
+    std::vector<v1::Indicator> indicators;
+    for (const pqxx::row& row : db::Params().Exec(tx_, kListIndicators)) {
+      indicators.push_back(IndicatorFromRow(row));
+    }
+    return indicators;
+  }
+
+  absl::StatusOr<std::vector<v1::Target>> ListTargets(
+      const server::CallContext&, const std::vector<std::string>& indicator_ids,
+      const std::string& org_unit_id) override {
+    db::Params params;
+    if (indicator_ids.empty()) {
+      params.AddNull();
+    } else {
+      params.Add(db::TextArrayLiteral(indicator_ids));
+    }
+    params.AddOrNull(org_unit_id);
+    std::vector<v1::Target> targets;
+    for (const pqxx::row& row : params.Exec(tx_, kListTargets)) {
+      targets.push_back(TargetFromRow(row));
+    }
+    return targets;
+  }
+
+  absl::StatusOr<std::pair<std::vector<v1::ReportedValue>, bool>> ListValues(
+      const server::CallContext&, const ValueQuery& query) override {
+    db::Params params;
+    params.Add(query.indicator_id)
+        .AddOrNull(query.period)
+        .AddOrNull(query.org_unit_id);
+    if (query.after) {
+      params.Add(query.after->org_unit_id)
+          .Add(query.after->period)
+          .Add(query.after->disaggregation);
+    } else {
+      params.AddNull().AddNull().AddNull();
+    }
+    params.Add(std::to_string(query.page_size + 1));
+    std::pair<std::vector<v1::ReportedValue>, bool> page;
+    for (const pqxx::row& row : params.Exec(tx_, kListValues)) {
+      if (static_cast<int>(page.first.size()) == query.page_size) {
+        page.second = true;
+        break;
+      }
+      page.first.push_back(ValueFromRow(row));
+    }
+    return page;
+  }
+
+  absl::StatusOr<std::vector<v1::ReportedValue>> ListRevisions(
+      const server::CallContext&, const std::string& indicator_id,
+      const std::string& org_unit_id, const std::string& period,
+      const std::string& disaggregation) override {
+    std::vector<v1::ReportedValue> revisions;
+    for (const pqxx::row& row : db::Params()
+                                    .Add(indicator_id)
+                                    .Add(org_unit_id)
+                                    .Add(period)
+                                    .Add(disaggregation)
+                                    .Exec(tx_, kListRevisions)) {
+      revisions.push_back(ValueFromRow(row));
+    }
+    if (revisions.empty()) {
+      const std::string name =
+          ValueName(indicator_id, org_unit_id, period, disaggregation);
+      return WithErrorInfo(absl::NotFoundError(absl::StrCat(
+                               "không có số liệu ", name, " (value not found)")),
+                           "VALUE_NOT_FOUND", {{"name", name}});
+    }
+    return revisions;
+  }
+
+  absl::StatusOr<std::vector<GroupSum>> SumValues(
+      const server::CallContext&, const SumQuery& query) override {
+    // After five runs of a prepared statement PostgreSQL may switch to a
+    // generic plan, which cannot see how many units the unnest() arrays
+    // hold: for a city drill-down it chose a plan 25 times slower (1.0-1.4 s
+    // against 30-60 ms, seen in the statement log of
+    // tests/bench/gateway_bench). Plan every run with its arrays.
+    tx_.exec("SET LOCAL plan_cache_mode = force_custom_plan");
+    return GroupSumsOf(db::Params()
+                           .Add(db::TextArrayLiteral(query.unit_ids))
+                           .Add(db::TextArrayLiteral(query.group_ids))
+                           .Add(db::TextArrayLiteral(query.indicator_ids))
+                           .Add(std::to_string(query.first_ordinal))
+                           .Add(std::to_string(query.last_ordinal))
+                           .Exec(tx_, kSumValues));
+  }
+
+  absl::StatusOr<std::vector<GroupSum>> SumCityValues(
+      const server::CallContext&, const SumQuery& query) override {
+    return GroupSumsOf(db::Params()
+                           .Add(db::TextArrayLiteral(query.indicator_ids))
+                           .Add(std::to_string(query.first_ordinal))
+                           .Add(std::to_string(query.last_ordinal))
+                           .Exec(tx_, kCityTotals));
+  }
+
+  absl::StatusOr<std::set<ReporterKey>> Reported(
+      const server::CallContext&,
+      const std::vector<ReporterKey>& candidates) override {
+    std::vector<std::string> indicators, units, periods;
+    std::map<std::pair<std::string, std::string>, std::string> period_of;
+    for (const ReporterKey& key : candidates) {
+      indicators.push_back(key.indicator_id);
+      units.push_back(key.org_unit_id);
+      periods.push_back(key.period);
+      period_of[{key.indicator_id, key.org_unit_id}] = key.period;
+    }
+    std::set<ReporterKey> reported;
+    for (const pqxx::row& row : db::Params()
+                                    .Add(db::TextArrayLiteral(indicators))
+                                    .Add(db::TextArrayLiteral(units))
+                                    .Add(db::TextArrayLiteral(periods))
+                                    .Exec(tx_, kReporters)) {
+      const std::string indicator = Text(row[0]);
+      const std::string unit = Text(row[1]);
+      reported.insert({indicator, unit, period_of[{indicator, unit}]});
+    }
+    return reported;
+  }
+
+ private:
+  pqxx::transaction_base& tx_;
+};
+
+
 class PostgresIndicatorStore final : public IndicatorStore {
  public:
   explicit PostgresIndicatorStore(db::Pool& pool) : pool_(pool) {}
 
   absl::StatusOr<v1::Indicator> GetIndicator(const server::CallContext& call,
                                              const std::string& id) override {
-    return db::InTransaction<v1::Indicator>(
-        pool_, call.deadline(), kRead,
-        [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Indicator> {
-          std::optional<v1::Indicator> found =
-              LoadIndicator(tx, kGetIndicator, id);
-          if (!found) return IndicatorNotFound(id);
-          return *std::move(found);
-        });
+    return ReadAlone<v1::Indicator>(call, kRead, [&](IndicatorReader& reader) {
+      return reader.GetIndicator(call, id);
+    });
   }
 
   absl::StatusOr<std::vector<v1::Indicator>> ListIndicators(
       const server::CallContext& call) override {
-    return db::InTransaction<std::vector<v1::Indicator>>(
-        pool_, call.deadline(), kRead,
-        [&](pqxx::transaction_base& tx)
-            -> absl::StatusOr<std::vector<v1::Indicator>> {
-          std::vector<v1::Indicator> indicators;
-          for (const pqxx::row& row : db::Params().Exec(tx, kListIndicators)) {
-            indicators.push_back(IndicatorFromRow(row));
-          }
-          return indicators;
-        });
+    return ReadAlone<std::vector<v1::Indicator>>(
+        call, kRead,
+        [&](IndicatorReader& reader) { return reader.ListIndicators(call); });
   }
 
   absl::StatusOr<v1::Indicator> CreateIndicator(
@@ -524,22 +656,9 @@ class PostgresIndicatorStore final : public IndicatorStore {
       const server::CallContext& call,
       const std::vector<std::string>& indicator_ids,
       const std::string& org_unit_id) override {
-    return db::InTransaction<std::vector<v1::Target>>(
-        pool_, call.deadline(), kRead,
-        [&](pqxx::transaction_base& tx)
-            -> absl::StatusOr<std::vector<v1::Target>> {
-          db::Params params;
-          if (indicator_ids.empty()) {
-            params.AddNull();
-          } else {
-            params.Add(db::TextArrayLiteral(indicator_ids));
-          }
-          params.AddOrNull(org_unit_id);
-          std::vector<v1::Target> targets;
-          for (const pqxx::row& row : params.Exec(tx, kListTargets)) {
-            targets.push_back(TargetFromRow(row));
-          }
-          return targets;
+    return ReadAlone<std::vector<v1::Target>>(
+        call, kRead, [&](IndicatorReader& reader) {
+          return reader.ListTargets(call, indicator_ids, org_unit_id);
         });
   }
 
@@ -575,127 +694,53 @@ class PostgresIndicatorStore final : public IndicatorStore {
 
   absl::StatusOr<std::pair<std::vector<v1::ReportedValue>, bool>> ListValues(
       const server::CallContext& call, const ValueQuery& query) override {
-    using Page = std::pair<std::vector<v1::ReportedValue>, bool>;
-    db::Params params;
-    params.Add(query.indicator_id)
-        .AddOrNull(query.period)
-        .AddOrNull(query.org_unit_id);
-    if (query.after) {
-      params.Add(query.after->org_unit_id)
-          .Add(query.after->period)
-          .Add(query.after->disaggregation);
-    } else {
-      params.AddNull().AddNull().AddNull();
-    }
-    params.Add(std::to_string(query.page_size + 1));
-    return db::InTransaction<Page>(
-        pool_, call.deadline(), kReadSnapshot,
-        [&](pqxx::transaction_base& tx) -> absl::StatusOr<Page> {
-          Page page;
-          for (const pqxx::row& row : params.Exec(tx, kListValues)) {
-            if (static_cast<int>(page.first.size()) == query.page_size) {
-              page.second = true;
-              break;
-            }
-            page.first.push_back(ValueFromRow(row));
-          }
-          return page;
-        });
+    return ReadAlone<std::pair<std::vector<v1::ReportedValue>, bool>>(
+        call, kReadSnapshot,
+        [&](IndicatorReader& reader) { return reader.ListValues(call, query); });
   }
 
   absl::StatusOr<std::vector<v1::ReportedValue>> ListRevisions(
       const server::CallContext& call, const std::string& indicator_id,
       const std::string& org_unit_id, const std::string& period,
       const std::string& disaggregation) override {
-    return db::InTransaction<std::vector<v1::ReportedValue>>(
-        pool_, call.deadline(), kRead,
-        [&](pqxx::transaction_base& tx)
-            -> absl::StatusOr<std::vector<v1::ReportedValue>> {
-          std::vector<v1::ReportedValue> revisions;
-          for (const pqxx::row& row : db::Params()
-                                          .Add(indicator_id)
-                                          .Add(org_unit_id)
-                                          .Add(period)
-                                          .Add(disaggregation)
-                                          .Exec(tx, kListRevisions)) {
-            revisions.push_back(ValueFromRow(row));
-          }
-          if (revisions.empty()) {
-            const std::string name =
-                ValueName(indicator_id, org_unit_id, period, disaggregation);
-            return WithErrorInfo(
-                absl::NotFoundError(absl::StrCat(
-                    "không có số liệu ", name, " (value not found)")),
-                "VALUE_NOT_FOUND", {{"name", name}});
-          }
-          return revisions;
+    return ReadAlone<std::vector<v1::ReportedValue>>(
+        call, kRead, [&](IndicatorReader& reader) {
+          return reader.ListRevisions(call, indicator_id, org_unit_id, period,
+                                      disaggregation);
         });
   }
 
   absl::StatusOr<std::vector<GroupSum>> SumValues(
       const server::CallContext& call, const SumQuery& query) override {
-    db::Params params;
-    params.Add(db::TextArrayLiteral(query.unit_ids))
-        .Add(db::TextArrayLiteral(query.group_ids))
-        .Add(db::TextArrayLiteral(query.indicator_ids))
-        .Add(std::to_string(query.first_ordinal))
-        .Add(std::to_string(query.last_ordinal));
-    return db::InTransaction<std::vector<GroupSum>>(
-        pool_, call.deadline(), kReadSnapshot,
-        [&](pqxx::transaction_base& tx)
-            -> absl::StatusOr<std::vector<GroupSum>> {
-          // After five runs of a prepared statement PostgreSQL may switch to
-          // a generic plan, which cannot see how many units the unnest()
-          // arrays hold: for a city drill-down it chose a plan 25 times
-          // slower (1.0-1.4 s against 30-60 ms, seen in the statement log
-          // of tests/bench/gateway_bench). Plan every run with its arrays.
-          tx.exec("SET LOCAL plan_cache_mode = force_custom_plan");
-          return GroupSumsOf(params.Exec(tx, kSumValues));
-        });
+    return ReadAlone<std::vector<GroupSum>>(
+        call, kReadSnapshot,
+        [&](IndicatorReader& reader) { return reader.SumValues(call, query); });
   }
   absl::StatusOr<std::vector<GroupSum>> SumCityValues(
       const server::CallContext& call, const SumQuery& query) override {
-    db::Params params;
-    params.Add(db::TextArrayLiteral(query.indicator_ids))
-        .Add(std::to_string(query.first_ordinal))
-        .Add(std::to_string(query.last_ordinal));
-    return db::InTransaction<std::vector<GroupSum>>(
-        pool_, call.deadline(), kRead,
-        [&](pqxx::transaction_base& tx)
-            -> absl::StatusOr<std::vector<GroupSum>> {
-          return GroupSumsOf(params.Exec(tx, kCityTotals));
+    return ReadAlone<std::vector<GroupSum>>(
+        call, kRead, [&](IndicatorReader& reader) {
+          return reader.SumCityValues(call, query);
         });
   }
 
   absl::StatusOr<std::set<ReporterKey>> Reported(
       const server::CallContext& call,
       const std::vector<ReporterKey>& candidates) override {
-    std::vector<std::string> indicators, units, periods;
-    for (const ReporterKey& key : candidates) {
-      indicators.push_back(key.indicator_id);
-      units.push_back(key.org_unit_id);
-      periods.push_back(key.period);
-    }
-    db::Params params;
-    params.Add(db::TextArrayLiteral(indicators))
-        .Add(db::TextArrayLiteral(units))
-        .Add(db::TextArrayLiteral(periods));
-    return db::InTransaction<std::set<ReporterKey>>(
-        pool_, call.deadline(), kRead,
-        [&](pqxx::transaction_base& tx)
-            -> absl::StatusOr<std::set<ReporterKey>> {
-          std::set<ReporterKey> reported;
-          std::map<std::pair<std::string, std::string>, std::string> period_of;
-          for (const ReporterKey& key : candidates) {
-            period_of[{key.indicator_id, key.org_unit_id}] = key.period;
-          }
-          for (const pqxx::row& row : params.Exec(tx, kReporters)) {
-            const std::string indicator = Text(row[0]);
-            const std::string unit = Text(row[1]);
-            reported.insert({indicator, unit, period_of[{indicator, unit}]});
-          }
-          return reported;
+    return ReadAlone<std::set<ReporterKey>>(
+        call, kRead, [&](IndicatorReader& reader) {
+          return reader.Reported(call, candidates);
         });
+  }
+
+  absl::Status ReadSnapshot(
+      const server::CallContext& call,
+      const std::function<absl::Status(IndicatorReader&)>& reads) override {
+    return db::RunInTransaction(pool_, call.deadline(), kReadSnapshot,
+                                [&](pqxx::transaction_base& tx) {
+                                  TransactionReader reader(tx);
+                                  return reads(reader);
+                                });
   }
 
   ~PostgresIndicatorStore() override {
@@ -708,6 +753,19 @@ class PostgresIndicatorStore final : public IndicatorStore {
   }
 
  private:
+  // One read in a transaction of its own.
+  template <typename T>
+  absl::StatusOr<T> ReadAlone(
+      const server::CallContext& call, const db::TransactionOptions& options,
+      absl::FunctionRef<absl::StatusOr<T>(IndicatorReader&)> read) {
+    return db::InTransaction<T>(
+        pool_, call.deadline(), options,
+        [&](pqxx::transaction_base& tx) -> absl::StatusOr<T> {
+          TransactionReader reader(tx);
+          return read(reader);
+        });
+  }
+
   // Refreshes the planner's statistics of reported_values after a large
   // write, off the request's path, one at a time: drill-down roll-ups join
   // the values with the unit mapping, and with the statistics of an emptier

@@ -640,144 +640,152 @@ grpc::ServerUnaryReactor* IndicatorsServiceImpl::RollUp(
           RETURN_IF_ERROR(authorizer_.CanRead(call.caller(), *scope));
         }
 
-        std::vector<v1::Indicator> indicators;
-        if (*indicator_id == kAllIndicators) {
-          ASSIGN_OR_RETURN(indicators, store_->ListIndicators(call));
-        } else {
-          ASSIGN_OR_RETURN(v1::Indicator one,
-                           store_->GetIndicator(call, *indicator_id));
-          indicators.push_back(std::move(one));
-        }
-        // Each indicator reads the period in its own type; with
-        // indicators/- those whose type does not fit are left out.
-        std::vector<std::pair<const v1::Indicator*, Period>> selected;
-        for (const v1::Indicator& indicator : indicators) {
-          absl::StatusOr<Period> period = ParsePeriod(
-              indicator.period_type(), request->period(), "period");
-          if (period.ok()) {
-            selected.emplace_back(&indicator, *period);
-          } else if (*indicator_id != kAllIndicators) {
-            return period.status();
-          }
-          if (!request->disaggregation().empty() &&
-              *indicator_id != kAllIndicators &&
-              std::find(indicator.disaggregations().begin(),
-                        indicator.disaggregations().end(),
-                        request->disaggregation()) ==
-                  indicator.disaggregations().end()) {
-            return InvalidField("disaggregation",
-                                "không thuộc phân tổ của chỉ tiêu (not one of "
-                                "the indicator's disaggregations)");
-          }
-        }
-        if (selected.empty()) {
-          return InvalidField("period",
-                              "không chỉ tiêu nào có kỳ dạng này (no "
-                              "indicator has periods of this form)");
-        }
-
+        // The registry's tree first: no connection is held while it is
+        // asked. Then every read in one snapshot.
         ASSIGN_OR_RETURN(const std::shared_ptr<const UnitTree> tree,
                          directory_->Tree(call, org_unit_id));
-        // The city's figures without drill-down come from the totals each
-        // write keeps; the rest sum the reports of the expected units.
-        const bool city_totals = tree->root_is_city && !request->drill_down();
-        // One unit -> group map for every reporting level; commune-level
-        // and school-level reporters never overlap.
-        SumQuery query;
-        std::map<std::string, std::shared_ptr<const Groups>> groups_of;
-        std::set<std::string> mapped;
-        for (const auto& [indicator, period] : selected) {
-          std::shared_ptr<const Groups> groups = expected_.Get(tree, *indicator);
-          if (!city_totals) {
-            for (const auto& [group, units] : *groups) {
-              for (const std::string& unit : units) {
-                if (mapped.insert(unit).second) {
-                  query.unit_ids.push_back(unit);
-                  query.group_ids.push_back(group);
+        v1::RollUpResponse result;
+        RETURN_IF_ERROR(store_->ReadSnapshot(call, [&](IndicatorReader& reads)
+                                                     -> absl::Status {
+          result.Clear();
+          std::vector<v1::Indicator> indicators;
+          if (*indicator_id == kAllIndicators) {
+            ASSIGN_OR_RETURN(indicators, reads.ListIndicators(call));
+          } else {
+            ASSIGN_OR_RETURN(v1::Indicator one,
+                             reads.GetIndicator(call, *indicator_id));
+            indicators.push_back(std::move(one));
+          }
+          // Each indicator reads the period in its own type; with
+          // indicators/- those whose type does not fit are left out.
+          std::vector<std::pair<const v1::Indicator*, Period>> selected;
+          for (const v1::Indicator& indicator : indicators) {
+            absl::StatusOr<Period> period = ParsePeriod(
+                indicator.period_type(), request->period(), "period");
+            if (period.ok()) {
+              selected.emplace_back(&indicator, *period);
+            } else if (*indicator_id != kAllIndicators) {
+              return period.status();
+            }
+            if (!request->disaggregation().empty() &&
+                *indicator_id != kAllIndicators &&
+                std::find(indicator.disaggregations().begin(),
+                          indicator.disaggregations().end(),
+                          request->disaggregation()) ==
+                    indicator.disaggregations().end()) {
+              return InvalidField("disaggregation",
+                                  "không thuộc phân tổ của chỉ tiêu (not one of "
+                                  "the indicator's disaggregations)");
+            }
+          }
+          if (selected.empty()) {
+            return InvalidField("period",
+                                "không chỉ tiêu nào có kỳ dạng này (no "
+                                "indicator has periods of this form)");
+          }
+
+          // The city's figures without drill-down come from the totals each
+          // write keeps; the rest sum the reports of the expected units.
+          const bool city_totals = tree->root_is_city && !request->drill_down();
+          // One unit -> group map for every reporting level; commune-level
+          // and school-level reporters never overlap.
+          SumQuery query;
+          std::map<std::string, std::shared_ptr<const Groups>> groups_of;
+          std::set<std::string> mapped;
+          for (const auto& [indicator, period] : selected) {
+            std::shared_ptr<const Groups> groups = expected_.Get(tree, *indicator);
+            if (!city_totals) {
+              for (const auto& [group, units] : *groups) {
+                for (const std::string& unit : units) {
+                  if (mapped.insert(unit).second) {
+                    query.unit_ids.push_back(unit);
+                    query.group_ids.push_back(group);
+                  }
                 }
               }
             }
+            groups_of[IdOfIndicator(*indicator)] = std::move(groups);
           }
-          groups_of[IdOfIndicator(*indicator)] = std::move(groups);
-        }
-        // One sum query per period type (the ordinals are per type).
-        std::map<v1::PeriodType, std::vector<const v1::Indicator*>> by_type;
-        for (const auto& [indicator, period] : selected) {
-          by_type[indicator->period_type()].push_back(indicator);
-        }
-        std::map<std::string, std::vector<GroupSum>> sums_of;
-        for (const auto& [type, members] : by_type) {
-          SumQuery typed = query;
-          for (const v1::Indicator* indicator : members) {
-            typed.indicator_ids.push_back(IdOfIndicator(*indicator));
+          // One sum query per period type (the ordinals are per type).
+          std::map<v1::PeriodType, std::vector<const v1::Indicator*>> by_type;
+          for (const auto& [indicator, period] : selected) {
+            by_type[indicator->period_type()].push_back(indicator);
           }
-          const Period period =
-              *ParsePeriod(type, request->period(), "period");
-          typed.first_ordinal = period.ordinal - kTrendPeriods;
-          typed.last_ordinal = period.ordinal;
-          ASSIGN_OR_RETURN(std::vector<GroupSum> sums,
-                           city_totals ? store_->SumCityValues(call, typed)
-                                       : store_->SumValues(call, typed));
-          for (GroupSum& sum : sums) {
-            sums_of[sum.indicator_id].push_back(std::move(sum));
-          }
-        }
-        std::map<std::string, std::vector<std::string>> missing_of;
-        if (city_totals) {
-          ASSIGN_OR_RETURN(missing_of,
-                           MissingReporters(call, selected, groups_of, sums_of));
-        }
-        std::vector<std::string> ids;
-        for (const auto& [indicator, period] : selected) {
-          ids.push_back(IdOfIndicator(*indicator));
-        }
-        ASSIGN_OR_RETURN(const std::vector<v1::Target> targets,
-                         store_->ListTargets(call, ids, org_unit_id));
-        std::map<std::string, std::vector<v1::Target>> targets_of;
-        for (const v1::Target& target : targets) {
-          const std::string& name = target.name();
-          const size_t slash = name.find("/targets/");
-          targets_of[name.substr(sizeof("indicators/") - 1,
-                                 slash - (sizeof("indicators/") - 1))]
-              .push_back(target);
-        }
-
-        v1::RollUpResponse result;
-        for (const auto& [indicator, period] : selected) {
-          const std::string id = IdOfIndicator(*indicator);
-          RollUpInput input;
-          input.indicator = indicator;
-          input.period = period;
-          input.org_unit_id = org_unit_id;
-          input.disaggregation = request->disaggregation();
-          input.drill_down = request->drill_down();
-          input.groups = groups_of[id];
-          input.sums = std::move(sums_of[id]);
-          input.targets = std::move(targets_of[id]);
-          input.city_totals = city_totals;
-          input.missing = std::move(missing_of[id]);
-          if (indicator->school_level().empty()) {
-            // Disaggregations by school level: each has its own reporters.
-            for (const std::string& d : indicator->disaggregations()) {
-              v1::Indicator by_level = *indicator;
-              by_level.set_school_level(d);
-              by_level.clear_disaggregations();
-              int expected = 0;
-              for (const auto& [group, units] : *expected_.Get(tree, by_level)) {
-                expected += static_cast<int>(units.size());
-              }
-              if (expected > 0) input.expected_by_disaggregation[d] = expected;
+          std::map<std::string, std::vector<GroupSum>> sums_of;
+          for (const auto& [type, members] : by_type) {
+            SumQuery typed = query;
+            for (const v1::Indicator* indicator : members) {
+              typed.indicator_ids.push_back(IdOfIndicator(*indicator));
+            }
+            const Period period =
+                *ParsePeriod(type, request->period(), "period");
+            typed.first_ordinal = period.ordinal - kTrendPeriods;
+            typed.last_ordinal = period.ordinal;
+            ASSIGN_OR_RETURN(std::vector<GroupSum> sums,
+                             city_totals ? reads.SumCityValues(call, typed)
+                                         : reads.SumValues(call, typed));
+            for (GroupSum& sum : sums) {
+              sums_of[sum.indicator_id].push_back(std::move(sum));
             }
           }
-          *result.add_roll_ups() = ComposeRollUp(input);
-        }
+          std::map<std::string, std::vector<std::string>> missing_of;
+          if (city_totals) {
+            ASSIGN_OR_RETURN(missing_of,
+                             MissingReporters(reads, call, selected, groups_of,
+                                              sums_of));
+          }
+          std::vector<std::string> ids;
+          for (const auto& [indicator, period] : selected) {
+            ids.push_back(IdOfIndicator(*indicator));
+          }
+          ASSIGN_OR_RETURN(const std::vector<v1::Target> targets,
+                           reads.ListTargets(call, ids, org_unit_id));
+          std::map<std::string, std::vector<v1::Target>> targets_of;
+          for (const v1::Target& target : targets) {
+            const std::string& name = target.name();
+            const size_t slash = name.find("/targets/");
+            targets_of[name.substr(sizeof("indicators/") - 1,
+                                   slash - (sizeof("indicators/") - 1))]
+                .push_back(target);
+          }
+
+            for (const auto& [indicator, period] : selected) {
+            const std::string id = IdOfIndicator(*indicator);
+            RollUpInput input;
+            input.indicator = indicator;
+            input.period = period;
+            input.org_unit_id = org_unit_id;
+            input.disaggregation = request->disaggregation();
+            input.drill_down = request->drill_down();
+            input.groups = groups_of[id];
+            input.sums = std::move(sums_of[id]);
+            input.targets = std::move(targets_of[id]);
+            input.city_totals = city_totals;
+            input.missing = std::move(missing_of[id]);
+            if (indicator->school_level().empty()) {
+              // Disaggregations by school level: each has its own reporters.
+              for (const std::string& d : indicator->disaggregations()) {
+                v1::Indicator by_level = *indicator;
+                by_level.set_school_level(d);
+                by_level.clear_disaggregations();
+                int expected = 0;
+                for (const auto& [group, units] : *expected_.Get(tree, by_level)) {
+                  expected += static_cast<int>(units.size());
+                }
+                if (expected > 0) input.expected_by_disaggregation[d] = expected;
+              }
+            }
+            *result.add_roll_ups() = ComposeRollUp(input);
+          }
+          return absl::OkStatus();
+        }));
         return result;
       });
 }
 
 absl::StatusOr<std::map<std::string, std::vector<std::string>>>
 IndicatorsServiceImpl::MissingReporters(
-    const CallContext& call,
+    IndicatorReader& reads, const CallContext& call,
     const std::vector<std::pair<const v1::Indicator*, Period>>& selected,
     const std::map<std::string, std::shared_ptr<const Groups>>& groups_of,
     const std::map<std::string, std::vector<GroupSum>>& sums_of) {
@@ -827,7 +835,7 @@ IndicatorsServiceImpl::MissingReporters(
       }
     }
     ASSIGN_OR_RETURN(const std::set<ReporterKey> reported,
-                     store_->Reported(call, candidates));
+                     reads.Reported(call, candidates));
     std::vector<Search> pending;
     for (Search& search : searches) {
       const size_t end = std::min(search.units.size(), search.next + kChunk);

@@ -135,7 +135,7 @@ class IndicatorsServiceImpl final
   // count fewer reporters than expected.
   absl::StatusOr<std::map<std::string, std::vector<std::string>>>
   MissingReporters(
-      const server::CallContext& call,
+      IndicatorReader& reads, const server::CallContext& call,
       const std::vector<std::pair<const v1::Indicator*, Period>>& selected,
       const std::map<std::string, std::shared_ptr<const Groups>>& groups_of,
       const std::map<std::string, std::vector<GroupSum>>& sums_of);
