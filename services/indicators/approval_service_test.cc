@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "hpedu/indicators/v1/approvals.grpc.pb.h"
 #include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
+#include "libs/status/errors.h"
 #include "libs/status/grpc_status.h"
 #include "libs/status/status_matchers.h"
 #include "libs/testing/authz_matrix.h"
@@ -180,7 +181,22 @@ TEST_F(ApprovalLoopTest, SchoolToCommuneToDivision) {
   EXPECT_THAT(Return(commune, school_, "").status(),
               StatusIs(absl::StatusCode::kInvalidArgument));
 
+  // Open again: the school writes its figure, then resubmits; submitted,
+  // the figure is locked.
+  v1::ReportValueRequest value;
+  value.set_parent("indicators/hp-05");
+  value.mutable_value()->set_org_unit("units/" + school_);
+  value.mutable_value()->set_period("2025-2026");
+  value.mutable_value()->set_value("1");
+  ASSERT_OK(As(address(), school, &v1::IndicatorsService::Stub::ReportValue, value)
+                .status());
   ASSERT_OK(Submit(school, school_).status());
+  value.mutable_value()->set_value("2");
+  const absl::Status locked =
+      As(address(), school, &v1::IndicatorsService::Stub::ReportValue, value)
+          .status();
+  EXPECT_THAT(locked, StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_EQ(GetErrorInfo(locked).reason(), "SUBMISSION_LOCKED");
   ASSERT_OK_AND_ASSIGN(v1::Submission approved, Approve(commune, school_));
   EXPECT_EQ(approved.state(), v1::Submission::APPROVED);
   EXPECT_TRUE(approved.reason().empty());
