@@ -9,6 +9,19 @@
 namespace hpedu::auth {
 namespace {
 
+std::string Describe(const Scope& scope) {
+  if (!scope.school.empty()) return scope.school;
+  if (!scope.commune.empty()) return scope.commune;
+  if (!scope.lead_agency.empty()) return scope.lead_agency;
+  return "thành phố";
+}
+
+bool IsCityLevel(const Scope& scope) {
+  return scope.commune.empty() && scope.school.empty();
+}
+
+}  // namespace
+
 absl::Status RoleDenied(const Caller& caller, std::string_view what) {
   return WithErrorInfo(
       absl::PermissionDeniedError(absl::StrCat(
@@ -30,19 +43,6 @@ absl::Status ScopeDenied(const Caller& caller, std::string_view what,
        {"caller_unit", caller.unit},
        {"resource_scope", std::string(resource_scope)}});
 }
-
-std::string Describe(const Scope& scope) {
-  if (!scope.school.empty()) return scope.school;
-  if (!scope.commune.empty()) return scope.commune;
-  if (!scope.lead_agency.empty()) return scope.lead_agency;
-  return "thành phố";
-}
-
-bool IsCityLevel(const Scope& scope) {
-  return scope.commune.empty() && scope.school.empty();
-}
-
-}  // namespace
 
 absl::Status Authorizer::CheckAuthenticated(const Caller& caller) const {
   if (!caller.authenticated || caller.role == Role::kUnspecified) {

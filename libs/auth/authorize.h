@@ -36,6 +36,14 @@ struct Scope {
   std::string lead_agency;  // "units/{id}" of the Sở division leading it
 };
 
+// The refusals, for rules beyond these (a workflow's reviewers):
+// PERMISSION_DENIED with ErrorInfo ROLE_DENIED naming the role, or
+// SCOPE_DENIED naming the caller's unit and `resource_scope`. `what` is the
+// refused action in Vietnamese, with its English after a slash.
+absl::Status RoleDenied(const Caller& caller, std::string_view what);
+absl::Status ScopeDenied(const Caller& caller, std::string_view what,
+                         std::string_view resource_scope);
+
 // Thread-safe; immutable.
 class Authorizer {
  public:

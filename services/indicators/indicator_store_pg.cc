@@ -83,6 +83,7 @@ constexpr char kListValues[] = "indicators_list_values";
 constexpr char kListRevisions[] = "indicators_list_revisions";
 constexpr char kSumValues[] = "indicators_sum_values";
 constexpr char kAnalyzeValues[] = "indicators_analyze_values";
+constexpr char kSubmittedValue[] = "indicators_submitted_value";
 
 // Writes of at least this many values refresh the planner's statistics of
 // reported_values after they commit (see AnalyzeInBackground).
@@ -849,6 +850,35 @@ class PostgresIndicatorStore final : public IndicatorStore {
           });
       return WithErrorInfo(locked, "PERIOD_LOCKED");
     }
+    // Values a submission holds (submitted or approved: approvals.proto).
+    {
+      std::set<std::tuple<std::string, std::string, std::string>> keys;
+      for (const ValueWrite& write : values) {
+        keys.insert({write.indicator_id, write.org_unit_id, write.period.text});
+      }
+      std::vector<std::string> key_indicators, key_units, key_periods;
+      for (const auto& [indicator, unit, period] : keys) {
+        key_indicators.push_back(indicator);
+        key_units.push_back(unit);
+        key_periods.push_back(period);
+      }
+      const pqxx::result held = db::Params()
+                                    .Add(db::TextArrayLiteral(key_indicators))
+                                    .Add(db::TextArrayLiteral(key_units))
+                                    .Add(db::TextArrayLiteral(key_periods))
+                                    .Exec(tx, kSubmittedValue);
+      if (!held.empty()) {
+        const std::string submission = absl::StrCat(
+            "approvalWorkflows/", Text(held[0][3]), "/submissions/",
+            Text(held[0][1]), "~", Text(held[0][2]));
+        return WithErrorInfo(
+            absl::FailedPreconditionError(absl::StrCat(
+                "số liệu đã nộp hoặc đã duyệt, bị khóa bởi ", submission,
+                " (locked by a ", Text(held[0][4]), " submission)")),
+            "SUBMISSION_LOCKED", {{"submission", submission}});
+      }
+    }
+
     const std::string indicator_array = db::TextArrayLiteral(
         std::vector<std::string>(indicator_ids.begin(), indicator_ids.end()));
     const std::string unit_array = db::TextArrayLiteral(
@@ -1135,6 +1165,15 @@ const std::vector<db::PreparedStatement>& IndicatorStatements() {
                                "FROM indicators i WHERE i.request_id = $1"},
       {kGetIndicatorByCode, "SELECT " HPEDU_INDICATOR_COLUMNS
                             "FROM indicators i WHERE i.code = $1"},
+      {kSubmittedValue,
+       "SELECT w.indicator_id, w.org_unit, w.period, s.workflow_id, s.state "
+       "FROM unnest($1::text[], $2::text[], $3::text[]) "
+       "  AS w(indicator_id, org_unit, period) "
+       "JOIN submissions s ON s.org_unit = w.org_unit AND s.period = w.period "
+       "  AND s.state IN ('SUBMITTED', 'APPROVED') "
+       "JOIN approval_workflow_indicators i ON i.workflow_id = s.workflow_id "
+       "  AND i.indicator_id = w.indicator_id "
+       "LIMIT 1"},
       {kListIndicators,
        "SELECT " HPEDU_INDICATOR_COLUMNS "FROM indicators i ORDER BY i.code"},
       {kInsertIndicator,

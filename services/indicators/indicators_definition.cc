@@ -4,6 +4,8 @@
 #include <utility>
 
 #include "libs/api/dates.h"
+#include "services/indicators/approval_service.h"
+#include "services/indicators/approval_store_pg.h"
 #include "services/indicators/indicator_store_pg.h"
 #include "services/indicators/indicators_service.h"
 #include "services/indicators/source_client.h"
@@ -18,7 +20,11 @@ server::ServiceDefinition Definition(std::function<absl::CivilDay()> today) {
   definition.name = "indicators";
   definition.migrations = &Migrations();
   definition.statements = IndicatorStatements();
-  definition.service_names = {"hpedu.indicators.v1.IndicatorsService"};
+  definition.statements.insert(definition.statements.end(),
+                               ApprovalStatements().begin(),
+                               ApprovalStatements().end());
+  definition.service_names = {"hpedu.indicators.v1.IndicatorsService",
+                              "hpedu.indicators.v1.ApprovalService"};
   definition.make_services = [today](server::ServiceEnv& env)
       -> absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> {
     std::vector<std::unique_ptr<grpc::Service>> services;
@@ -29,6 +35,9 @@ server::ServiceDefinition Definition(std::function<absl::CivilDay()> today) {
         NewGrpcIndicatorSources(env.peers),
         audit::AuditLog(env.pool, auth::Authorizer("indicators")), env.calls,
         today));
+    services.push_back(std::make_unique<ApprovalServiceImpl>(
+        NewPostgresApprovalStore(env.pool),
+        registry::client::NewRegistryUnitScopes(env.peers), env.calls));
     return services;
   };
   return definition;
