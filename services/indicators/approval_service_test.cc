@@ -10,7 +10,6 @@
 #include "hpedu/indicators/v1/approvals.grpc.pb.h"
 #include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
 #include "libs/status/errors.h"
-#include "libs/status/grpc_status.h"
 #include "libs/status/status_matchers.h"
 #include "libs/testing/authz_matrix.h"
 #include "libs/testing/identity.h"
@@ -21,26 +20,12 @@
 namespace hpedu::indicators {
 namespace {
 
+using ::hpedu::testing::CallFor;
 using ::hpedu::testing::TestIdentity;
 using ::hpedu::testing::StatusIs;
 using auth::Role;
 using Approvals = v1::ApprovalService::Stub;
 namespace rv1 = ::hpedu::registry::v1;
-
-template <typename Stub, typename Request, typename Response>
-absl::StatusOr<Response> As(const std::string& address, const std::string& token,
-                            grpc::Status (Stub::*method)(grpc::ClientContext*,
-                                                         const Request&,
-                                                         Response*),
-                            const Request& request) {
-  Stub stub(TestIdentity::Channel(address, token));
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
-  Response response;
-  const grpc::Status status = (stub.*method)(&context, request, &response);
-  if (!status.ok()) return FromGrpcStatus(status);
-  return response;
-}
 
 class ApprovalLoopTest : public ::testing::Test {
  protected:
@@ -82,7 +67,7 @@ class ApprovalLoopTest : public ::testing::Test {
     i->set_reporting_level(v1::SCHOOL);
     i->set_period_type(v1::SCHOOL_YEAR);
     i->set_lead_agency("units/so-gddt-qlcl");
-    ASSERT_OK(As(address(), leadership_, &v1::IndicatorsService::Stub::CreateIndicator,
+    ASSERT_OK(CallFor(address(), leadership_, &v1::IndicatorsService::Stub::CreateIndicator,
                  indicator)
                   .status());
 
@@ -100,7 +85,7 @@ class ApprovalLoopTest : public ::testing::Test {
     communes->set_reporting_level(v1::COMMUNE);
     communes->add_approver_roles("division");
     communes->add_approver_roles("leadership");
-    ASSERT_OK(As(address(), leadership_, &Approvals::CreateApprovalWorkflow,
+    ASSERT_OK(CallFor(address(), leadership_, &Approvals::CreateApprovalWorkflow,
                  workflow)
                   .status());
   }
@@ -114,13 +99,13 @@ class ApprovalLoopTest : public ::testing::Test {
                                         const std::string& unit) {
     v1::SubmitValuesRequest request;
     request.set_name(SubmissionOf(unit));
-    return As(address(), token, &Approvals::SubmitValues, request);
+    return CallFor(address(), token, &Approvals::SubmitValues, request);
   }
   absl::StatusOr<v1::Submission> Approve(const std::string& token,
                                          const std::string& unit) {
     v1::ApproveSubmissionRequest request;
     request.set_name(SubmissionOf(unit));
-    return As(address(), token, &Approvals::ApproveSubmission, request);
+    return CallFor(address(), token, &Approvals::ApproveSubmission, request);
   }
   absl::StatusOr<v1::Submission> Return(const std::string& token,
                                         const std::string& unit,
@@ -128,7 +113,7 @@ class ApprovalLoopTest : public ::testing::Test {
     v1::ReturnSubmissionRequest request;
     request.set_name(SubmissionOf(unit));
     request.set_reason(reason);
-    return As(address(), token, &Approvals::ReturnSubmission, request);
+    return CallFor(address(), token, &Approvals::ReturnSubmission, request);
   }
   absl::StatusOr<v1::Submission> Unapprove(const std::string& token,
                                            const std::string& unit,
@@ -136,13 +121,13 @@ class ApprovalLoopTest : public ::testing::Test {
     v1::UnapproveSubmissionRequest request;
     request.set_name(SubmissionOf(unit));
     request.set_reason(reason);
-    return As(address(), token, &Approvals::UnapproveSubmission, request);
+    return CallFor(address(), token, &Approvals::UnapproveSubmission, request);
   }
   v1::Submission::State StateOf(const std::string& unit) {
     v1::GetSubmissionRequest request;
     request.set_name(SubmissionOf(unit));
     absl::StatusOr<v1::Submission> got =
-        As(address(), leadership_, &Approvals::GetSubmission, request);
+        CallFor(address(), leadership_, &Approvals::GetSubmission, request);
     EXPECT_OK(got.status());
     return got.ok() ? got->state() : v1::Submission::STATE_UNSPECIFIED;
   }
@@ -188,12 +173,12 @@ TEST_F(ApprovalLoopTest, SchoolToCommuneToDivision) {
   value.mutable_value()->set_org_unit("units/" + school_);
   value.mutable_value()->set_period("2025-2026");
   value.mutable_value()->set_value("1");
-  ASSERT_OK(As(address(), school, &v1::IndicatorsService::Stub::ReportValue, value)
+  ASSERT_OK(CallFor(address(), school, &v1::IndicatorsService::Stub::ReportValue, value)
                 .status());
   ASSERT_OK(Submit(school, school_).status());
   value.mutable_value()->set_value("2");
   const absl::Status locked =
-      As(address(), school, &v1::IndicatorsService::Stub::ReportValue, value)
+      CallFor(address(), school, &v1::IndicatorsService::Stub::ReportValue, value)
           .status();
   EXPECT_THAT(locked, StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_EQ(GetErrorInfo(locked).reason(), "SUBMISSION_LOCKED");
@@ -223,7 +208,7 @@ TEST_F(ApprovalLoopTest, SchoolToCommuneToDivision) {
   list.set_parent("approvalWorkflows/bao-cao-nam-hoc");
   list.set_period("2025-2026");
   ASSERT_OK_AND_ASSIGN(v1::ListSubmissionsResponse queue,
-                       As(address(), commune, &Approvals::ListSubmissions, list));
+                       CallFor(address(), commune, &Approvals::ListSubmissions, list));
   EXPECT_EQ(queue.submissions_size(), 2);
 }
 

@@ -20,8 +20,8 @@
 #include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
 #include "hpedu/registry/v1/registry_service.grpc.pb.h"
 #include "hpedu/staffing/v1/staffing_service.grpc.pb.h"
-#include "libs/status/grpc_status.h"
 #include "libs/status/status_matchers.h"
+#include "libs/testing/authz_matrix.h"
 #include "libs/testing/identity.h"
 #include "services/budget/budget_definition.h"
 #include "services/indicators/demo/demo_indicators.h"
@@ -60,13 +60,7 @@ absl::StatusOr<Response> CallOn(const std::string& address,
                                     Response*),
                                 const Request& request,
                                 const std::string& token = Leadership()) {
-  StubT stub(TestIdentity::Channel(address, token));
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(120)));
-  Response response;
-  const grpc::Status status = (stub.*method)(&context, request, &response);
-  if (!status.ok()) return FromGrpcStatus(status);
-  return response;
+  return hpedu::testing::CallFor(address, token, method, request);
 }
 
 // Schools of the demo registry teaching one level only, open today.
