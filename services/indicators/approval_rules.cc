@@ -10,6 +10,7 @@
 #include "libs/api/request_id.h"
 #include "libs/api/resource_name.h"
 #include "libs/base/string_view.h"
+#include "libs/status/status_macros.h"
 #include "libs/status/errors.h"
 #include "services/indicators/indicator_validation.h"
 
@@ -136,6 +137,16 @@ absl::Status ValidateCreateWorkflowRequest(
       !v1::PeriodType_IsValid(workflow.period_type())) {
     violations.Add("workflow.period_type", "bắt buộc (required)");
   }
+  if (!workflow.first_period().empty() &&
+      v1::PeriodType_IsValid(workflow.period_type()) &&
+      workflow.period_type() != v1::PERIOD_TYPE_UNSPECIFIED &&
+      !ParsePeriod(workflow.period_type(), workflow.first_period(),
+                   "workflow.first_period")
+           .ok()) {
+    violations.Add("workflow.first_period",
+                   "không phải một kỳ của loại kỳ này (not a period of the "
+                   "workflow's period_type)");
+  }
   if (workflow.indicators().empty()) {
     violations.Add("workflow.indicators", "cần ít nhất một chỉ tiêu (required)");
   }
@@ -188,6 +199,29 @@ absl::Status ValidateCreateWorkflowRequest(
     }
   }
   return violations.ToStatus();
+}
+
+absl::StatusOr<int64_t> FirstOrdinal(const v1::ApprovalWorkflow& workflow) {
+  if (workflow.first_period().empty()) return 0;
+  ASSIGN_OR_RETURN(const Period first,
+                   ParsePeriod(workflow.period_type(), workflow.first_period(),
+                               "workflow.first_period"));
+  return first.ordinal;
+}
+
+absl::StatusOr<Period> GatedPeriod(const v1::ApprovalWorkflow& workflow,
+                                   std::string_view period,
+                                   std::string_view field) {
+  ASSIGN_OR_RETURN(Period parsed,
+                   ParsePeriod(workflow.period_type(), period, field));
+  ASSIGN_OR_RETURN(const int64_t first, FirstOrdinal(workflow));
+  if (parsed.ordinal < first) {
+    return InvalidField(field, absl::StrCat("kỳ trước kỳ đầu tiên cần duyệt ",
+                                            workflow.first_period(),
+                                            " (before the workflow's first "
+                                            "period)"));
+  }
+  return parsed;
 }
 
 absl::StatusOr<v1::ReportingLevel> LevelOf(const auth::Scope& scope,

@@ -5,6 +5,7 @@
 #ifndef HPEDU_SERVICES_INDICATORS_APPROVAL_RULES_H_
 #define HPEDU_SERVICES_INDICATORS_APPROVAL_RULES_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,7 @@
 #include "hpedu/indicators/v1/approvals.pb.h"
 #include "libs/auth/authorize.h"
 #include "libs/auth/caller.h"
+#include "services/indicators/rollup.h"
 
 namespace hpedu::indicators {
 
@@ -46,6 +48,16 @@ absl::StatusOr<v1::Submission::State> NextState(v1::Submission::State from,
 // the store's): every bad field at once, INVALID_ARGUMENT.
 absl::Status ValidateCreateWorkflowRequest(
     const v1::CreateApprovalWorkflowRequest& request);
+
+// The ordinal of the workflow's first gated period (0: every period); the
+// workflow must be valid (ValidateCreateWorkflowRequest).
+absl::StatusOr<int64_t> FirstOrdinal(const v1::ApprovalWorkflow& workflow);
+
+// `period`, parsed by the workflow's period type; INVALID_ARGUMENT on
+// `field` if it is not one or comes before the workflow's first period.
+absl::StatusOr<Period> GatedPeriod(const v1::ApprovalWorkflow& workflow,
+                                   std::string_view period,
+                                   std::string_view field);
 
 // The level a unit in `scope` submits at: SCHOOL for a school, COMMUNE for
 // the commune itself (`unit` is "units/{id}"); INVALID_ARGUMENT on `field`

@@ -49,8 +49,10 @@ grpc::ServerUnaryReactor* ApprovalServiceImpl::CreateApprovalWorkflow(
         RETURN_IF_ERROR(ValidateCreateWorkflowRequest(*request));
         // A city-level write: leadership (and hpedu services) only.
         RETURN_IF_ERROR(authorizer_.CanWrite(call.caller(), auth::Scope{}));
+        ASSIGN_OR_RETURN(const int64_t first_ordinal,
+                         FirstOrdinal(request->workflow()));
         return store_->CreateWorkflow(call, request->workflow_id(),
-                                      request->workflow(),
+                                      request->workflow(), first_ordinal,
                                       request->request_id());
       });
 }
@@ -198,6 +200,7 @@ absl::StatusOr<v1::Submission> ApprovalServiceImpl::Change(
   RETURN_IF_ERROR(violations.ToStatus());
   ASSIGN_OR_RETURN(const v1::ApprovalWorkflow workflow,
                    store_->GetWorkflow(call, key->workflow_id));
+  RETURN_IF_ERROR(GatedPeriod(workflow, key->period, "name").status());
   const std::string unit = "units/" + key->org_unit_id;
   absl::StatusOr<auth::Scope> scope = scopes_->Of(call, unit);
   if (absl::IsNotFound(scope.status())) {
@@ -222,6 +225,8 @@ absl::StatusOr<v1::Submission> ApprovalServiceImpl::Change(
   change.reason = reason;
   change.etag = etag;
   change.request_id = request_id;
+  change.top_level =
+      workflow.levels().rbegin()->reporting_level() == level_of_unit;
   return store_->Change(call, change);
 }
 

@@ -5,6 +5,7 @@
 #ifndef HPEDU_SERVICES_INDICATORS_APPROVAL_STORE_H_
 #define HPEDU_SERVICES_INDICATORS_APPROVAL_STORE_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -49,18 +50,26 @@ struct SubmissionChange {
   // Empty: no check.
   std::string etag;
   std::string request_id;
+  // The unit submits at the workflow's top level: approving it counts its
+  // values, and under a commune its approved schools' values, in approved
+  // roll-ups; unapproving it takes them out again.
+  bool top_level = false;
 };
 
 class ApprovalStore {
  public:
   virtual ~ApprovalStore() = default;
 
-  // INVALID_ARGUMENT naming workflow.indicators[i] for an unknown
-  // indicator; ALREADY_EXISTS if the id is taken; a request_id that created
-  // one before returns it.
+  // INVALID_ARGUMENT naming workflow.indicators[i] for an indicator that
+  // is unknown, computed by another service, of another period type, or in
+  // another workflow; ALREADY_EXISTS if the id is taken; a request_id that
+  // created one before returns it. The indicators' values from
+  // `first_ordinal` (that of workflow.first_period, 0 for every period) on
+  // wait for approval from then on.
   virtual absl::StatusOr<v1::ApprovalWorkflow> CreateWorkflow(
       const server::CallContext& call, const std::string& id,
-      const v1::ApprovalWorkflow& workflow, const std::string& request_id) = 0;
+      const v1::ApprovalWorkflow& workflow, int64_t first_ordinal,
+      const std::string& request_id) = 0;
   // NOT_FOUND if there is none.
   virtual absl::StatusOr<v1::ApprovalWorkflow> GetWorkflow(
       const server::CallContext& call, const std::string& id) = 0;
@@ -80,7 +89,9 @@ class ApprovalStore {
   // starts from (FAILED_PRECONDITION, SUBMISSION_STATE), the etag (ABORTED),
   // and the rules between levels (FAILED_PRECONDITION naming the other
   // submission: a commune submits with none of its schools waiting; a
-  // school is unapproved only while its commune's submission is open).
+  // school's submission does not change while its commune's is submitted
+  // or approved). A top-level approval or unapproval recounts the approved
+  // totals in the same transaction.
   // A retry with the request_id of the last change returns its result.
   virtual absl::StatusOr<v1::Submission> Change(
       const server::CallContext& call, const SubmissionChange& change) = 0;

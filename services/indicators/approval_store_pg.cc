@@ -18,6 +18,7 @@
 #include "libs/db/transaction.h"
 #include "libs/status/errors.h"
 #include "libs/status/status_macros.h"
+#include "services/indicators/indicator_store_pg.h"
 
 namespace hpedu::indicators {
 namespace {
@@ -28,7 +29,11 @@ using State = v1::Submission::State;
 constexpr char kGetWorkflow[] = "approvals_get_workflow";
 constexpr char kGetWorkflowByRequest[] = "approvals_get_workflow_by_request";
 constexpr char kListWorkflows[] = "approvals_list_workflows";
-constexpr char kUnknownIndicators[] = "approvals_unknown_indicators";
+constexpr char kCheckIndicators[] = "approvals_check_indicators";
+constexpr char kGateValues[] = "approvals_gate_values";
+constexpr char kWorkflowIndicators[] = "approvals_workflow_indicators";
+constexpr char kApprovedSchools[] = "approvals_approved_schools";
+constexpr char kMarkApproved[] = "approvals_mark_approved";
 constexpr char kInsertWorkflow[] = "approvals_insert_workflow";
 constexpr char kInsertWorkflowIndicators[] = "approvals_insert_workflow_indicators";
 constexpr char kInsertLevels[] = "approvals_insert_levels";
@@ -49,7 +54,7 @@ const db::TransactionOptions kWrite = {.isolation = db::Isolation::kSerializable
   "  '') FROM approval_workflow_indicators i WHERE i.workflow_id = w.id), "  \
   "(SELECT coalesce(string_agg(l.reporting_level || ':' || "                 \
   "  array_to_string(l.approver_roles, '+'), ',' ORDER BY l.position), '') " \
-  "  FROM approval_levels l WHERE l.workflow_id = w.id) "
+  "  FROM approval_levels l WHERE l.workflow_id = w.id), w.first_period "
 
 #define HPEDU_SUBMISSION_COLUMNS                                              \
   "s.workflow_id, s.org_unit, s.period, s.commune, s.state, s.reason, "      \
@@ -70,6 +75,7 @@ v1::ApprovalWorkflow WorkflowFromRow(const pqxx::row& row) {
   workflow.set_lead_agency("units/" + Text(row[3]));
   *workflow.mutable_create_time() =
       TimeUtil::MicrosecondsToTimestamp(row[4].as<int64_t>());
+  workflow.set_first_period(Text(row[7]));
   for (absl::string_view id :
        absl::StrSplit(Text(row[5]), ',', absl::SkipEmpty())) {
     workflow.add_indicators(absl::StrCat("indicators/", id));
@@ -147,7 +153,7 @@ class PostgresApprovalStore final : public ApprovalStore {
 
   absl::StatusOr<v1::ApprovalWorkflow> CreateWorkflow(
       const server::CallContext& call, const std::string& id,
-      const v1::ApprovalWorkflow& workflow,
+      const v1::ApprovalWorkflow& workflow, int64_t first_ordinal,
       const std::string& request_id) override {
     std::vector<std::string> indicators;
     for (const std::string& name : workflow.indicators()) {
@@ -166,16 +172,28 @@ class PostgresApprovalStore final : public ApprovalStore {
                 db::Params().Add(request_id).Exec(tx, kGetWorkflowByRequest);
             if (!earlier.empty()) return WorkflowFromRow(earlier[0]);
           }
-          FieldViolations unknown;
+          FieldViolations bad;
           for (const pqxx::row& row :
                db::Params()
                    .Add(db::TextArrayLiteral(indicators))
-                   .Exec(tx, kUnknownIndicators)) {
-            unknown.Add(
-                absl::StrCat("workflow.indicators[", row[0].as<int64_t>() - 1, "]"),
-                "không có chỉ tiêu này (unknown indicator)");
+                   .Add(v1::PeriodType_Name(workflow.period_type()))
+                   .Exec(tx, kCheckIndicators)) {
+            const std::string field = absl::StrCat(
+                "workflow.indicators[", row[0].as<int64_t>() - 1, "]");
+            const std::string problem = Text(row[1]);
+            if (problem == "unknown") {
+              bad.Add(field, "không có chỉ tiêu này (unknown indicator)");
+            } else if (problem == "computed") {
+              bad.Add(field, "chỉ tiêu do dịch vụ khác tính, không cần duyệt "
+                             "(computed by another service)");
+            } else if (problem == "period_type") {
+              bad.Add(field, "khác loại kỳ của quy trình (another period type)");
+            } else {
+              bad.Add(field, absl::StrCat("đã thuộc quy trình approvalWorkflows/",
+                                          problem, " (in another workflow)"));
+            }
           }
-          if (!unknown.empty()) return unknown.ToStatus();
+          if (!bad.empty()) return bad.ToStatus();
           if (!db::Params().Add(id).Exec(tx, kGetWorkflow).empty()) {
             return WithErrorInfo(
                 absl::AlreadyExistsError(absl::StrCat(
@@ -189,6 +207,8 @@ class PostgresApprovalStore final : public ApprovalStore {
               .Add(v1::PeriodType_Name(workflow.period_type()))
               .Add(workflow.lead_agency().substr(sizeof("units/") - 1))
               .AddOrNull(request_id)
+              .Add(workflow.first_period())
+              .Add(std::to_string(first_ordinal))
               .Exec(tx, kInsertWorkflow);
           db::Params()
               .Add(id)
@@ -199,6 +219,11 @@ class PostgresApprovalStore final : public ApprovalStore {
               .Add(db::TextArrayLiteral(levels))
               .Add(db::TextArrayLiteral(roles))
               .Exec(tx, kInsertLevels);
+          // Their values from the first period on now wait for approval.
+          db::Params()
+              .Add(db::TextArrayLiteral(indicators))
+              .Add(std::to_string(first_ordinal))
+              .Exec(tx, kGateValues);
           v1::ApprovalWorkflow created =
               WorkflowFromRow(db::Params().Add(id).Exec(tx, kGetWorkflow)[0]);
           audit::Record(tx, call, created.name(), audit::ChangeOf(created));
@@ -320,7 +345,7 @@ class PostgresApprovalStore final : public ApprovalStore {
                              "a school waits for the commune's review");
             }
           }
-          if (change.transition == Transition::kUnapprove && !is_commune) {
+          if (!is_commune) {
             const SubmissionKey above{change.key.workflow_id, commune,
                                       change.key.period};
             const pqxx::result parent = KeyParams(above).Exec(tx, kGetSubmission);
@@ -329,8 +354,10 @@ class PostgresApprovalStore final : public ApprovalStore {
               if (state == v1::Submission::SUBMITTED ||
                   state == v1::Submission::APPROVED) {
                 return Blocked(SubmissionName(above),
-                               "xã đã nộp báo cáo của mình",
-                               "the commune has submitted its own");
+                               "xã đã nộp báo cáo của mình, báo cáo của "
+                               "trường bị khóa theo",
+                               "the commune has submitted, which locks its "
+                               "schools' submissions");
               }
             }
           }
@@ -345,6 +372,11 @@ class PostgresApprovalStore final : public ApprovalStore {
                                     .AddOrNull(change.request_id)
                                     .Exec(tx, kUpsertSubmission)[0])
                   .submission;
+          if (change.top_level && (change.transition == Transition::kApprove ||
+                                   change.transition == Transition::kUnapprove)) {
+            Recount(tx, change, is_commune,
+                    change.transition == Transition::kApprove);
+          }
           audit::Record(
               tx, call, changed.name(),
               {{"transition", std::string(TransitionName(change.transition))},
@@ -356,6 +388,37 @@ class PostgresApprovalStore final : public ApprovalStore {
   }
 
  private:
+  // Counts (or no longer counts) the values a top-level approval covers in
+  // approved roll-ups: the unit's own, and under a commune those of its
+  // approved schools (their submissions cannot change meanwhile).
+  static void Recount(pqxx::transaction_base& tx,
+                      const SubmissionChange& change, bool is_commune,
+                      bool approved) {
+    std::vector<std::string> units = {change.key.org_unit_id};
+    if (is_commune) {
+      for (const pqxx::row& row : db::Params()
+                                      .Add(change.key.workflow_id)
+                                      .Add(change.key.period)
+                                      .Add(change.key.org_unit_id)
+                                      .Exec(tx, kApprovedSchools)) {
+        units.push_back(Text(row[0]));
+      }
+    }
+    db::Params()
+        .Add(change.key.workflow_id)
+        .Add(change.key.period)
+        .Add(db::TextArrayLiteral(units))
+        .Add(approved ? "true" : "false")
+        .Exec(tx, kMarkApproved);
+    std::vector<std::string> indicators;
+    for (const pqxx::row& row : db::Params()
+                                    .Add(change.key.workflow_id)
+                                    .Exec(tx, kWorkflowIndicators)) {
+      indicators.push_back(Text(row[0]));
+    }
+    RecountApprovedTotals(tx, indicators, change.key.period);
+  }
+
   static db::Params KeyParams(const SubmissionKey& key) {
     db::Params params;
     params.Add(key.workflow_id).Add(key.org_unit_id).Add(key.period);
@@ -377,13 +440,40 @@ const std::vector<db::PreparedStatement>& ApprovalStatements() {
                        "FROM approval_workflows w "
                        "WHERE $1::text IS NULL OR w.id > $1 "
                        "ORDER BY w.id LIMIT $2::integer"},
-      {kUnknownIndicators,
-       "SELECT t.n FROM unnest($1::text[]) WITH ORDINALITY AS t(id, n) "
-       "WHERE NOT EXISTS (SELECT 1 FROM indicators i WHERE i.id = t.id) "
+      // Per requested indicator that cannot join: unknown, computed,
+      // period_type, or the id of the workflow it is in.
+      {kCheckIndicators,
+       "SELECT t.n, CASE WHEN i.id IS NULL THEN 'unknown' "
+       "  WHEN i.source <> 'REPORTED' THEN 'computed' "
+       "  WHEN i.period_type <> $2 THEN 'period_type' "
+       "  ELSE wi.workflow_id END "
+       "FROM unnest($1::text[]) WITH ORDINALITY AS t(id, n) "
+       "  LEFT JOIN indicators i ON i.id = t.id "
+       "  LEFT JOIN approval_workflow_indicators wi ON wi.indicator_id = t.id "
+       "WHERE i.id IS NULL OR i.source <> 'REPORTED' OR i.period_type <> $2 "
+       "  OR wi.workflow_id IS NOT NULL "
        "ORDER BY t.n"},
+      {kGateValues,
+       "UPDATE reported_values SET approved = false "
+       "WHERE indicator_id = ANY ($1::text[]) "
+       "  AND period_ordinal >= $2::bigint AND approved"},
+      {kWorkflowIndicators,
+       "SELECT indicator_id FROM approval_workflow_indicators "
+       "WHERE workflow_id = $1 ORDER BY indicator_id"},
+      {kApprovedSchools,
+       "SELECT s.org_unit FROM submissions s WHERE s.workflow_id = $1 "
+       "AND s.period = $2 AND s.commune = $3 AND s.org_unit <> $3 "
+       "AND s.state = 'APPROVED'"},
+      {kMarkApproved,
+       "UPDATE reported_values v SET approved = $4::boolean "
+       "FROM approval_workflow_indicators wi "
+       "WHERE wi.workflow_id = $1 AND v.indicator_id = wi.indicator_id "
+       "  AND v.period = $2 AND v.org_unit = ANY ($3::text[]) "
+       "  AND v.approved <> $4::boolean"},
       {kInsertWorkflow,
        "INSERT INTO approval_workflows (id, display_name, period_type, "
-       "  lead_agency, request_id) VALUES ($1, $2, $3, $4, $5)"},
+       "  lead_agency, request_id, first_period, first_ordinal) "
+       "VALUES ($1, $2, $3, $4, $5, $6, $7::bigint)"},
       {kInsertWorkflowIndicators,
        "INSERT INTO approval_workflow_indicators (workflow_id, indicator_id) "
        "SELECT $1, unnest($2::text[])"},

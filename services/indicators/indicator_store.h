@@ -98,6 +98,9 @@ struct SumQuery {
   // unit) each belongs to; reports of other units are ignored.
   std::vector<std::string> unit_ids;
   std::vector<std::string> group_ids;
+  // Sum every current value; otherwise approved values only, and count the
+  // units whose values are left out (Totals::unapproved_reporters).
+  bool include_unapproved = false;
 };
 
 // A unit's report of an indicator in a period.
@@ -135,8 +138,8 @@ class IndicatorReader {
       const server::CallContext& call, const std::string& indicator_id,
       const std::string& org_unit_id, const std::string& period,
       const std::string& disaggregation) = 0;
-  // Current values summed per indicator, period, group and disaggregation
-  // (and over all disaggregations).
+  // Current values (all, or approved only) summed per indicator, period,
+  // group and disaggregation (and over all disaggregations).
   virtual absl::StatusOr<std::vector<GroupSum>> SumValues(
       const server::CallContext& call, const SumQuery& query) = 0;
   // The same sums over every current value of the city (unit_ids and

@@ -76,6 +76,8 @@ constexpr char kSupersedeValues[] = "indicators_supersede_values";
 constexpr char kAddToTotals[] = "indicators_add_to_totals";
 constexpr char kClearTotals[] = "indicators_clear_totals";
 constexpr char kRebuildTotals[] = "indicators_rebuild_totals";
+constexpr char kClearApprovedTotals[] = "indicators_clear_approved_totals";
+constexpr char kRecountApprovedTotals[] = "indicators_recount_approved_totals";
 constexpr char kCityTotals[] = "indicators_city_totals";
 constexpr char kReporters[] = "indicators_reporters";
 constexpr char kGetValue[] = "indicators_get_value";
@@ -185,7 +187,7 @@ v1::ReportedValue ValueFromRow(const pqxx::row& row) {
 
 // Rows of kSumValues and kCityTotals: indicator, ordinal, period, group,
 // disaggregation, all disaggregations (0/1), numerator, denominator,
-// reporters, meeting, the single plain value.
+// reporters, meeting, the single plain value, unapproved reporters.
 std::vector<GroupSum> GroupSumsOf(const pqxx::result& rows) {
   std::vector<GroupSum> sums;
   sums.reserve(rows.size());
@@ -201,6 +203,7 @@ std::vector<GroupSum> GroupSumsOf(const pqxx::result& rows) {
     sum.totals.denominator = row[7].as<int64_t>();
     sum.totals.reporters = row[8].as<int>();
     sum.totals.meeting = row[9].as<int>();
+    sum.totals.unapproved_reporters = row[11].as<int>();
     if (!row[10].is_null()) {
       absl::StatusOr<Decimal> value = ParseDecimal(row[10].c_str(), "");
       if (value.ok()) sum.totals.plain_value = *value;
@@ -469,6 +472,7 @@ class TransactionReader final : public IndicatorReader {
                            .Add(db::TextArrayLiteral(query.indicator_ids))
                            .Add(std::to_string(query.first_ordinal))
                            .Add(std::to_string(query.last_ordinal))
+                           .Add(query.include_unapproved ? "true" : "false")
                            .Exec(tx_, kSumValues));
   }
 
@@ -478,6 +482,7 @@ class TransactionReader final : public IndicatorReader {
                            .Add(db::TextArrayLiteral(query.indicator_ids))
                            .Add(std::to_string(query.first_ordinal))
                            .Add(std::to_string(query.last_ordinal))
+                           .Add(query.include_unapproved ? "true" : "false")
                            .Exec(tx_, kCityTotals));
   }
 
@@ -600,6 +605,7 @@ class PostgresIndicatorStore final : public IndicatorStore {
             // A new condition counts the stored values anew.
             db::Params().Add(update.id).Exec(tx, kClearTotals);
             db::Params().Add(update.id).Exec(tx, kRebuildTotals);
+            RecountApprovedTotals(tx, {update.id}, "");
           }
           v1::Indicator updated = *LoadIndicator(tx, kGetIndicator, update.id);
           audit::Record(tx, call, updated.name(), audit::ChangeOf(updated));
@@ -1229,11 +1235,19 @@ const std::vector<db::PreparedStatement>& IndicatorStatements() {
        "INSERT INTO reported_values AS r (indicator_id, org_unit, period, "
        "  disaggregation, period_ordinal, numerator, denominator, value, "
        "  revision, definition_version, outlier, lock_override_reason, "
-       "  generated, provenance, reporter, report_time, request_id) "
-       "SELECT u.*, $14, $15, now(), $16 FROM unnest($1::text[], $2::text[], "
+       "  generated, provenance, reporter, report_time, request_id, approved) "
+       // A value a workflow gates waits for approval (it is never written
+       // while approved: its submission locks it).
+       "SELECT u.*, $14, $15, now(), $16, NOT EXISTS (SELECT 1 "
+       "  FROM approval_workflow_indicators wi "
+       "  JOIN approval_workflows w ON w.id = wi.workflow_id "
+       "  WHERE wi.indicator_id = u.indicator_id "
+       "    AND u.period_ordinal >= w.first_ordinal) "
+       "FROM unnest($1::text[], $2::text[], "
        "  $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], "
        "  $8::numeric[], $9::bigint[], $10::int[], $11::boolean[], "
-       "  $12::text[], $13::boolean[]) AS u "
+       "  $12::text[], $13::boolean[]) "
+       "  AS u(indicator_id, org_unit, period, disaggregation, period_ordinal) "
        "ON CONFLICT (indicator_id, period, org_unit, disaggregation) "
        "DO UPDATE SET numerator = excluded.numerator, "
        "  denominator = excluded.denominator, value = excluded.value, "
@@ -1243,7 +1257,7 @@ const std::vector<db::PreparedStatement>& IndicatorStatements() {
        "  lock_override_reason = excluded.lock_override_reason, "
        "  generated = excluded.generated, provenance = excluded.provenance, "
        "  reporter = excluded.reporter, report_time = excluded.report_time, "
-       "  request_id = excluded.request_id"},
+       "  request_id = excluded.request_id, approved = excluded.approved"},
       // The current revisions of the given values, into the history.
       {kSupersedeValues,
        "INSERT INTO reported_value_revisions (indicator_id, org_unit, period, "
@@ -1293,14 +1307,56 @@ const std::vector<db::PreparedStatement>& IndicatorStatements() {
        "GROUP BY GROUPING SETS ("
        "  (v.indicator_id, v.period_ordinal, v.disaggregation), "
        "  (v.indicator_id, v.period_ordinal))"},
+      {kClearApprovedTotals,
+       "DELETE FROM approved_totals WHERE indicator_id = ANY ($1::text[]) "
+       "  AND ($2::text IS NULL OR period = $2)"},
+      {kRecountApprovedTotals,
+       "INSERT INTO approved_totals "
+       "SELECT v.indicator_id, v.period_ordinal, min(v.period), "
+       "  GROUPING(v.disaggregation) = 1, "
+       "  CASE WHEN GROUPING(v.disaggregation) = 1 THEN '' "
+       "    ELSE v.disaggregation END, "
+       "  coalesce(sum(v.numerator), 0), coalesce(sum(v.denominator), 0), "
+       "  count(*), count(DISTINCT v.org_unit), "
+       "  count(*) FILTER (WHERE v.value >= i.condition_threshold), "
+       "  CASE WHEN count(*) = 1 THEN min(v.value) END "
+       "FROM reported_values v JOIN indicators i ON i.id = v.indicator_id "
+       "  JOIN approval_workflow_indicators wi ON wi.indicator_id = v.indicator_id "
+       "  JOIN approval_workflows w ON w.id = wi.workflow_id "
+       "WHERE v.indicator_id = ANY ($1::text[]) "
+       "  AND ($2::text IS NULL OR v.period = $2) "
+       "  AND v.period_ordinal >= w.first_ordinal AND v.approved "
+       "GROUP BY GROUPING SETS ("
+       "  (v.indicator_id, v.period_ordinal, v.disaggregation), "
+       "  (v.indicator_id, v.period_ordinal))"},
+      // The city's totals, all or approved only: for a period a workflow
+      // gates, the approved ones and the units left out.
       {kCityTotals,
-       "SELECT indicator_id, period_ordinal, period, '', disaggregation, "
-       "  all_disaggregations::int, numerator, denominator, reporters, "
-       "  meeting, plain_value::text "
-       "FROM value_totals "
-       "WHERE indicator_id = ANY ($1::text[]) "
-       "  AND period_ordinal BETWEEN $2::bigint AND $3::bigint "
-       "  AND value_count > 0"},
+       "SELECT t.indicator_id, t.period_ordinal, t.period, '', "
+       "  t.disaggregation, t.all_disaggregations::int, "
+       "  CASE WHEN g.counted THEN t.numerator ELSE coalesce(a.numerator, 0) END, "
+       "  CASE WHEN g.counted THEN t.denominator "
+       "    ELSE coalesce(a.denominator, 0) END, "
+       "  CASE WHEN g.counted THEN t.reporters ELSE coalesce(a.reporters, 0) END, "
+       "  CASE WHEN g.counted THEN t.meeting ELSE coalesce(a.meeting, 0) END, "
+       "  (CASE WHEN g.counted THEN t.plain_value ELSE a.plain_value END)::text, "
+       "  CASE WHEN g.gated THEN t.reporters - coalesce(a.reporters, 0) "
+       "    ELSE 0 END "
+       "FROM value_totals t "
+       "  CROSS JOIN LATERAL (SELECT x.gated, $4::boolean OR NOT x.gated "
+       "    FROM (SELECT EXISTS (SELECT 1 FROM approval_workflow_indicators wi "
+       "      JOIN approval_workflows w ON w.id = wi.workflow_id "
+       "      WHERE wi.indicator_id = t.indicator_id "
+       "        AND t.period_ordinal >= w.first_ordinal)) AS x(gated)) "
+       "    AS g(gated, counted) "
+       "  LEFT JOIN approved_totals a ON g.gated "
+       "    AND a.indicator_id = t.indicator_id "
+       "    AND a.period_ordinal = t.period_ordinal "
+       "    AND a.all_disaggregations = t.all_disaggregations "
+       "    AND a.disaggregation = t.disaggregation "
+       "WHERE t.indicator_id = ANY ($1::text[]) "
+       "  AND t.period_ordinal BETWEEN $2::bigint AND $3::bigint "
+       "  AND t.value_count > 0"},
       // Which of the given (indicator, unit, period) have a current value.
       {kReporters,
        "SELECT DISTINCT v.indicator_id, v.org_unit "
@@ -1336,13 +1392,17 @@ const std::vector<db::PreparedStatement>& IndicatorStatements() {
        "           AS m(unit_id, group_id)) "
        "SELECT v.indicator_id, v.period_ordinal, min(v.period), m.group_id, "
        "  v.disaggregation, GROUPING(v.disaggregation), "
-       "  coalesce(sum(v.numerator), 0)::bigint, "
-       "  coalesce(sum(v.denominator), 0)::bigint, "
-       "  count(DISTINCT v.org_unit)::int, "
-       "  (count(*) FILTER (WHERE v.value >= i.condition_threshold))::int, "
-       "  CASE WHEN count(*) = 1 THEN min(v.value)::text END "
+       "  coalesce(sum(v.numerator) FILTER (WHERE c.counted), 0)::bigint, "
+       "  coalesce(sum(v.denominator) FILTER (WHERE c.counted), 0)::bigint, "
+       "  (count(DISTINCT v.org_unit) FILTER (WHERE c.counted))::int, "
+       "  (count(*) FILTER (WHERE c.counted "
+       "    AND v.value >= i.condition_threshold))::int, "
+       "  CASE WHEN count(*) FILTER (WHERE c.counted) = 1 "
+       "    THEN (min(v.value) FILTER (WHERE c.counted))::text END, "
+       "  (count(DISTINCT v.org_unit) FILTER (WHERE NOT v.approved))::int "
        "FROM reported_values v JOIN m ON m.unit_id = v.org_unit "
        "  JOIN indicators i ON i.id = v.indicator_id "
+       "  CROSS JOIN LATERAL (SELECT v.approved OR $6::boolean) AS c(counted) "
        "WHERE v.indicator_id = ANY ($3::text[]) "
        "  AND v.period_ordinal BETWEEN $4::bigint AND $5::bigint "
        "GROUP BY GROUPING SETS ("
@@ -1354,6 +1414,14 @@ const std::vector<db::PreparedStatement>& IndicatorStatements() {
 
 std::unique_ptr<IndicatorStore> NewPostgresIndicatorStore(db::Pool& pool) {
   return std::make_unique<PostgresIndicatorStore>(pool);
+}
+
+void RecountApprovedTotals(pqxx::transaction_base& tx,
+                           const std::vector<std::string>& indicator_ids,
+                           const std::string& period) {
+  const std::string ids = db::TextArrayLiteral(indicator_ids);
+  db::Params().Add(ids).AddOrNull(period).Exec(tx, kClearApprovedTotals);
+  db::Params().Add(ids).AddOrNull(period).Exec(tx, kRecountApprovedTotals);
 }
 
 }  // namespace hpedu::indicators

@@ -690,6 +690,7 @@ grpc::ServerUnaryReactor* IndicatorsServiceImpl::RollUp(
           // One unit -> group map for every reporting level; commune-level
           // and school-level reporters never overlap.
           SumQuery query;
+          query.include_unapproved = request->include_unapproved();
           std::map<std::string, std::shared_ptr<const Groups>> groups_of;
           std::set<std::string> mapped;
           for (const auto& [indicator, period] : selected) {

@@ -284,6 +284,7 @@ Totals Merge(const Totals& a, const Totals& b) {
   sum.numerator = a.numerator + b.numerator;
   sum.denominator = a.denominator + b.denominator;
   sum.reporters = a.reporters + b.reporters;
+  sum.unapproved_reporters = a.unapproved_reporters + b.unapproved_reporters;
   sum.meeting = a.meeting + b.meeting;
   // Plain values do not aggregate: a merge of two is no value at all.
   if (a.reporters + b.reporters == 1) {
@@ -324,6 +325,7 @@ v1::Figure MakeFigure(const Formula& formula, const Totals& totals,
   if (value) figure.set_value(FormatRational(*value));
   figure.set_expected_reporters(expected_reporters);
   figure.set_reporters(totals.reporters);
+  figure.set_unapproved_reporters(totals.unapproved_reporters);
   for (size_t i = 0; i < missing_reporters.size() && i < 50; ++i) {
     figure.add_missing_reporters("units/" + missing_reporters[i]);
   }
@@ -555,7 +557,9 @@ v1::IndicatorRollUp ComposeRollUp(const RollUpInput& input) {
     period_totals = Merge(period_totals, sum.totals);
     if (sum.period_ordinal == input.period.ordinal) {
       by_group[sum.group_id] = sum.totals;
-      if (sum.totals.reporters > 0) reported_groups.insert(sum.group_id);
+      if (sum.totals.reporters > 0 || sum.totals.unapproved_reporters > 0) {
+        reported_groups.insert(sum.group_id);
+      }
     }
   }
   const Totals total = by_period[input.period.ordinal].second;
@@ -609,7 +613,8 @@ v1::IndicatorRollUp ComposeRollUp(const RollUpInput& input) {
       const Totals totals = it == by_group.end() ? Totals{} : it->second;
       v1::Figure* child = result.add_children();
       *child = FigureFor(*formula, totals, group, own,
-                         totals.reporters > 0 ? std::set<std::string>{group}
+                         totals.reporters > 0 || totals.unapproved_reporters > 0
+                             ? std::set<std::string>{group}
                                               : std::set<std::string>{});
       stamp(*child, input.disaggregation);
     }

@@ -106,13 +106,17 @@ struct Report {
 struct Totals {
   int64_t numerator = 0;
   int64_t denominator = 0;
-  // Distinct units that reported.
+  // Distinct units counted (with approved values only: that reported
+  // values counted as approved).
   int reporters = 0;
   // UNIT_COUNT: reports whose value meets the condition.
   int meeting = 0;
   // PLAIN_VALUE: the value of the single report (plain values are not
   // aggregated).
   std::optional<Decimal> plain_value;
+  // Distinct units whose values are not approved yet: left out, or with
+  // unapproved values included counted among `reporters` as well.
+  int unapproved_reporters = 0;
 };
 // Totals of `reports` (one unit may send several disaggregations; it counts
 // once among reporters).
