@@ -132,6 +132,27 @@ class ApprovalLoopTest : public ::testing::Test {
     return got.ok() ? got->state() : v1::Submission::STATE_UNSPECIFIED;
   }
 
+  // The city's hp-05 for 2025-2026: from the kept totals, or with
+  // drill_down summed per commune (the figure of `commune_` then).
+  v1::Figure CityFigure(bool include_unapproved, bool drill_down = false) {
+    v1::RollUpRequest request;
+    request.set_indicator("indicators/hp-05");
+    request.set_period("2025-2026");
+    request.set_include_unapproved(include_unapproved);
+    request.set_drill_down(drill_down);
+    absl::StatusOr<v1::RollUpResponse> got =
+        CallFor(address(), leadership_, &v1::IndicatorsService::Stub::RollUp,
+                request);
+    EXPECT_OK(got.status());
+    if (!got.ok() || got->roll_ups_size() != 1) return v1::Figure();
+    if (!drill_down) return got->roll_ups(0).total();
+    for (const v1::Figure& child : got->roll_ups(0).children()) {
+      if (child.org_unit() == "units/" + commune_) return child;
+    }
+    ADD_FAILURE() << "no figure for " << commune_;
+    return v1::Figure();
+  }
+
   hpedu::testing::TestService service_;
   std::string school_, commune_, other_commune_;
   const std::string leadership_ = TestIdentity::Token(Role::kLeadership);
@@ -210,6 +231,93 @@ TEST_F(ApprovalLoopTest, SchoolToCommuneToDivision) {
   ASSERT_OK_AND_ASSIGN(v1::ListSubmissionsResponse queue,
                        CallFor(address(), commune, &Approvals::ListSubmissions, list));
   EXPECT_EQ(queue.submissions_size(), 2);
+}
+
+TEST_F(ApprovalLoopTest, CityCountsWhatTheTopLevelApproved) {
+  const std::string school = TestIdentity::Token(Role::kSchoolOfficer,
+                                                 "units/" + school_);
+  const std::string commune = TestIdentity::Token(Role::kCommuneOfficer,
+                                                  "units/" + commune_);
+  const std::string division =
+      TestIdentity::Token(Role::kDivision, "units/so-gddt-qlcl");
+  v1::ReportValueRequest value;
+  value.set_parent("indicators/hp-05");
+  value.mutable_value()->set_org_unit("units/" + school_);
+  value.mutable_value()->set_period("2025-2026");
+  value.mutable_value()->set_value("3");
+  ASSERT_OK(CallFor(address(), school, &v1::IndicatorsService::Stub::ReportValue,
+                    value)
+                .status());
+
+  // Entered, submitted, approved by the commune: not yet the city's.
+  for (int step = 0; step < 3; ++step) {
+    if (step == 1) {
+      ASSERT_OK(Submit(school, school_).status());
+    } else if (step == 2) {
+      ASSERT_OK(Approve(commune, school_).status());
+    }
+    for (bool drill_down : {false, true}) {
+      SCOPED_TRACE(absl::StrCat("step ", step, " drill_down ", drill_down));
+      const v1::Figure approved = CityFigure(false, drill_down);
+      EXPECT_EQ(approved.state(), v1::NO_REPORTS);
+      EXPECT_EQ(approved.reporters(), 0);
+      EXPECT_EQ(approved.unapproved_reporters(), 1);
+      const v1::Figure all = CityFigure(true, drill_down);
+      EXPECT_EQ(all.value(), "3");
+      EXPECT_EQ(all.reporters(), 1);
+      EXPECT_EQ(all.unapproved_reporters(), 1);
+    }
+  }
+  // A submitted commune locks its schools' submissions.
+  ASSERT_OK(Submit(commune, commune_).status());
+  EXPECT_THAT(Return(commune, school_, "Sai").status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_EQ(CityFigure(false).reporters(), 0);
+
+  // The division approves the commune: its approved school now counts.
+  ASSERT_OK(Approve(division, commune_).status());
+  for (bool drill_down : {false, true}) {
+    SCOPED_TRACE(absl::StrCat("approved, drill_down ", drill_down));
+    const v1::Figure approved = CityFigure(false, drill_down);
+    EXPECT_EQ(approved.state(), v1::COMPUTED);
+    EXPECT_EQ(approved.value(), "3");
+    EXPECT_EQ(approved.reporters(), 1);
+    EXPECT_EQ(approved.unapproved_reporters(), 0);
+    EXPECT_EQ(CityFigure(true, drill_down).value(), "3");
+  }
+
+  // Unapproved: out of the approved figure again, still in the other.
+  ASSERT_OK(Unapprove(division, commune_, "Cần đối chiếu").status());
+  for (bool drill_down : {false, true}) {
+    SCOPED_TRACE(absl::StrCat("unapproved, drill_down ", drill_down));
+    EXPECT_EQ(CityFigure(false, drill_down).reporters(), 0);
+    EXPECT_EQ(CityFigure(false, drill_down).unapproved_reporters(), 1);
+    EXPECT_EQ(CityFigure(true, drill_down).value(), "3");
+  }
+}
+
+TEST_F(ApprovalLoopTest, AnIndicatorJoinsOneWorkflowOfItsPeriodType) {
+  v1::CreateApprovalWorkflowRequest workflow;
+  workflow.set_workflow_id("bao-cao-khac");
+  v1::ApprovalWorkflow* w = workflow.mutable_workflow();
+  w->set_display_name("Báo cáo khác");
+  w->set_period_type(v1::SCHOOL_YEAR);
+  w->set_first_period("2026-2027");
+  w->add_indicators("indicators/hp-05");
+  w->set_lead_agency("units/so-gddt-qlcl");
+  v1::ApprovalLevel* level = w->add_levels();
+  level->set_reporting_level(v1::COMMUNE);
+  level->add_approver_roles("division");
+  const absl::Status taken =
+      CallFor(address(), leadership_, &Approvals::CreateApprovalWorkflow, workflow)
+          .status();
+  EXPECT_THAT(taken, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(std::string(taken.message()), ::testing::HasSubstr("bao-cao-nam-hoc"));
+  w->set_first_period("2026");
+  EXPECT_THAT(
+      CallFor(address(), leadership_, &Approvals::CreateApprovalWorkflow, workflow)
+          .status(),
+      StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST_F(ApprovalLoopTest, WhoMayNotReviewIsRefusedAndNothingChanges) {

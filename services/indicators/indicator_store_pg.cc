@@ -42,7 +42,10 @@ namespace {
   "array_to_string(i.disaggregations, ';'), i.source, i.lock_after_days, "  \
   "i.version, i.revision, "                                                 \
   "(extract(epoch FROM i.create_time) * 1000000)::bigint, "                 \
-  "(extract(epoch FROM i.update_time) * 1000000)::bigint "
+  "(extract(epoch FROM i.update_time) * 1000000)::bigint, "                 \
+  "(SELECT w.first_ordinal FROM approval_workflow_indicators wi "             \
+  "  JOIN approval_workflows w ON w.id = wi.workflow_id "                    \
+  "  WHERE wi.indicator_id = i.id) "
 
 #define HPEDU_TARGET_COLUMNS                                                 \
   "t.indicator_id, t.id, t.org_unit, t.issuer, t.horizon, t.disaggregation, " \
@@ -288,6 +291,8 @@ struct Row {
   int version = 1;
   bool outlier = false;
   bool locked = false;
+  // Counts in approved-only roll-ups (reported_values.approved).
+  bool approved = true;
 };
 
 // A row of value_totals.
@@ -816,9 +821,12 @@ class PostgresIndicatorStore final : public IndicatorStore {
     }
     std::map<std::string, v1::Indicator> indicators;
     std::map<std::string, Formula> formulas;
+    // The first ordinal a workflow gates, per gated indicator.
+    std::map<std::string, int64_t> gated_from;
     for (const pqxx::row& row : db::Params().Exec(tx, kListIndicators)) {
       v1::Indicator indicator = IndicatorFromRow(row);
       const std::string id = indicator.name().substr(sizeof("indicators/") - 1);
+      if (!row[20].is_null()) gated_from[id] = row[20].as<int64_t>();
       absl::StatusOr<Formula> formula = FormulaOf(indicator);
       if (formula.ok()) formulas[id] = *formula;
       indicators[id] = std::move(indicator);
@@ -947,6 +955,11 @@ class PostgresIndicatorStore final : public IndicatorStore {
       Row row;
       row.write = &write;
       row.value_text = write.value ? FormatDecimal(*write.value) : "";
+      // A gated value waits for approval (it is never written approved: its
+      // submission locks it).
+      const auto gate = gated_from.find(write.indicator_id);
+      row.approved = gate == gated_from.end() ||
+                     write.period.ordinal < gate->second;
       const Formula& formula = formulas.at(write.indicator_id);
       TotalsDelta change;
       auto it = current.empty()
@@ -1031,7 +1044,7 @@ class PostgresIndicatorStore final : public IndicatorStore {
                       const std::string& request_id) {
     std::vector<std::optional<std::string>> c_indicator, c_unit, c_period,
         c_disaggregation, c_ordinal, c_numerator, c_denominator, c_value,
-        c_revision, c_version, c_outlier, c_override, c_generated;
+        c_revision, c_version, c_outlier, c_override, c_generated, c_approved;
     for (const Row& row : rows) {
       const ValueWrite& write = *row.write;
       c_indicator.push_back(write.indicator_id);
@@ -1049,6 +1062,7 @@ class PostgresIndicatorStore final : public IndicatorStore {
       c_override.push_back(row.locked ? std::optional(options.override_reason)
                                       : std::nullopt);
       c_generated.push_back(write.generated ? "true" : "false");
+      c_approved.push_back(row.approved ? "true" : "false");
     }
     db::Params()
         .Add(ArrayLiteral(c_indicator))
@@ -1070,6 +1084,7 @@ class PostgresIndicatorStore final : public IndicatorStore {
         .Add(ArrayLiteral(c_outlier))
         .Add(ArrayLiteral(c_override))
         .Add(ArrayLiteral(c_generated))
+        .Add(ArrayLiteral(c_approved))
         .Add(v1::Provenance_Name(options.provenance))
         .Add(options.reporter)
         .AddOrNull(request_id)
@@ -1087,7 +1102,7 @@ class PostgresIndicatorStore final : public IndicatorStore {
         "denominator",  "value",         "provenance",
         "reporter",     "revision",      "definition_version",
         "outlier",      "lock_override_reason", "generated",
-        "request_id"};
+        "request_id",   "approved"};
     const std::string provenance = v1::Provenance_Name(options.provenance);
     pqxx::stream_to stream(tx, "reported_values", kColumns);
     for (const Row& row : rows) {
@@ -1111,7 +1126,8 @@ class PostgresIndicatorStore final : public IndicatorStore {
           options.reporter.c_str(), revision.c_str(), version.c_str(),
           row.outlier ? "t" : "f",
           or_null(row.locked, options.override_reason),
-          write.generated ? "t" : "f", or_null(!request_id.empty(), request_id));
+          write.generated ? "t" : "f", or_null(!request_id.empty(), request_id),
+          row.approved ? "t" : "f");
     }
     stream.complete();
   }
@@ -1235,19 +1251,11 @@ const std::vector<db::PreparedStatement>& IndicatorStatements() {
        "INSERT INTO reported_values AS r (indicator_id, org_unit, period, "
        "  disaggregation, period_ordinal, numerator, denominator, value, "
        "  revision, definition_version, outlier, lock_override_reason, "
-       "  generated, provenance, reporter, report_time, request_id, approved) "
-       // A value a workflow gates waits for approval (it is never written
-       // while approved: its submission locks it).
-       "SELECT u.*, $14, $15, now(), $16, NOT EXISTS (SELECT 1 "
-       "  FROM approval_workflow_indicators wi "
-       "  JOIN approval_workflows w ON w.id = wi.workflow_id "
-       "  WHERE wi.indicator_id = u.indicator_id "
-       "    AND u.period_ordinal >= w.first_ordinal) "
-       "FROM unnest($1::text[], $2::text[], "
+       "  generated, approved, provenance, reporter, report_time, request_id) "
+       "SELECT u.*, $15, $16, now(), $17 FROM unnest($1::text[], $2::text[], "
        "  $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], "
        "  $8::numeric[], $9::bigint[], $10::int[], $11::boolean[], "
-       "  $12::text[], $13::boolean[]) "
-       "  AS u(indicator_id, org_unit, period, disaggregation, period_ordinal) "
+       "  $12::text[], $13::boolean[], $14::boolean[]) AS u "
        "ON CONFLICT (indicator_id, period, org_unit, disaggregation) "
        "DO UPDATE SET numerator = excluded.numerator, "
        "  denominator = excluded.denominator, value = excluded.value, "
