@@ -42,10 +42,7 @@ namespace {
   "array_to_string(i.disaggregations, ';'), i.source, i.lock_after_days, "  \
   "i.version, i.revision, "                                                 \
   "(extract(epoch FROM i.create_time) * 1000000)::bigint, "                 \
-  "(extract(epoch FROM i.update_time) * 1000000)::bigint, "                 \
-  "(SELECT w.first_ordinal FROM approval_workflow_indicators wi "             \
-  "  JOIN approval_workflows w ON w.id = wi.workflow_id "                    \
-  "  WHERE wi.indicator_id = i.id) "
+  "(extract(epoch FROM i.update_time) * 1000000)::bigint "
 
 #define HPEDU_TARGET_COLUMNS                                                 \
   "t.indicator_id, t.id, t.org_unit, t.issuer, t.horizon, t.disaggregation, " \
@@ -79,6 +76,7 @@ constexpr char kSupersedeValues[] = "indicators_supersede_values";
 constexpr char kAddToTotals[] = "indicators_add_to_totals";
 constexpr char kClearTotals[] = "indicators_clear_totals";
 constexpr char kRebuildTotals[] = "indicators_rebuild_totals";
+constexpr char kListIndicatorsGated[] = "indicators_list_indicators_gated";
 constexpr char kClearApprovedTotals[] = "indicators_clear_approved_totals";
 constexpr char kRecountApprovedTotals[] = "indicators_recount_approved_totals";
 constexpr char kCityTotals[] = "indicators_city_totals";
@@ -823,7 +821,7 @@ class PostgresIndicatorStore final : public IndicatorStore {
     std::map<std::string, Formula> formulas;
     // The first ordinal a workflow gates, per gated indicator.
     std::map<std::string, int64_t> gated_from;
-    for (const pqxx::row& row : db::Params().Exec(tx, kListIndicators)) {
+    for (const pqxx::row& row : db::Params().Exec(tx, kListIndicatorsGated)) {
       v1::Indicator indicator = IndicatorFromRow(row);
       const std::string id = indicator.name().substr(sizeof("indicators/") - 1);
       if (!row[20].is_null()) gated_from[id] = row[20].as<int64_t>();
@@ -1198,6 +1196,13 @@ const std::vector<db::PreparedStatement>& IndicatorStatements() {
        "LIMIT 1"},
       {kListIndicators,
        "SELECT " HPEDU_INDICATOR_COLUMNS "FROM indicators i ORDER BY i.code"},
+      // With the first ordinal the indicator's workflow gates (NULL: none).
+      {kListIndicatorsGated,
+       "SELECT " HPEDU_INDICATOR_COLUMNS ", w.first_ordinal "
+       "FROM indicators i "
+       "  LEFT JOIN approval_workflow_indicators wi ON wi.indicator_id = i.id "
+       "  LEFT JOIN approval_workflows w ON w.id = wi.workflow_id "
+       "ORDER BY i.code"},
       {kInsertIndicator,
        "INSERT INTO indicators (id, code, display_name, english_name, "
        "  unit_label, kind, factor, condition_threshold, direction, "
@@ -1342,26 +1347,27 @@ const std::vector<db::PreparedStatement>& IndicatorStatements() {
       {kCityTotals,
        "SELECT t.indicator_id, t.period_ordinal, t.period, '', "
        "  t.disaggregation, t.all_disaggregations::int, "
-       "  CASE WHEN g.counted THEN t.numerator ELSE coalesce(a.numerator, 0) END, "
-       "  CASE WHEN g.counted THEN t.denominator "
+       "  CASE WHEN c.counted THEN t.numerator ELSE coalesce(a.numerator, 0) END, "
+       "  CASE WHEN c.counted THEN t.denominator "
        "    ELSE coalesce(a.denominator, 0) END, "
-       "  CASE WHEN g.counted THEN t.reporters ELSE coalesce(a.reporters, 0) END, "
-       "  CASE WHEN g.counted THEN t.meeting ELSE coalesce(a.meeting, 0) END, "
-       "  (CASE WHEN g.counted THEN t.plain_value ELSE a.plain_value END)::text, "
-       "  CASE WHEN g.gated THEN t.reporters - coalesce(a.reporters, 0) "
-       "    ELSE 0 END "
+       "  CASE WHEN c.counted THEN t.reporters ELSE coalesce(a.reporters, 0) END, "
+       "  CASE WHEN c.counted THEN t.meeting ELSE coalesce(a.meeting, 0) END, "
+       "  (CASE WHEN c.counted THEN t.plain_value ELSE a.plain_value END)::text, "
+       "  CASE WHEN g.indicator_id IS NULL THEN 0 "
+       "    ELSE t.reporters - coalesce(a.reporters, 0) END "
        "FROM value_totals t "
-       "  CROSS JOIN LATERAL (SELECT x.gated, $4::boolean OR NOT x.gated "
-       "    FROM (SELECT EXISTS (SELECT 1 FROM approval_workflow_indicators wi "
-       "      JOIN approval_workflows w ON w.id = wi.workflow_id "
-       "      WHERE wi.indicator_id = t.indicator_id "
-       "        AND t.period_ordinal >= w.first_ordinal)) AS x(gated)) "
-       "    AS g(gated, counted) "
-       "  LEFT JOIN approved_totals a ON g.gated "
+       "  LEFT JOIN (SELECT wi.indicator_id, w.first_ordinal "
+       "    FROM approval_workflow_indicators wi "
+       "    JOIN approval_workflows w ON w.id = wi.workflow_id) AS g "
+       "    ON g.indicator_id = t.indicator_id "
+       "    AND t.period_ordinal >= g.first_ordinal "
+       "  LEFT JOIN approved_totals a ON g.indicator_id IS NOT NULL "
        "    AND a.indicator_id = t.indicator_id "
        "    AND a.period_ordinal = t.period_ordinal "
        "    AND a.all_disaggregations = t.all_disaggregations "
        "    AND a.disaggregation = t.disaggregation "
+       "  CROSS JOIN LATERAL (SELECT $4::boolean OR g.indicator_id IS NULL) "
+       "    AS c(counted) "
        "WHERE t.indicator_id = ANY ($1::text[]) "
        "  AND t.period_ordinal BETWEEN $2::bigint AND $3::bigint "
        "  AND t.value_count > 0"},

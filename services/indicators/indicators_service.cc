@@ -733,7 +733,8 @@ grpc::ServerUnaryReactor* IndicatorsServiceImpl::RollUp(
           if (city_totals) {
             ASSIGN_OR_RETURN(missing_of,
                              MissingReporters(reads, call, selected, groups_of,
-                                              sums_of));
+                                              sums_of,
+                                              request->include_unapproved()));
           }
           std::vector<std::string> ids;
           for (const auto& [indicator, period] : selected) {
@@ -789,7 +790,8 @@ IndicatorsServiceImpl::MissingReporters(
     IndicatorReader& reads, const CallContext& call,
     const std::vector<std::pair<const v1::Indicator*, Period>>& selected,
     const std::map<std::string, std::shared_ptr<const Groups>>& groups_of,
-    const std::map<std::string, std::vector<GroupSum>>& sums_of) {
+    const std::map<std::string, std::vector<GroupSum>>& sums_of,
+    bool include_unapproved) {
   // Units are listed where each group is one unit (communes at the city);
   // only indicators with fewer reporters than expected are looked into, a
   // chunk of units at a time in id order, until 50 are found.
@@ -817,7 +819,9 @@ IndicatorsServiceImpl::MissingReporters(
     if (sums != sums_of.end()) {
       for (const GroupSum& sum : sums->second) {
         if (sum.all_disaggregations && sum.period_ordinal == period.ordinal) {
-          reporters = sum.totals.reporters;
+          // Units with values not approved yet reported: not missing.
+          reporters = sum.totals.reporters +
+                      (include_unapproved ? 0 : sum.totals.unapproved_reporters);
         }
       }
     }

@@ -132,13 +132,15 @@ class IndicatorsServiceImpl final
 
   // The first 50 expected units (by id) without a report, per indicator of
   // a city roll-up whose units are its groups (communes) and whose totals
-  // count fewer reporters than expected.
+  // count fewer reporters than expected (reporters of unapproved values,
+  // left out of `sums_of` unless include_unapproved, count as reported).
   absl::StatusOr<std::map<std::string, std::vector<std::string>>>
   MissingReporters(
       IndicatorReader& reads, const server::CallContext& call,
       const std::vector<std::pair<const v1::Indicator*, Period>>& selected,
       const std::map<std::string, std::shared_ptr<const Groups>>& groups_of,
-      const std::map<std::string, std::vector<GroupSum>>& sums_of);
+      const std::map<std::string, std::vector<GroupSum>>& sums_of,
+      bool include_unapproved);
 
   std::unique_ptr<IndicatorStore> store_;
   std::unique_ptr<UnitDirectory> directory_;

@@ -25,6 +25,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "grpcpp/grpcpp.h"
+#include "hpedu/indicators/v1/approvals.grpc.pb.h"
 #include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
 #include "hpedu/registry/v1/registry_service.grpc.pb.h"
 #include "libs/server/log.h"
@@ -54,7 +55,10 @@ struct World {
   std::unique_ptr<server::ServiceHost> indicators;
   std::string indicators_db;  // the indicators role's conninfo
   std::unique_ptr<iv1::IndicatorsService::Stub> stub;
+  std::unique_ptr<iv1::ApprovalService::Stub> approvals;
   std::vector<rv1::Unit> units;
+  // The reported school-year indicators (a workflow may gate them).
+  std::vector<std::string> gateable;
 };
 
 World Start(testing::PostgresServer& pg, int scale) {
@@ -73,8 +77,10 @@ World Start(testing::PostgresServer& pg, int scale) {
   config.peer_addresses["registry"] = registry_addr;
   world.indicators = Must(
       server::ServiceHost::Start(config, indicators::Definition()), "indicators");
-  world.stub = iv1::IndicatorsService::NewStub(bench::LeadershipChannel(
-      absl::StrCat("127.0.0.1:", world.indicators->port())));
+  const auto channel = bench::LeadershipChannel(
+      absl::StrCat("127.0.0.1:", world.indicators->port()));
+  world.stub = iv1::IndicatorsService::NewStub(channel);
+  world.approvals = iv1::ApprovalService::NewStub(channel);
   const indicators::demo::DemoCatalogue catalogue =
       Must(indicators::demo::DemoIndicators(indicators::demo::EmbeddedIndicatorsCsv(),
                                             indicators::demo::EmbeddedTargetsCsv()),
@@ -83,6 +89,10 @@ World Start(testing::PostgresServer& pg, int scale) {
     iv1::Indicator out;
     const grpc::Status s = world.stub->CreateIndicator(Context().get(), request, &out);
     if (!s.ok()) Die("CreateIndicator: " + s.error_message());
+    if (request.indicator().source() == iv1::REPORTED &&
+        request.indicator().period_type() == iv1::SCHOOL_YEAR) {
+      world.gateable.push_back("indicators/" + request.indicator_id());
+    }
   }
   for (const auto& request : catalogue.targets) {
     iv1::Target out;
@@ -111,10 +121,72 @@ double StreamImport(World& world, const std::string& csv) {
   return absl::ToDoubleSeconds(absl::Now() - start);
 }
 
+// Gates every reported school-year indicator from 2025-2026 on (schools
+// reviewed, then communes) and approves the first `communes` communes with
+// all their schools, bottom up, as the loop does; returns the seconds the
+// approvals took and counts the transitions.
+double ApproveHalf(World& world, size_t communes, int* transitions) {
+  iv1::CreateApprovalWorkflowRequest create;
+  create.set_workflow_id("bao-cao-nam-hoc");
+  iv1::ApprovalWorkflow* workflow = create.mutable_workflow();
+  workflow->set_display_name("Báo cáo năm học");
+  workflow->set_period_type(iv1::SCHOOL_YEAR);
+  workflow->set_first_period("2025-2026");
+  workflow->set_lead_agency("units/so-gddt-qlcl");
+  for (const std::string& name : world.gateable) workflow->add_indicators(name);
+  for (iv1::ReportingLevel level : {iv1::SCHOOL, iv1::COMMUNE}) {
+    iv1::ApprovalLevel* added = workflow->add_levels();
+    added->set_reporting_level(level);
+    added->add_approver_roles("leadership");
+  }
+  iv1::ApprovalWorkflow created;
+  grpc::Status status =
+      world.approvals->CreateApprovalWorkflow(Context().get(), create, &created);
+  if (!status.ok()) Die("CreateApprovalWorkflow: " + status.error_message());
+  auto submit_and_approve = [&](const std::string& unit) {
+    const std::string name = absl::StrCat(
+        "approvalWorkflows/bao-cao-nam-hoc/submissions/",
+        unit.substr(sizeof("units/") - 1), "~2025-2026");
+    iv1::SubmitValuesRequest submit;
+    submit.set_name(name);
+    iv1::ApproveSubmissionRequest approve;
+    approve.set_name(name);
+    iv1::Submission out;
+    status = world.approvals->SubmitValues(Context().get(), submit, &out);
+    if (status.ok()) {
+      status = world.approvals->ApproveSubmission(Context().get(), approve, &out);
+    }
+    if (!status.ok()) Die("approving " + name + ": " + status.error_message());
+    *transitions += 2;
+  };
+  const absl::Time start = absl::Now();
+  size_t approved = 0;
+  for (const rv1::Unit& commune : world.units) {
+    if (approved == communes) break;
+    if ((commune.kind() != rv1::COMMUNE && commune.kind() != rv1::WARD) ||
+        commune.has_valid_until()) {
+      continue;
+    }
+    for (const rv1::Unit& school : world.units) {
+      if (school.kind() == rv1::SCHOOL && !school.has_valid_until() &&
+          school.parent() == commune.name()) {
+        submit_and_approve(school.name());
+      }
+    }
+    submit_and_approve(commune.name());
+    ++approved;
+  }
+  return absl::ToDoubleSeconds(absl::Now() - start);
+}
+
 struct ScaleResult {
   size_t units = 0;
   size_t rows = 0;
   Percentiles rollup;
+  // With half the communes approved: approved values only (the default),
+  // and every value.
+  Percentiles rollup_approved;
+  Percentiles rollup_all;
   Percentiles sql;
   Percentiles sql_totals;
 };
@@ -139,6 +211,37 @@ ScaleResult RunScale(testing::PostgresServer& pg, int scale, int iterations) {
       Die("RollUp: " + status.error_message());
     }
   });
+  // The reporting loop: half the city's communes approved.
+  int transitions = 0;
+  const double approving = ApproveHalf(world, 57, &transitions);
+  std::fprintf(stderr, "%d submissions and approvals in %.1f s (%.1f ms each)\n",
+               transitions, approving, 1000 * approving / transitions);
+  auto roll_up = [&](const iv1::RollUpRequest& with) {
+    iv1::RollUpResponse response;
+    const grpc::Status status = world.stub->RollUp(Context().get(), with, &response);
+    if (!status.ok() || response.roll_ups_size() != 25) {
+      Die("RollUp: " + status.error_message());
+    }
+    return response;
+  };
+  const iv1::RollUpResponse approved = roll_up(request);
+  iv1::RollUpRequest all = request;
+  all.set_include_unapproved(true);
+  const iv1::RollUpResponse everything = roll_up(all);
+  int left_out = 0, counted = 0, counted_all = 0;
+  for (int i = 0; i < approved.roll_ups_size(); ++i) {
+    left_out += approved.roll_ups(i).total().unapproved_reporters();
+    counted += approved.roll_ups(i).total().reporters();
+    counted_all += everything.roll_ups(i).total().reporters();
+  }
+  if (left_out == 0 || counted + left_out != counted_all) {
+    Die(absl::StrCat("approved-only roll-up: ", counted, " counted + ",
+                     left_out, " left out != ", counted_all, " reporters"));
+  }
+  std::fprintf(stderr, "approved-only: %d reporters counted, %d left out\n",
+               counted, left_out);
+  result.rollup_all = Time(iterations, [&] { roll_up(all); });
+  result.rollup_approved = Time(iterations, [&] { roll_up(request); });
   // The same figures by hand: per indicator and disaggregation (and over
   // all), this period and the four before it, sums and reporters.
   pqxx::connection connection(world.indicators_db);
@@ -268,6 +371,13 @@ int main(int argc, char** argv) {
   print(one);
   hpedu::bench::ReportRatioAtMost("indicators.city_rollup_vs_totals_sql",
                                   one.rollup.p50 / one.sql_totals.p50, 2.0);
+  std::printf("roll-up with half the communes approved: approved values only "
+              "p50 %.2f ms p99 %.2f ms, every value p50 %.2f ms p99 %.2f ms; "
+              "before any workflow p50 %.2f ms\n",
+              one.rollup_approved.p50, one.rollup_approved.p99,
+              one.rollup_all.p50, one.rollup_all.p99, one.rollup.p50);
+  hpedu::bench::ReportRatioAtMost("indicators.approved_rollup_vs_before",
+                                  one.rollup_approved.p50 / one.rollup.p50, 1.2);
   if (scale == 1) return 0;  // the quick mode: Hai Phong's size only
   const auto many = hpedu::RunScale(pg, scale, iterations);
   print(many);
