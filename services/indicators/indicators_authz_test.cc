@@ -1,12 +1,13 @@
-// The authorization matrix of the indicators service: every RPC × {no
-// identity, wrong role, wrong commune, right caller}; refused calls write
-// nothing.
+// The authorization matrices of the indicators process (IndicatorsService
+// and ApprovalService): every RPC × {no identity, wrong role, wrong
+// commune, right caller}; refused calls write nothing.
 #include <string>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "hpedu/indicators/v1/approvals.grpc.pb.h"
 #include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
 #include "libs/status/status_matchers.h"
 #include "libs/testing/authz_matrix.h"
@@ -191,6 +192,119 @@ TEST(IndicatorsAuthorizationTest, EveryRpcChecksRoleAndScope) {
   grpc::Status unknown = CallAs(address, do_son, &Stub::ReportValue,
                                 Value("units/khong-co", 50));
   EXPECT_EQ(unknown.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+// The reporting loop: a ward submits its own figures and no other's; the
+// quality division reviews, the staffing division (not the workflow's lead
+// agency), integrations and operators cannot; nobody approves itself.
+TEST(IndicatorsAuthorizationTest, EveryApprovalRpcChecksRoleAndScope) {
+  using Approvals = v1::ApprovalService::Stub;
+  ASSERT_OK_AND_ASSIGN(
+      hpedu::testing::TestService service,
+      hpedu::testing::StartTestService(
+          Definition([] { return absl::CivilDay(2026, 6, 15); }),
+          [](server::ServerConfig& config) {
+            config.peer_addresses["registry"] =
+                registry::testing::SharedDemoRegistry().address;
+          }));
+  const std::string& address = service.address;
+  const std::string leadership = TestIdentity::Token(Role::kLeadership);
+  const std::string do_son = TestIdentity::Token(Role::kCommuneOfficer,
+                                                 "units/phuong-do-son");
+  const std::string duong_kinh = TestIdentity::Token(
+      Role::kCommuneOfficer, "units/phuong-duong-kinh");
+  const std::string operator_token = TestIdentity::Token(Role::kOperator);
+  const std::string integration = TestIdentity::Token(Role::kIntegration);
+  const std::string quality =
+      TestIdentity::Token(Role::kDivision, "units/so-gddt-qlcl");
+  const std::string staffing_division =
+      TestIdentity::Token(Role::kDivision, "units/so-gddt-tccb");
+  ASSERT_TRUE(CallAs(address, leadership, &Stub::CreateIndicator,
+                     Percentage("hp-02"))
+                  .ok());
+  ASSERT_TRUE(CallAs(address, leadership, &Stub::CreateIndicator,
+                     Percentage("hp-03"))
+                  .ok());
+
+  auto workflow = [](const std::string& id, const std::string& indicator) {
+    v1::CreateApprovalWorkflowRequest request;
+    request.set_workflow_id(id);
+    v1::ApprovalWorkflow* w = request.mutable_workflow();
+    w->set_display_name("Báo cáo năm học");
+    w->set_period_type(v1::SCHOOL_YEAR);
+    w->add_indicators(indicator);
+    w->set_lead_agency("units/so-gddt-qlcl");
+    v1::ApprovalLevel* level = w->add_levels();
+    level->set_reporting_level(v1::COMMUNE);
+    level->add_approver_roles("division");
+    return request;
+  };
+  ASSERT_TRUE(CallAs(address, leadership, &Approvals::CreateApprovalWorkflow,
+                     workflow("nam-hoc", "indicators/hp-02"))
+                  .ok());
+  auto name_of = [](const std::string& unit) {
+    return absl::StrCat("approvalWorkflows/nam-hoc/submissions/", unit,
+                        "~2025-2026");
+  };
+  // Đương Kinh waits for review (for ReturnSubmission).
+  v1::SubmitValuesRequest waiting;
+  waiting.set_name(name_of("phuong-duong-kinh"));
+  ASSERT_TRUE(
+      CallAs(address, duong_kinh, &Approvals::SubmitValues, waiting).ok());
+
+  v1::GetApprovalWorkflowRequest get;
+  get.set_name("approvalWorkflows/nam-hoc");
+  v1::GetSubmissionRequest get_submission;
+  get_submission.set_name(name_of("phuong-do-son"));
+  v1::ListSubmissionsRequest list;
+  list.set_parent("approvalWorkflows/nam-hoc");
+  list.set_period("2025-2026");
+  v1::SubmitValuesRequest submit;
+  submit.set_name(name_of("phuong-do-son"));
+  v1::ApproveSubmissionRequest approve;
+  approve.set_name(name_of("phuong-do-son"));
+  v1::UnapproveSubmissionRequest unapprove;
+  unapprove.set_name(name_of("phuong-do-son"));
+  unapprove.set_reason("Cần đối chiếu với số liệu dân số");
+  v1::ReturnSubmissionRequest give_back;
+  give_back.set_name(name_of("phuong-duong-kinh"));
+  give_back.set_reason("Thiếu minh chứng");
+
+  auto call = [&](auto method, const auto& request) {
+    return [&address, method, request](const std::string& token) {
+      return CallAs(address, token, method, request);
+    };
+  };
+  // In order: the allowed submit precedes the approval, which precedes the
+  // unapproval.
+  std::vector<RpcCase> cases = {
+      {"CreateApprovalWorkflow",
+       call(&Approvals::CreateApprovalWorkflow,
+            workflow("nam-hoc-2", "indicators/hp-03")),
+       leadership, do_son, "", true},
+      {"GetApprovalWorkflow", call(&Approvals::GetApprovalWorkflow, get),
+       do_son, operator_token, ""},
+      {"ListApprovalWorkflows",
+       call(&Approvals::ListApprovalWorkflows,
+            v1::ListApprovalWorkflowsRequest()),
+       do_son, operator_token, ""},
+      {"GetSubmission", call(&Approvals::GetSubmission, get_submission),
+       do_son, operator_token, duong_kinh},
+      // Each officer's list holds its own unit's only.
+      {"ListSubmissions", call(&Approvals::ListSubmissions, list), do_son,
+       operator_token, ""},
+      {"SubmitValues", call(&Approvals::SubmitValues, submit), do_son,
+       integration, duong_kinh, true},
+      {"ApproveSubmission", call(&Approvals::ApproveSubmission, approve),
+       quality, do_son, staffing_division, true},
+      {"UnapproveSubmission", call(&Approvals::UnapproveSubmission, unapprove),
+       quality, operator_token, staffing_division, true},
+      {"ReturnSubmission", call(&Approvals::ReturnSubmission, give_back),
+       quality, integration, staffing_division, true},
+  };
+  hpedu::testing::RunAuthorizationMatrix(
+      v1::ApprovalService::service_full_name(), cases,
+      hpedu::testing::DatabaseProbes(service.db, "indicators"));
 }
 
 }  // namespace
