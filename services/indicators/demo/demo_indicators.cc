@@ -360,4 +360,98 @@ std::vector<ValueLine> DemoValues(const std::vector<rv1::Unit>& units,
   return lines;
 }
 
+v1::CreateApprovalWorkflowRequest DemoWorkflow(
+    const std::vector<v1::CreateIndicatorRequest>& catalogue) {
+  v1::CreateApprovalWorkflowRequest create;
+  create.set_workflow_id("bao-cao-nam-hoc");
+  v1::ApprovalWorkflow* workflow = create.mutable_workflow();
+  workflow->set_display_name("Báo cáo chỉ tiêu năm học");
+  workflow->set_period_type(v1::SCHOOL_YEAR);
+  workflow->set_first_period("2025-2026");
+  workflow->set_lead_agency("units/so-gddt-qlcl");
+  for (const v1::CreateIndicatorRequest& request : catalogue) {
+    if (request.indicator().source() == v1::REPORTED &&
+        request.indicator().period_type() == v1::SCHOOL_YEAR) {
+      workflow->add_indicators("indicators/" + request.indicator_id());
+    }
+  }
+  v1::ApprovalLevel* schools = workflow->add_levels();
+  schools->set_reporting_level(v1::SCHOOL);
+  schools->add_approver_roles("commune_officer");
+  schools->add_approver_roles("leadership");
+  v1::ApprovalLevel* communes = workflow->add_levels();
+  communes->set_reporting_level(v1::COMMUNE);
+  communes->add_approver_roles("division");
+  communes->add_approver_roles("leadership");
+  return create;
+}
+
+std::vector<LoopStep> DemoLoopSteps(const std::vector<rv1::Unit>& units) {
+  auto name_of = [](const std::string& unit) {
+    return absl::StrCat("approvalWorkflows/bao-cao-nam-hoc/submissions/",
+                        unit.substr(sizeof("units/") - 1), "~2025-2026");
+  };
+  std::vector<LoopStep> steps;
+  auto step = [&](LoopStep::Kind kind, const std::string& unit,
+                  std::string reason = "") {
+    steps.push_back({kind, name_of(unit), std::move(reason)});
+  };
+  int turn = 0;
+  for (const rv1::Unit& commune : units) {
+    if ((commune.kind() != rv1::COMMUNE && commune.kind() != rv1::WARD &&
+         commune.kind() != rv1::SPECIAL_ZONE) ||
+        commune.has_valid_until()) {
+      continue;
+    }
+    const int state = turn++ % 5;
+    std::vector<std::string> its_schools;
+    for (const rv1::Unit& school : units) {
+      if (school.kind() == rv1::SCHOOL && !school.has_valid_until() &&
+          school.parent() == commune.name()) {
+        its_schools.push_back(school.name());
+      }
+    }
+    if (state == 4) {  // not submitted; one school waits for the commune
+      if (!its_schools.empty()) step(LoopStep::kSubmit, its_schools.front());
+      continue;
+    }
+    for (const std::string& school : its_schools) {
+      step(LoopStep::kSubmit, school);
+      step(LoopStep::kApprove, school);
+    }
+    step(LoopStep::kSubmit, commune.name());
+    if (state <= 1) step(LoopStep::kApprove, commune.name());
+    if (state == 3) {
+      step(LoopStep::kReturn, commune.name(),
+           "Tỷ lệ huy động trẻ chưa khớp với số liệu dân số; đề nghị rà "
+           "soát lại");
+    }
+  }
+  return steps;
+}
+
+grpc::Status PlayStep(v1::ApprovalService::StubInterface& approvals,
+                      grpc::ClientContext* context, const LoopStep& step) {
+  v1::Submission out;
+  switch (step.kind) {
+    case LoopStep::kSubmit: {
+      v1::SubmitValuesRequest request;
+      request.set_name(step.submission);
+      return approvals.SubmitValues(context, request, &out);
+    }
+    case LoopStep::kApprove: {
+      v1::ApproveSubmissionRequest request;
+      request.set_name(step.submission);
+      return approvals.ApproveSubmission(context, request, &out);
+    }
+    case LoopStep::kReturn: {
+      v1::ReturnSubmissionRequest request;
+      request.set_name(step.submission);
+      request.set_reason(step.reason);
+      return approvals.ReturnSubmission(context, request, &out);
+    }
+  }
+  return grpc::Status(grpc::StatusCode::INTERNAL, "unknown step");
+}
+
 }  // namespace hpedu::indicators::demo

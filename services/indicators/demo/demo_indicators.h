@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "grpcpp/client_context.h"
+#include "hpedu/indicators/v1/approvals.grpc.pb.h"
 #include "hpedu/indicators/v1/indicators_service.pb.h"
 #include "hpedu/registry/v1/unit.pb.h"
 #include "services/indicators/value_import.h"
@@ -46,6 +48,34 @@ absl::StatusOr<DemoCatalogue> DemoIndicators(std::string_view indicators_csv,
 std::vector<ValueLine> DemoValues(
     const std::vector<hpedu::registry::v1::Unit>& units,
     uint32_t seed = kDefaultSeed);
+
+// The demo's approval workflow "bao-cao-nam-hoc": every reported
+// school-year indicator of `catalogue` gated from 2025-2026 on, schools
+// reviewed by their commune, communes by the quality division (leadership
+// may act at both levels).
+v1::CreateApprovalWorkflowRequest DemoWorkflow(
+    const std::vector<v1::CreateIndicatorRequest>& catalogue);
+
+// One call of the demo's reporting loop, on a submission of DemoWorkflow()
+// for 2025-2026.
+struct LoopStep {
+  enum Kind { kSubmit, kApprove, kReturn };
+  Kind kind = kSubmit;
+  std::string submission;  // approvalWorkflows/.../submissions/{unit}~{period}
+  std::string reason;      // kReturn
+};
+
+// The 2025-2026 loop in every state, in call order: the current communes
+// among `units`, in their order, take turns through five states: approved
+// (two in five: their schools submitted and approved, then the commune),
+// submitted and waiting for the division, returned with a reason, and not
+// submitted (one school waiting for its commune).
+std::vector<LoopStep> DemoLoopSteps(
+    const std::vector<hpedu::registry::v1::Unit>& units);
+
+// Makes `step`'s call (SubmitValues, ApproveSubmission or ReturnSubmission).
+grpc::Status PlayStep(v1::ApprovalService::StubInterface& approvals,
+                      grpc::ClientContext* context, const LoopStep& step);
 
 }  // namespace hpedu::indicators::demo
 

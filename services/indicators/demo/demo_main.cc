@@ -31,114 +31,32 @@ namespace rv1 = ::hpedu::registry::v1;
 using ::hpedu::demo::Fail;
 using ::hpedu::demo::LoaderContext;
 
-// The school year 2025-2026 through the reporting loop, so that the
-// dashboard shows one: every reported school-year indicator gated from
-// 2025-2026 on (schools reviewed by their commune, communes by the quality
-// division), and the communes in id order taking turns through five
-// states: approved (two in five), submitted and waiting for the division,
-// returned with a reason, and not submitted (one school waiting for its
-// commune). Returns the number of transitions, or -1 after printing why.
-// A second run finds the workflow and changes nothing.
+// The school year 2025-2026 through the reporting loop (DemoWorkflow,
+// DemoLoopSteps), so that the dashboard shows one. Returns the number of
+// calls, or -1 after printing why. A second run finds the workflow and
+// changes nothing.
 int DemoLoop(const std::shared_ptr<grpc::Channel>& channel,
              const std::vector<iv1::CreateIndicatorRequest>& catalogue,
              const std::vector<rv1::Unit>& units) {
+  namespace demo = ::hpedu::indicators::demo;
   auto approvals = iv1::ApprovalService::NewStub(channel);
-  iv1::CreateApprovalWorkflowRequest create;
-  create.set_workflow_id("bao-cao-nam-hoc");
-  iv1::ApprovalWorkflow* workflow = create.mutable_workflow();
-  workflow->set_display_name("Báo cáo chỉ tiêu năm học");
-  workflow->set_period_type(iv1::SCHOOL_YEAR);
-  workflow->set_first_period("2025-2026");
-  workflow->set_lead_agency("units/so-gddt-qlcl");
-  for (const iv1::CreateIndicatorRequest& request : catalogue) {
-    if (request.indicator().source() == iv1::REPORTED &&
-        request.indicator().period_type() == iv1::SCHOOL_YEAR) {
-      workflow->add_indicators("indicators/" + request.indicator_id());
-    }
-  }
-  iv1::ApprovalLevel* schools = workflow->add_levels();
-  schools->set_reporting_level(iv1::SCHOOL);
-  schools->add_approver_roles("commune_officer");
-  schools->add_approver_roles("leadership");
-  iv1::ApprovalLevel* communes = workflow->add_levels();
-  communes->set_reporting_level(iv1::COMMUNE);
-  communes->add_approver_roles("division");
-  communes->add_approver_roles("leadership");
   iv1::ApprovalWorkflow created;
-  grpc::Status status =
-      approvals->CreateApprovalWorkflow(LoaderContext().get(), create, &created);
+  grpc::Status status = approvals->CreateApprovalWorkflow(
+      LoaderContext().get(), demo::DemoWorkflow(catalogue), &created);
   if (status.error_code() == grpc::StatusCode::ALREADY_EXISTS) return 0;
   if (!status.ok()) {
     Fail("CreateApprovalWorkflow", status);
     return -1;
   }
-
-  int transitions = 0;
-  auto name_of = [](const std::string& unit) {
-    return absl::StrCat("approvalWorkflows/bao-cao-nam-hoc/submissions/",
-                        unit.substr(sizeof("units/") - 1), "~2025-2026");
-  };
-  auto submit = [&](const std::string& unit) {
-    iv1::SubmitValuesRequest request;
-    request.set_name(name_of(unit));
-    iv1::Submission out;
-    status = approvals->SubmitValues(LoaderContext().get(), request, &out);
-    ++transitions;
-    return status.ok();
-  };
-  auto approve = [&](const std::string& unit) {
-    iv1::ApproveSubmissionRequest request;
-    request.set_name(name_of(unit));
-    iv1::Submission out;
-    status = approvals->ApproveSubmission(LoaderContext().get(), request, &out);
-    ++transitions;
-    return status.ok();
-  };
-  auto give_back = [&](const std::string& unit, const std::string& reason) {
-    iv1::ReturnSubmissionRequest request;
-    request.set_name(name_of(unit));
-    request.set_reason(reason);
-    iv1::Submission out;
-    status = approvals->ReturnSubmission(LoaderContext().get(), request, &out);
-    ++transitions;
-    return status.ok();
-  };
-  int turn = 0;
-  for (const rv1::Unit& commune : units) {
-    if ((commune.kind() != rv1::COMMUNE && commune.kind() != rv1::WARD &&
-         commune.kind() != rv1::SPECIAL_ZONE) ||
-        commune.has_valid_until()) {
-      continue;
-    }
-    const int state = turn++ % 5;
-    std::vector<std::string> its_schools;
-    for (const rv1::Unit& school : units) {
-      if (school.kind() == rv1::SCHOOL && !school.has_valid_until() &&
-          school.parent() == commune.name()) {
-        its_schools.push_back(school.name());
-      }
-    }
-    bool ok = true;
-    if (state == 4) {  // not submitted; one school waits for the commune
-      if (!its_schools.empty()) ok = submit(its_schools.front());
-    } else {
-      for (const std::string& school : its_schools) {
-        ok = ok && submit(school) && approve(school);
-      }
-      ok = ok && submit(commune.name());
-      if (state <= 1) ok = ok && approve(commune.name());
-      if (state == 3) {
-        ok = ok && give_back(commune.name(),
-                             "Tỷ lệ huy động trẻ chưa khớp với số liệu dân số; "
-                             "đề nghị rà soát lại");
-      }
-    }
-    if (!ok) {
-      Fail("demo loop " + commune.name(), status);
+  const std::vector<demo::LoopStep> steps = demo::DemoLoopSteps(units);
+  for (const demo::LoopStep& step : steps) {
+    status = demo::PlayStep(*approvals, LoaderContext().get(), step);
+    if (!status.ok()) {
+      Fail("demo loop " + step.submission, status);
       return -1;
     }
   }
-  return transitions;
+  return static_cast<int>(steps.size());
 }
 
 }  // namespace
