@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "grpcpp/grpcpp.h"
+#include "hpedu/indicators/v1/approvals.pb.h"
 #include "libs/base/string_view.h"
 #include "libs/server/log.h"
 #include "services/gateway/http_json.h"
@@ -19,6 +20,33 @@ namespace {
 
 constexpr char kService[] = "gateway";
 constexpr char kServiceName[] = "hpedu.gateway.v1.GatewayService";
+
+// The services the HTTP side passes through, by the peer that serves them:
+// the dashboard's entry, submission and review pages write with them, as
+// the signed-in person. (IndicatorSourceService is between services only.)
+// Each service is found through a message of its file, which also links
+// the file's descriptors in.
+template <typename MessageOfItsFile>
+const google::protobuf::ServiceDescriptor* ServiceOf(const char* name) {
+  return MessageOfItsFile::descriptor()->file()->FindServiceByName(name);
+}
+
+struct PassThrough {
+  const char* peer;
+  const google::protobuf::ServiceDescriptor* (*service)();
+};
+const PassThrough kPassThrough[] = {
+    {"registry", [] { return ServiceOf<rv1::GetUnitRequest>("RegistryService"); }},
+    {"plans", [] { return ServiceOf<pv1::GetTaskRequest>("PlansService"); }},
+    {"indicators",
+     [] { return ServiceOf<iv1::ReportValueRequest>("IndicatorsService"); }},
+    {"indicators",
+     [] { return ServiceOf<iv1::SubmitValuesRequest>("ApprovalService"); }},
+    {"staffing",
+     [] { return ServiceOf<sv1::GetStaffMemberRequest>("StaffingService"); }},
+    {"budget",
+     [] { return ServiceOf<bv1::GetBudgetVersionRequest>("BudgetService"); }},
+};
 
 struct GatewayOption {
   const char* name;
@@ -95,10 +123,21 @@ server::ServiceDefinition MakeDefinition(std::shared_ptr<GatewayState> state) {
     }
     http.default_deadline = env.config.default_deadline;
     http.threads = std::max(4, env.config.workers);
-    absl::StatusOr<std::unique_ptr<HttpGateway>> started = HttpGateway::Start(
-        http, server.InProcessChannel(grpc::ChannelArguments()),
-        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
-            kServiceName));
+    std::vector<HttpRoute> routes;
+    routes.push_back(HttpRoute{ServiceOf<v1::GetCityOverviewRequest>("GatewayService"),
+                               server.InProcessChannel(grpc::ChannelArguments()),
+                               "/api/v1/", /*requires_token=*/false});
+    for (const PassThrough& pass : kPassThrough) {
+      absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+          env.peers.Get(pass.peer);
+      if (!channel.ok()) continue;  // no address: not served
+      const google::protobuf::ServiceDescriptor* service = pass.service();
+      routes.push_back(HttpRoute{service, *std::move(channel),
+                                 RoutePrefix(*service),
+                                 /*requires_token=*/true});
+    }
+    absl::StatusOr<std::unique_ptr<HttpGateway>> started =
+        HttpGateway::Start(http, std::move(routes));
     if (!started.ok()) return started.status();
     state->http = started->get();
     server::Log(server::LogLevel::kInfo, kService, "http listening",

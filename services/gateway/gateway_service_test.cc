@@ -687,6 +687,13 @@ TEST_F(GatewayTest, OpenApiDescribesEveryMethod) {
     EXPECT_TRUE(document["paths"].contains(absl::StrCat("/api/v1/", method)))
         << method;
   }
+  // The services passed through, each under its own prefix.
+  EXPECT_TRUE(document["paths"].contains(
+      "/api/hpedu.indicators.v1.ApprovalService/SubmitValues"));
+  EXPECT_TRUE(document["paths"].contains(
+      "/api/hpedu.registry.v1.RegistryService/GetUnit"));
+  EXPECT_FALSE(document["paths"].contains(
+      "/api/hpedu.indicators.v1.IndicatorsService/StreamImportReportedValues"));
   EXPECT_TRUE(document["components"]["schemas"].contains(
       "hpedu.gateway.v1.Overview"));
   EXPECT_EQ(document["components"]["schemas"]["hpedu.gateway.v1.Overview"]
@@ -733,6 +740,102 @@ TEST_F(GatewayTest, CallersSeeWhatTheirRoleAllows) {
       "/api/v1/GetCommuneProfile?commune=units/phuong-duong-kinh&period=2025-2026");
   ASSERT_TRUE(denied);
   EXPECT_EQ(denied->status, 403);
+}
+
+// The revisions of phuong-do-son's 2025-2026 value of hp-01, read
+// directly from the indicators service.
+int Revisions() {
+  auto indicators = iv1::IndicatorsService::NewStub(TestIdentity::Channel(
+      BackendSuite::Shared().addresses().at("indicators"),
+      TestIdentity::Token(auth::Role::kLeadership)));
+  iv1::ListValueRevisionsRequest request;
+  request.set_name("indicators/hp-01/values/phuong-do-son~2025-2026");
+  return Direct(*indicators, &iv1::IndicatorsService::Stub::ListValueRevisions,
+                request)
+      .revisions_size();
+}
+
+TEST_F(GatewayTest, HttpPassesWritesToTheServiceAsThePerson) {
+  BackendSuite& suite = BackendSuite::Shared();
+  StartGateway(Config(suite.addresses()));
+  constexpr char kReport[] =
+      "/api/hpedu.indicators.v1.IndicatorsService/ReportValue";
+  httplib::Client http("127.0.0.1", gateway_->http_port());
+  httplib::Result current = http.Get(
+      "/api/hpedu.indicators.v1.IndicatorsService/ListReportedValues?parent="
+      "indicators/hp-01&orgUnit=units/phuong-do-son&period=2025-2026",
+      {{"Authorization", Bearer()}});
+  ASSERT_TRUE(current);
+  ASSERT_EQ(current->status, 200) << current->body;
+  const nlohmann::json reported = nlohmann::json::parse(current->body)["values"];
+  ASSERT_EQ(reported.size(), 1u) << current->body;
+  const int64_t numerator = std::stoll(reported[0]["numerator"].get<std::string>());
+  const int64_t denominator =
+      std::stoll(reported[0]["denominator"].get<std::string>());
+  auto body = [&](int64_t n) {
+    return nlohmann::json{{"parent", "indicators/hp-01"},
+                          {"value",
+                           {{"orgUnit", "units/phuong-do-son"},
+                            {"period", kPeriod},
+                            {"numerator", n},
+                            {"denominator", denominator}}}}
+        .dump();
+  };
+  const int before = Revisions();
+
+  // Refused, writing nothing: no token (the gateway's own certificate is
+  // never lent), another commune's officer, a school officer, bad input.
+  httplib::Result anonymous =
+      http.Post(kReport, body(numerator - 1), "application/json");
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401) << anonymous->body;
+  EXPECT_THAT(anonymous->body, HasSubstr("NO_IDENTITY"));
+  httplib::Result other = http.Post(
+      kReport, {{"Authorization", Bearer(auth::Role::kCommuneOfficer,
+                                         "units/phuong-duong-kinh")}},
+      body(numerator - 1), "application/json");
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 403) << other->body;
+  httplib::Result integration = http.Post(
+      kReport, {{"Authorization", Bearer(auth::Role::kIntegration)}},
+      body(numerator - 1), "application/json");
+  ASSERT_TRUE(integration);
+  EXPECT_EQ(integration->status, 403) << integration->body;
+  httplib::Result bad = http.Post(
+      kReport, {{"Authorization", Bearer()}},
+      R"({"parent": "indicators/hp-01", "value": {"numerator": "many"}})",
+      "application/json");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_THAT(bad->body, HasSubstr("value.numerator"));
+  EXPECT_EQ(Revisions(), before);
+
+  // The commune's officer writes, and the revision is theirs.
+  const std::string officer = Bearer(auth::Role::kCommuneOfficer,
+                                     "units/phuong-do-son", "can-bo-do-son");
+  httplib::Result written = http.Post(kReport, {{"Authorization", officer}},
+                                      body(numerator - 1), "application/json");
+  ASSERT_TRUE(written);
+  ASSERT_EQ(written->status, 200) << written->body;
+  EXPECT_EQ(nlohmann::json::parse(written->body)["reporter"], "can-bo-do-son");
+  EXPECT_EQ(Revisions(), before + 1);
+  // Put back as it was, for the other tests.
+  httplib::Result restored = http.Post(kReport, {{"Authorization", officer}},
+                                       body(numerator), "application/json");
+  ASSERT_TRUE(restored);
+  EXPECT_EQ(restored->status, 200) << restored->body;
+
+  // Streaming methods are gRPC only; unknown services are not served.
+  httplib::Result stream = http.Post(
+      "/api/hpedu.indicators.v1.IndicatorsService/StreamImportReportedValues",
+      {{"Authorization", officer}}, "{}", "application/json");
+  ASSERT_TRUE(stream);
+  EXPECT_EQ(stream->status, 501);
+  httplib::Result internal = http.Post(
+      "/api/hpedu.indicators.v1.IndicatorSourceService/ComputeIndicatorValues",
+      {{"Authorization", officer}}, "{}", "application/json");
+  ASSERT_TRUE(internal);
+  EXPECT_EQ(internal->status, 404);
 }
 
 v1::GetChasingListRequest ChasingOn5January() {

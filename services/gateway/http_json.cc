@@ -33,7 +33,6 @@ using ::google::protobuf::Message;
 using ::google::protobuf::MethodDescriptor;
 using ::nlohmann::json;
 
-constexpr std::string_view kApiPrefix = "/api/v1/";
 // The service.name of the HTTP requests' spans.
 constexpr std::string_view kTraceService = "gateway";
 
@@ -226,6 +225,23 @@ void InsertParam(json& object, const Descriptor& message,
   }
 }
 
+// Streaming methods are gRPC only.
+bool IsStreaming(const MethodDescriptor& method) {
+  return method.client_streaming() || method.server_streaming();
+}
+
+// `text` as a literal in a std::regex (ECMAScript).
+std::string RegexLiteral(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (std::string_view(R"(\^$.|?*+()[]{})").find(c) != std::string_view::npos) {
+      out.push_back('\\');
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
 json SchemaRef(const Descriptor& message) {
   return json{{"$ref", absl::StrCat("#/components/schemas/", message.full_name())}};
 }
@@ -349,35 +365,47 @@ std::string ErrorJson(const absl::Status& status) {
   return json{{"error", error}}.dump();
 }
 
-std::string OpenApiDocument(const google::protobuf::ServiceDescriptor& service,
-                            std::string_view prefix) {
+std::string RoutePrefix(const google::protobuf::ServiceDescriptor& service) {
+  return absl::StrCat("/api/", service.full_name(), "/");
+}
+
+std::string OpenApiDocument(const std::vector<HttpRoute>& routes) {
   json paths = json::object();
   std::vector<const Descriptor*> todo;
-  for (int i = 0; i < service.method_count(); ++i) {
-    const MethodDescriptor& method = *service.method(i);
-    todo.push_back(method.input_type());
-    todo.push_back(method.output_type());
-    json ok = {{"description", "OK"},
-               {"content",
-                {{"application/json", {{"schema", SchemaRef(*method.output_type())}}}}}};
-    json error = {{"description", "google.rpc.Status (error)"},
-                  {"content",
-                   {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
-    json post = {
-        {"operationId", method.name()},
-        {"summary", method.full_name()},
-        {"requestBody",
-         {{"required", true},
-          {"content",
-           {{"application/json", {{"schema", SchemaRef(*method.input_type())}}}}}}},
-        {"responses", {{"200", ok}, {"400", error}, {"default", error}}}};
-    json get = {
-        {"operationId", absl::StrCat(method.name(), "Get")},
-        {"summary", absl::StrCat(method.full_name(),
-                                 " (request fields as query parameters, "
-                                 "nested as a.b)")},
-        {"responses", {{"200", ok}, {"400", error}, {"default", error}}}};
-    paths[absl::StrCat(ToAbsl(prefix), method.name())] = {{"post", post}, {"get", get}};
+  for (const HttpRoute& route : routes) {
+    const google::protobuf::ServiceDescriptor& service = *route.service;
+    for (int i = 0; i < service.method_count(); ++i) {
+      const MethodDescriptor& method = *service.method(i);
+      if (IsStreaming(method)) continue;
+      todo.push_back(method.input_type());
+      todo.push_back(method.output_type());
+      json ok = {{"description", "OK"},
+                 {"content",
+                  {{"application/json",
+                    {{"schema", SchemaRef(*method.output_type())}}}}}};
+      json error = {{"description", "google.rpc.Status (error)"},
+                    {"content",
+                     {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
+      json post = {
+          {"operationId", absl::StrCat(service.name(), ".", method.name())},
+          {"summary", method.full_name()},
+          {"tags", json::array({service.full_name()})},
+          {"requestBody",
+           {{"required", true},
+            {"content",
+             {{"application/json",
+               {{"schema", SchemaRef(*method.input_type())}}}}}}},
+          {"responses", {{"200", ok}, {"400", error}, {"default", error}}}};
+      json get = {
+          {"operationId", absl::StrCat(service.name(), ".", method.name(), "Get")},
+          {"summary", absl::StrCat(method.full_name(),
+                                   " (request fields as query parameters, "
+                                   "nested as a.b)")},
+          {"tags", json::array({service.full_name()})},
+          {"responses", {{"200", ok}, {"400", error}, {"default", error}}}};
+      paths[absl::StrCat(route.prefix, method.name())] = {{"post", post},
+                                                          {"get", get}};
+    }
   }
   json schemas = json::object();
   while (!todo.empty()) {
@@ -396,11 +424,12 @@ std::string OpenApiDocument(const google::protobuf::ServiceDescriptor& service,
   json document = {
       {"openapi", "3.0.3"},
       {"info",
-       {{"title", service.full_name()},
+       {{"title", "hpedu HTTP/JSON API"},
         {"version", "v1"},
         {"description",
-         "Generated from the gRPC service's descriptors: proto3 canonical "
-         "JSON over HTTP/1.1. Errors are google.rpc.Status in JSON."}}},
+         "Generated from the gRPC services' descriptors: proto3 canonical "
+         "JSON over HTTP/1.1, with the same authorization as over gRPC. "
+         "Errors are google.rpc.Status in JSON."}}},
       {"paths", paths},
       {"components",
        {{"schemas", schemas},
@@ -414,11 +443,12 @@ namespace {
 
 class HttpGatewayImpl final : public HttpGateway {
  public:
-  HttpGatewayImpl(HttpOptions options, std::shared_ptr<grpc::Channel> channel,
-                  const google::protobuf::ServiceDescriptor* service)
-      : options_(std::move(options)),
-        stub_(std::move(channel)),
-        service_(service) {}
+  HttpGatewayImpl(HttpOptions options, std::vector<HttpRoute> routes)
+      : options_(std::move(options)), routes_(std::move(routes)) {
+    for (const HttpRoute& route : routes_) {
+      stubs_.push_back(std::make_unique<grpc::GenericStub>(route.channel));
+    }
+  }
 
   ~HttpGatewayImpl() override { Stop(); }
 
@@ -428,18 +458,21 @@ class HttpGatewayImpl final : public HttpGateway {
     // An answer leaves in several segments; with Nagle's algorithm the last
     // waits for the client's delayed ACK (about 40 ms on Linux).
     server_.set_tcp_nodelay(true);
-    openapi_ = OpenApiDocument(*service_, kApiPrefix);
+    openapi_ = OpenApiDocument(routes_);
     server_.Get("/api/openapi.json",
                 [this](const httplib::Request&, httplib::Response& response) {
                   response.set_content(openapi_, "application/json");
                 });
-    auto handle = [this](const httplib::Request& request,
-                         httplib::Response& response) {
-      HandleTraced(request, response);
-    };
-    const std::string pattern = absl::StrCat(ToAbsl(kApiPrefix), "([A-Za-z]+)");
-    server_.Post(pattern, handle);
-    server_.Get(pattern, handle);
+    for (size_t i = 0; i < routes_.size(); ++i) {
+      auto handle = [this, i](const httplib::Request& request,
+                              httplib::Response& response) {
+        HandleTraced(i, request, response);
+      };
+      const std::string pattern =
+          absl::StrCat(RegexLiteral(routes_[i].prefix), "([A-Za-z]+)");
+      server_.Post(pattern, handle);
+      server_.Get(pattern, handle);
+    }
     if (!options_.web_dir.empty() &&
         !server_.set_mount_point("/", options_.web_dir)) {
       return absl::FailedPreconditionError(
@@ -484,11 +517,11 @@ class HttpGatewayImpl final : public HttpGateway {
   // With the tracer on, the request is a server span, a child of its
   // `traceparent` (or the root of a new trace), which the gRPC call
   // continues; without it, `traceparent` goes to the call as it came.
-  void HandleTraced(const httplib::Request& request,
+  void HandleTraced(size_t route, const httplib::Request& request,
                     httplib::Response& response) {
     const std::string traceparent = request.get_header_value("traceparent");
     if (!trace::Tracer::Default().enabled()) {
-      return Handle(request, response, traceparent);
+      return Handle(route, request, response, traceparent);
     }
     const server::TraceContext caller = server::TraceContext::Parse(traceparent);
     server::TraceContext own;
@@ -499,19 +532,34 @@ class HttpGatewayImpl final : public HttpGateway {
                            caller.span_id,
                            absl::StrCat(request.method, " ", request.path),
                            trace::SpanKind::kServer, absl::Now());
-    Handle(request, response, own.ToTraceparent());
+    Handle(route, request, response, own.ToTraceparent());
     const int status = response.status > 0 ? response.status : 200;
     span.SetAttribute("http.status_code", absl::StrCat(status));
     if (status >= 500) span.SetError(absl::StrCat("HTTP ", status));
   }
 
-  void Handle(const httplib::Request& request, httplib::Response& response,
-              const std::string& traceparent) {
+  void Handle(size_t route_index, const httplib::Request& request,
+              httplib::Response& response, const std::string& traceparent) {
+    const HttpRoute& route = routes_[route_index];
     const std::string name = request.matches[1];
-    const MethodDescriptor* method = service_->FindMethodByName(name);
+    const MethodDescriptor* method = route.service->FindMethodByName(name);
     if (method == nullptr) {
       return Reply(response, absl::NotFoundError(
                                  absl::StrCat("no method ", name)));
+    }
+    if (IsStreaming(*method)) {
+      return Reply(response,
+                   absl::UnimplementedError(absl::StrCat(
+                       name, ": phương thức luồng chỉ dùng qua gRPC / "
+                             "streaming methods are gRPC only")));
+    }
+    if (route.requires_token && !request.has_header("Authorization")) {
+      return Reply(response,
+                   WithErrorInfo(absl::UnauthenticatedError(
+                                     "Chưa xác thực: cần bearer token / "
+                                     "unauthenticated: a bearer token is "
+                                     "required"),
+                                 "NO_IDENTITY"));
     }
     absl::StatusOr<std::unique_ptr<Message>> message =
         request.method == "POST"
@@ -541,8 +589,8 @@ class HttpGatewayImpl final : public HttpGateway {
     std::promise<grpc::Status> done;
     // The HTTP library's worker waits here for the gateway's answer (which
     // itself never blocks on a backend).
-    stub_.UnaryCall(&context,
-                    absl::StrCat("/", service_->full_name(), "/", method->name()),
+    stubs_[route_index]->UnaryCall(&context,
+                    absl::StrCat("/", route.service->full_name(), "/", method->name()),
                     grpc::StubOptions(), &in, &out,
                     [&done](grpc::Status status) { done.set_value(status); });
     grpc::Status status = done.get_future().get();
@@ -561,8 +609,8 @@ class HttpGatewayImpl final : public HttpGateway {
   }
 
   HttpOptions options_;
-  grpc::GenericStub stub_;
-  const google::protobuf::ServiceDescriptor* service_;
+  const std::vector<HttpRoute> routes_;
+  std::vector<std::unique_ptr<grpc::GenericStub>> stubs_;  // one per route
   std::string openapi_;
   httplib::Server server_;
   std::thread thread_;
@@ -574,10 +622,9 @@ class HttpGatewayImpl final : public HttpGateway {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
-    HttpOptions options, std::shared_ptr<grpc::Channel> channel,
-    const google::protobuf::ServiceDescriptor* service) {
+    HttpOptions options, std::vector<HttpRoute> routes) {
   auto gateway = std::make_unique<HttpGatewayImpl>(std::move(options),
-                                                   std::move(channel), service);
+                                                   std::move(routes));
   if (absl::Status status = gateway->Init(); !status.ok()) return status;
   return gateway;
 }

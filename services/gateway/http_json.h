@@ -1,9 +1,12 @@
-// HTTP/1.1 + JSON for every RPC of a gRPC service, by one generic mapping
-// (no per-route code): `POST /api/v1/{Method}` with the request in proto3's
-// canonical JSON, or `GET /api/v1/{Method}?field=value&msg.field=value`; the
-// answer is the response in canonical JSON. The call goes to the service
-// over a gRPC channel (in-process), with the HTTP `Authorization` header as
-// `authorization` metadata, and `traceparent` and `x-request-id` forwarded.
+// HTTP/1.1 + JSON for every unary RPC of some gRPC services, by one generic
+// mapping (no per-route code): `POST {prefix}{Method}` with the request in
+// proto3's canonical JSON, or `GET {prefix}{Method}?field=value&msg.field=v`;
+// the answer is the response in canonical JSON. The gateway's own service
+// is at `/api/v1/`, the others at `/api/{full service name}/`, e.g.
+// `/api/hpedu.indicators.v1.ApprovalService/SubmitValues`. The call goes to
+// the route's gRPC channel with the HTTP `Authorization` header as
+// `authorization` metadata, and `traceparent` and `x-request-id` forwarded:
+// the service authorizes the person exactly as over gRPC.
 // Bad JSON is a 400 naming the offending field; gRPC errors map to their
 // HTTP status with a google.rpc.Status-shaped body. With the tracer on, each
 // API request is a server span (a child of its `traceparent`) and the call
@@ -17,6 +20,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -50,9 +54,25 @@ int HttpStatusFor(absl::StatusCode code);
 //  "details": [{"@type": ".../google.rpc.BadRequest", ...}]}}
 std::string ErrorJson(const absl::Status& status);
 
-// OpenAPI 3.0 document of every method of `service` under `prefix`.
-std::string OpenApiDocument(const google::protobuf::ServiceDescriptor& service,
-                            std::string_view prefix);
+// One gRPC service served over HTTP/JSON.
+struct HttpRoute {
+  const google::protobuf::ServiceDescriptor* service = nullptr;
+  // Where its calls go.
+  std::shared_ptr<grpc::Channel> channel;
+  // "/api/v1/" or "/api/hpedu.indicators.v1.ApprovalService/".
+  std::string prefix;
+  // A request without a bearer token is refused (401 NO_IDENTITY) instead
+  // of being sent: over a channel with the gateway's own certificate, it
+  // would act as the gateway.
+  bool requires_token = false;
+};
+
+// `/api/{full service name}/`.
+std::string RoutePrefix(const google::protobuf::ServiceDescriptor& service);
+
+// OpenAPI 3.0 document of every unary method of the routes, each under its
+// prefix.
+std::string OpenApiDocument(const std::vector<HttpRoute>& routes);
 
 struct HttpOptions {
   std::string listen = "127.0.0.1:0";  // host:port
@@ -65,10 +85,9 @@ struct HttpOptions {
 // Served beside the gateway's gRPC by its ServiceHost, as a Frontend.
 class HttpGateway : public server::Frontend {
  public:
-  // Serves `service` (calls go to `channel`). UNAVAILABLE if it cannot bind.
+  // Serves `routes`. UNAVAILABLE if it cannot bind.
   static absl::StatusOr<std::unique_ptr<HttpGateway>> Start(
-      HttpOptions options, std::shared_ptr<grpc::Channel> channel,
-      const google::protobuf::ServiceDescriptor* service);
+      HttpOptions options, std::vector<HttpRoute> routes);
   virtual int port() const = 0;
   // Stops accepting, finishes requests in flight. Idempotent.
   void Stop() override = 0;

@@ -103,9 +103,13 @@ TEST(HttpJsonTest, ErrorsAsGoogleRpcStatusJson) {
             "bắt buộc");
 }
 
+TEST(HttpJsonTest, ServicesArePrefixedByTheirFullName) {
+  EXPECT_EQ(RoutePrefix(Service()), "/api/hpedu.gateway.v1.GatewayService/");
+}
+
 TEST(HttpJsonTest, OpenApiDocumentIsGeneratedFromTheProtos) {
   const nlohmann::json document = nlohmann::json::parse(
-      OpenApiDocument(Service(), "/api/v1/"));
+      OpenApiDocument({HttpRoute{&Service(), nullptr, "/api/v1/"}}));
   EXPECT_EQ(document["paths"].size(),
             static_cast<size_t>(Service().method_count()));
   const auto& schemas = document["components"]["schemas"];
