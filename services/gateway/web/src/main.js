@@ -2,12 +2,13 @@
 // cascades and rankings, from the gateway's HTTP/JSON API. Routes are URL
 // fragments so every view can be bookmarked and works offline once loaded.
 import './style.css';
-import { api, ApiError, claims, signIn, signOut, token } from './api.js';
+import { api, ApiError, claims, registry, signIn, signOut, token } from './api.js';
 import { attainmentChart, budgetChart, unitTiles } from './charts.js';
 import {
   collator, date, decimal, escapeHtml, freshness, integer, isoToDate,
   millions, millionsValue, SERVICE, TARGET_STATUS, TASK_STATE, UNIT_STATUS,
 } from './format.js';
+import { entryView, reviewView } from './reporting.js';
 import { renderTable } from './table.js';
 
 const app = document.getElementById('app');
@@ -49,14 +50,41 @@ function block(title, html = '') {
   return section;
 }
 
+const ROLE = {
+  leadership: 'Lãnh đạo Sở', division: 'Phòng chuyên môn', commune_officer: 'Cán bộ xã, phường',
+  school_officer: 'Cán bộ trường', integration: 'Hệ thống kết nối', operator: 'Vận hành',
+};
+// Who may enter figures, and who reviews.
+const ENTERS = ['school_officer', 'commune_officer'];
+const REVIEWS = ['commune_officer', 'division', 'leadership'];
+
+// The signed-in person's unit by name, once per session.
+async function unitDisplayName(unit) {
+  const key = `hpedu.unit.${unit}`;
+  const known = sessionStorage.getItem(key);
+  if (known) return known;
+  const found = await registry('GetUnit', { name: unit }).catch(() => null);
+  if (found?.displayName) sessionStorage.setItem(key, found.displayName);
+  return found?.displayName || id(unit);
+}
+
 function renderSession() {
   const el = document.getElementById('session');
+  const nav = document.getElementById('nav-reporting');
   if (!token()) {
     el.innerHTML = '';
+    nav.innerHTML = '';
     return;
   }
   const c = claims();
-  el.innerHTML = `<span>${escapeHtml(c.name || c.sub || 'Đã đăng nhập')}${c.role ? ` · ${escapeHtml(c.role)}` : ''}${c.unit ? ` · ${escapeHtml(c.unit)}` : ''}</span> <button type="button" id="sign-out">Đăng xuất</button>`;
+  nav.innerHTML = `${ENTERS.includes(c.role) ? '<a href="#/nhap-lieu" id="nav-entry">Nhập số liệu</a>' : ''}${REVIEWS.includes(c.role) ? '<a href="#/duyet" id="nav-review">Duyệt số liệu</a>' : ''}`;
+  el.innerHTML = `<span id="who">${escapeHtml(c.name || c.sub || 'Đã đăng nhập')}${c.unit ? ' · <span id="who-unit"></span>' : (c.role ? ` · ${escapeHtml(ROLE[c.role] || c.role)}` : '')}</span> <button type="button" id="sign-out">Đăng xuất</button>`;
+  if (c.unit) {
+    unitDisplayName(c.unit).then((name) => {
+      const span = document.getElementById('who-unit');
+      if (span) span.textContent = name;
+    });
+  }
   document.getElementById('sign-out').addEventListener('click', () => {
     signOut();
     route();
@@ -389,6 +417,8 @@ async function route() {
     if (parts[0] === 'xa' && parts[2] === 'truong') await schoolView(parts[1], parts[3]);
     else if (parts[0] === 'xa') await communeView(parts[1]);
     else if (parts[0] === 'chi-tieu') await rankingView(parts[1]);
+    else if (parts[0] === 'nhap-lieu') await entryView(app, parts[1] || id(c.unit), period());
+    else if (parts[0] === 'duyet') await reviewView(app, period());
     else if (parts[0] === 'don-doc') await chasingView();
     else if (parts[0] === 'van-ban') await cascadeView(parts[1]);
     else await cityView();

@@ -1,0 +1,220 @@
+// Browser test of the reporting loop: headless Debian chromium driven by
+// playwright-core, one browser context per person. Run by
+// services/gateway/browser_test.cc (ctest), which creates a workflow gating
+// HP-18 from 2025-2026 and passes:
+//   HPEDU_DASHBOARD_URL   the gateway's HTTP address
+//   HPEDU_TOKENS          {"school", "commune", "division", "leadership"}
+//   HPEDU_LOOP            {"school", "schoolName", "commune", "indicator", "period",
+//                          "usualHp19"}
+// The school's history before the period: HP-19 as this year (usualHp19
+// of 1) and HP-23 12 of 20 in each of the three years.
+//   HPEDU_SCREENSHOT_DIR  where to save screenshots (test artifacts)
+// Exit code 0 when every check passes.
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const url = process.env.HPEDU_DASHBOARD_URL;
+const tokens = JSON.parse(process.env.HPEDU_TOKENS);
+const loop = JSON.parse(process.env.HPEDU_LOOP);
+const shots = process.env.HPEDU_SCREENSHOT_DIR || '.';
+const executablePath = process.env.HPEDU_CHROMIUM || '/usr/bin/chromium';
+const INDICATORS = 'api/hpedu.indicators.v1.IndicatorsService';
+
+let failures = 0;
+function check(condition, message) {
+  if (condition) {
+    console.log(`ok - ${message}`);
+  } else {
+    failures += 1;
+    console.log(`not ok - ${message}`);
+  }
+}
+
+const browser = await chromium.launch({
+  executablePath,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+});
+
+// A signed-in page of one person.
+async function personPage(who, viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ locale: 'vi-VN', viewport });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => { failures += 1; console.log(`not ok - ${who}: page error: ${e.message}`); });
+  await page.goto(url);
+  await page.fill('#token', tokens[who]);
+  await page.click('#sign-in-form button[type=submit]');
+  await page.waitForSelector('#sign-out', { timeout: 20000 });
+  return page;
+}
+
+// Opens a view afresh (a reload, as after a new sign-in).
+async function open(page, hash, selector) {
+  await page.goto(`${url}${hash}`);
+  await page.reload();
+  await page.waitForSelector(selector, { timeout: 20000 });
+}
+
+// The API as the page's person, for what a page never shows directly.
+async function apiCall(page, path, body) {
+  return page.evaluate(async ([p, b]) => {
+    const r = await fetch(p, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sessionStorage.getItem('hpedu.token')}` },
+      body: JSON.stringify(b),
+    });
+    return { status: r.status, body: await r.json().catch(() => ({})) };
+  }, [path, body]);
+}
+
+const row = (key) => `#entry tr[data-row="${key}"]`;
+const state = (page) => page.getAttribute('#submission-state', 'data-state');
+const revisions = async (page, indicator) => {
+  const r = await apiCall(page, `${INDICATORS}/ListValueRevisions`,
+    { name: `indicators/${indicator}/values/${loop.school}~${loop.period}` });
+  return (r.body.revisions || []).length;
+};
+// The city's figure of the gated indicator, as the overview shows it.
+async function cityFigure(page) {
+  await open(page, '#/', `#indicators [data-indicator="${loop.indicator}"]`);
+  return page.getAttribute(`#indicators [data-indicator="${loop.indicator}"]`, 'data-value');
+}
+async function typeValue(page, key, numerator, denominator) {
+  await page.fill(`${row(key)} input[name=numerator]`, String(numerator));
+  await page.fill(`${row(key)} input[name=denominator]`, String(denominator));
+}
+// Waits until the server's checks have marked (or cleared) a row.
+async function waitRow(page, key, cls, present) {
+  await page.waitForFunction(([sel, c, p]) => document.querySelector(sel)?.classList.contains(c) === p,
+    [row(key), cls, present], { timeout: 10000 }).catch(() => {});
+  return page.evaluate(([sel, c]) => document.querySelector(sel)?.classList.contains(c), [row(key), cls]);
+}
+async function review(page, unit, action, reason = '') {
+  const tr = `tr[data-unit="units/${unit}"]`;
+  if (action === 'approve-checked') {
+    await page.check(`#queue ${tr} .pick`);
+    await page.click('#approve-checked');
+  } else {
+    await page.click(`${tr} button[data-action="${action}"]`);
+    if (reason) {
+      await page.fill(`${tr} form.reason input`, reason);
+      await page.click(`${tr} form.reason button[type=submit]`);
+    }
+  }
+  await page.waitForSelector('#review-message.ok, #review-message.error', { timeout: 20000 });
+  const text = await page.textContent('#review-message');
+  check(await page.$('#review-message.ok') !== null, `${action} ${unit}: ${text}`);
+}
+
+try {
+  const leadership = await personPage('leadership');
+  const cityBefore = await cityFigure(leadership);
+  check(cityBefore === '', `before any approval the city's ${loop.indicator} counts nothing approved (${cityBefore})`);
+
+  // 1. The school officer opens the form: exactly the school's indicators.
+  const school = await personPage('school');
+  await open(school, '#/nhap-lieu', row('hp-18~'));
+  await school.waitForFunction(() => document.querySelector('#who-unit')?.textContent, null, { timeout: 10000 });
+  check((await school.textContent('#who')).includes(loop.schoolName), `the header names the person's school, not their role: ${await school.textContent('#who')}`);
+  check((await school.textContent('#view-title')).includes(loop.schoolName), 'entry form of the school');
+  const keys = await school.$$eval('#entry tbody tr', (trs) => trs.map((tr) => tr.dataset.row));
+  check(keys.includes('hp-19~') && keys.includes('hp-23~') && !keys.some((k) => k.startsWith('hp-01~')),
+    `the form lists the primary school's indicators, not the commune's (${keys.join(' ')})`);
+  check(await state(school) === 'DRAFT', 'nothing submitted yet');
+
+  // A rule refuses a value as it is typed, and saving writes nothing.
+  const hp19Before = await revisions(school, 'hp-19');
+  await typeValue(school, 'hp-19~', 2, 1);
+  check(await waitRow(school, 'hp-19~', 'invalid', true), 'numerator above denominator is refused on the row');
+  const why = await school.textContent(`${row('hp-19~')} [data-col=check]`);
+  check(why.length > 0, `with the server's reason: ${why}`);
+  await school.click('#save');
+  await school.waitForSelector('#entry-message.error', { timeout: 10000 });
+  check(await revisions(school, 'hp-19') === hp19Before, 'a refused save writes nothing');
+  // A value far from the school's history (the same in each earlier year)
+  // is flagged, and kept.
+  await typeValue(school, 'hp-19~', 1 - loop.usualHp19, 1);
+  check(!(await waitRow(school, 'hp-19~', 'invalid', false)), 'corrected, the row is accepted');
+  check(await waitRow(school, 'hp-19~', 'flagged', true), 'a value far from the school\'s history is flagged');
+  await typeValue(school, 'hp-23~', 0, 20);
+  await typeValue(school, 'hp-18~', 1, 1);
+  // A draft survives a reload before it is saved.
+  await school.reload();
+  await school.waitForSelector(row('hp-18~'));
+  check(await school.inputValue(`${row('hp-23~')} input[name=numerator]`) === '0', 'the draft survives a reload');
+  await school.screenshot({ path: join(shots, 'entry-form.png'), fullPage: true });
+  await school.click('#submit');
+  await school.waitForFunction(() => document.querySelector('#submission-state')?.dataset.state === 'SUBMITTED', null, { timeout: 20000 });
+  check(true, 'the school submitted');
+  check(await school.isDisabled(`${row('hp-18~')} input[name=numerator]`), 'submitted figures are locked on the form');
+  const locked = await apiCall(school, `${INDICATORS}/ReportValue`, {
+    parent: 'indicators/hp-18',
+    value: { orgUnit: `units/${loop.school}`, period: loop.period, numerator: 0, denominator: 1 },
+  });
+  check(locked.status === 400 && JSON.stringify(locked.body).includes('SUBMISSION_LOCKED'),
+    `an edit of a submitted figure is refused, naming the lock (${locked.status})`);
+
+  // 2. The commune officer returns it with a reason.
+  const commune = await personPage('commune');
+  await open(commune, '#/duyet', `#queue tr[data-unit="units/${loop.school}"]`);
+  const flagged = await commune.textContent(`#queue tr[data-unit="units/${loop.school}"] [data-col=flagged]`);
+  check(parseInt(flagged, 10) >= 1, `the queue flags the large change against last year (${flagged})`);
+  await commune.screenshot({ path: join(shots, 'review-queue.png'), fullPage: true });
+  await review(commune, loop.school, 'return', 'HP-23 bằng 0 là bất thường, đề nghị kiểm tra lại');
+
+  // 3. The school sees why, corrects and resubmits.
+  await open(school, '#/nhap-lieu', row('hp-23~'));
+  check(await state(school) === 'RETURNED', 'the school sees its submission returned');
+  check((await school.textContent('#submission-reason')).includes('HP-23'), 'with the commune\'s reason');
+  await typeValue(school, 'hp-23~', 12, 20);
+  await school.click('#submit');
+  await school.waitForFunction(() => document.querySelector('#submission-state')?.dataset.state === 'SUBMITTED', null, { timeout: 20000 });
+  check(true, 'the school resubmitted');
+
+  // 4. The commune approves the school (a batch action) and submits itself.
+  await open(commune, '#/duyet', `#queue tr[data-unit="units/${loop.school}"]`);
+  await review(commune, loop.school, 'approve-checked');
+  await open(commune, '#/nhap-lieu', '#submit');
+  await commune.click('#submit');
+  await commune.waitForFunction(() => document.querySelector('#submission-state')?.dataset.state === 'SUBMITTED', null, { timeout: 20000 });
+  check(true, 'the commune submitted');
+  check(await cityFigure(leadership) === cityBefore, 'the city figure waits for the division');
+
+  // 5. The Sở's division approves the commune: now the city counts it.
+  const division = await personPage('division');
+  await open(division, '#/duyet', `#queue tr[data-unit="units/${loop.commune}"]`);
+  await review(division, loop.commune, 'approve');
+  const cityAfter = await cityFigure(leadership);
+  check(Number(cityAfter) === 100, `after approval the city's ${loop.indicator} is the approved school's 1/1 = 100 (${cityAfter})`);
+
+  // 6. Locked until unapproved: the school cannot edit; the division
+  // unapproves the commune, the commune the school, and the school edits.
+  const stillLocked = await apiCall(school, `${INDICATORS}/ReportValue`, {
+    parent: 'indicators/hp-18',
+    value: { orgUnit: `units/${loop.school}`, period: loop.period, numerator: 0, denominator: 1 },
+  });
+  check(stillLocked.status === 400, `an approved figure refuses an edit (${stillLocked.status})`);
+  await open(division, '#/duyet', `#approved tr[data-unit="units/${loop.commune}"]`);
+  await review(division, loop.commune, 'unapprove', 'Cần rà soát lại số liệu HP-18');
+  check(await cityFigure(leadership) === cityBefore, 'unapproved, the city no longer counts it');
+  await open(commune, '#/duyet', `#approved tr[data-unit="units/${loop.school}"]`);
+  await review(commune, loop.school, 'unapprove', 'Mở lại để trường sửa HP-18');
+  await open(school, '#/nhap-lieu', row('hp-18~'));
+  check(await state(school) === 'RETURNED', 'the school\'s period is open again');
+  check(!(await school.isDisabled(`${row('hp-18~')} input[name=numerator]`)), 'its figures can be edited');
+  await typeValue(school, 'hp-18~', 0, 1);
+  await school.click('#save');
+  await school.waitForSelector('#entry-message.ok', { timeout: 10000 });
+  check((await school.textContent('#entry-message')).includes('1 sửa'), `the edit is saved: ${await school.textContent('#entry-message')}`);
+
+  // On a phone screen the form still fits.
+  const phone = await personPage('school', { width: 390, height: 844 });
+  await open(phone, '#/nhap-lieu', row('hp-18~'));
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 0, `the entry form fits a phone screen (${overflow}px too wide)`);
+  await phone.screenshot({ path: join(shots, 'entry-form-phone.png'), fullPage: true });
+} finally {
+  await browser.close();
+}
+console.log(failures === 0 ? 'PASS' : `FAIL (${failures})`);
+process.exit(failures === 0 ? 0 : 1);
