@@ -233,8 +233,13 @@ hpedu đang chạy / is running. Dữ liệu / data: $run (PostgreSQL 127.0.0.1:
   staffing   127.0.0.1:50054   (staff, movements, norms, shortage, training standard)
   budget     127.0.0.1:50055   (budgets by stage, 20%/5% compliance, projects)
   gateway    127.0.0.1:50050   (city-wide views, gRPC)
-  dashboard  http://127.0.0.1:$gateway_http/   (bảng điều khiển của Sở; API: /api/v1/<Method>, /api/openapi.json)
-             đăng nhập bằng mã / sign in with a token: $hpedu token --role=leadership
+  dashboard  http://127.0.0.1:$gateway_http/   (bảng điều khiển của Sở; nhập số liệu #/nhap-lieu, duyệt #/duyet)
+             API: /api/v1/<Method> (views), /api/<full service name>/<Method> (the services, as you), /api/openapi.json
+             đăng nhập bằng mã / sign in with a token, one per person of the reporting loop:
+               lãnh đạo Sở    $hpedu token --role=leadership --name="Lãnh đạo Sở"
+               phòng QLCL     $hpedu token --role=division --unit=units/so-gddt-qlcl --name="Phòng Quản lý chất lượng"
+               cán bộ phường  $hpedu token --role=commune_officer --unit=units/phuong-do-son --name="Cán bộ phường Đồ Sơn"
+               cán bộ trường  $hpedu token --role=school_officer --unit=units/th-do-son --name="Cán bộ Trường Tiểu học Đồ Sơn"
   metrics    http://127.0.0.1:9451/metrics .. 9455 (Prometheus), gateway http://127.0.0.1:9450/metrics
   logs       $run/logs/ (PostgreSQL: $run/pg/postgresql.log)
 

@@ -1,6 +1,5 @@
 #include "services/gateway/gateway_definition.h"
 
-#include <algorithm>
 #include <filesystem>
 #include <utility>
 #include <vector>
@@ -122,7 +121,6 @@ server::ServiceDefinition MakeDefinition(std::shared_ptr<GatewayState> state) {
       http.web_dir = DefaultWebDir();
     }
     http.default_deadline = env.config.default_deadline;
-    http.threads = std::max(4, env.config.workers);
     std::vector<HttpRoute> routes;
     routes.push_back(HttpRoute{ServiceOf<v1::GetCityOverviewRequest>("GatewayService"),
                                server.InProcessChannel(grpc::ChannelArguments()),

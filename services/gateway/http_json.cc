@@ -1,5 +1,6 @@
 #include "services/gateway/http_json.h"
 
+#include <algorithm>
 #include <future>
 #include <thread>
 #include <utility>
@@ -458,6 +459,8 @@ class HttpGatewayImpl final : public HttpGateway {
     // An answer leaves in several segments; with Nagle's algorithm the last
     // waits for the client's delayed ACK (about 40 ms on Linux).
     server_.set_tcp_nodelay(true);
+    server_.set_keep_alive_timeout(
+        std::max<time_t>(1, absl::ToInt64Seconds(options_.keep_alive)));
     openapi_ = OpenApiDocument(routes_);
     server_.Get("/api/openapi.json",
                 [this](const httplib::Request&, httplib::Response& response) {

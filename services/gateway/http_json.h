@@ -79,7 +79,14 @@ struct HttpOptions {
   std::string web_dir;                 // static files; none if empty
   // Deadline of a call that brings no `grpc-timeout`-like header.
   absl::Duration default_deadline = absl::Seconds(10);
-  int threads = 8;
+  // Connections served at once: the HTTP library gives every open
+  // connection a thread of its own while it is open, and a browser keeps
+  // up to six open per person.
+  int threads = 64;
+  // How long an idle connection keeps its thread. Short: with Chromium's
+  // idle connections holding every thread for the library's default 5 s,
+  // a few people's pages queued each other's requests for seconds.
+  absl::Duration keep_alive = absl::Seconds(1);
 };
 
 // Served beside the gateway's gRPC by its ServiceHost, as a Frontend.

@@ -21,12 +21,14 @@ const executablePath = process.env.HPEDU_CHROMIUM || '/usr/bin/chromium';
 const INDICATORS = 'api/hpedu.indicators.v1.IndicatorsService';
 
 let failures = 0;
+const start = Date.now();
 function check(condition, message) {
+  const at = `[${((Date.now() - start) / 1000).toFixed(1)} s]`;
   if (condition) {
-    console.log(`ok - ${message}`);
+    console.log(`ok - ${message} ${at}`);
   } else {
     failures += 1;
-    console.log(`not ok - ${message}`);
+    console.log(`not ok - ${message} ${at}`);
   }
 }
 
@@ -36,23 +38,25 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
 });
 
-// A signed-in page of one person.
-async function personPage(who, viewport = { width: 1280, height: 900 }) {
+// Opens a view afresh, as after a new sign-in (a new query string makes it
+// a full load, not a hash change).
+let loads = 0;
+async function open(page, hash, selector) {
+  loads += 1;
+  await page.goto(`${url}?load=${loads}${hash}`);
+  await page.waitForSelector(selector, { timeout: 20000 });
+}
+
+// A page of one person, signed in on the view `hash`.
+async function personPage(who, hash, selector, viewport = { width: 1280, height: 900 }) {
   const context = await browser.newContext({ locale: 'vi-VN', viewport });
   const page = await context.newPage();
   page.on('pageerror', (e) => { failures += 1; console.log(`not ok - ${who}: page error: ${e.message}`); });
-  await page.goto(url);
+  await open(page, hash, '#token');
   await page.fill('#token', tokens[who]);
   await page.click('#sign-in-form button[type=submit]');
-  await page.waitForSelector('#sign-out', { timeout: 20000 });
-  return page;
-}
-
-// Opens a view afresh (a reload, as after a new sign-in).
-async function open(page, hash, selector) {
-  await page.goto(`${url}${hash}`);
-  await page.reload();
   await page.waitForSelector(selector, { timeout: 20000 });
+  return page;
 }
 
 // The API as the page's person, for what a page never shows directly.
@@ -107,13 +111,12 @@ async function review(page, unit, action, reason = '') {
 }
 
 try {
-  const leadership = await personPage('leadership');
-  const cityBefore = await cityFigure(leadership);
+  const leadership = await personPage('leadership', '#/', `#indicators [data-indicator="${loop.indicator}"]`);
+  const cityBefore = await leadership.getAttribute(`#indicators [data-indicator="${loop.indicator}"]`, 'data-value');
   check(cityBefore === '', `before any approval the city's ${loop.indicator} counts nothing approved (${cityBefore})`);
 
   // 1. The school officer opens the form: exactly the school's indicators.
-  const school = await personPage('school');
-  await open(school, '#/nhap-lieu', row('hp-18~'));
+  const school = await personPage('school', '#/nhap-lieu', row('hp-18~'));
   await school.waitForFunction(() => document.querySelector('#who-unit')?.textContent, null, { timeout: 10000 });
   check((await school.textContent('#who')).includes(loop.schoolName), `the header names the person's school, not their role: ${await school.textContent('#who')}`);
   check((await school.textContent('#view-title')).includes(loop.schoolName), 'entry form of the school');
@@ -155,10 +158,10 @@ try {
     `an edit of a submitted figure is refused, naming the lock (${locked.status})`);
 
   // 2. The commune officer returns it with a reason.
-  const commune = await personPage('commune');
-  await open(commune, '#/duyet', `#queue tr[data-unit="units/${loop.school}"]`);
+  const commune = await personPage('commune', '#/duyet', `#queue tr[data-unit="units/${loop.school}"]`);
   const flagged = await commune.textContent(`#queue tr[data-unit="units/${loop.school}"] [data-col=flagged]`);
   check(parseInt(flagged, 10) >= 1, `the queue flags the large change against last year (${flagged})`);
+  await commune.click(`#queue tr[data-unit="units/${loop.school}"] details summary`);
   await commune.screenshot({ path: join(shots, 'review-queue.png'), fullPage: true });
   await review(commune, loop.school, 'return', 'HP-23 bằng 0 là bất thường, đề nghị kiểm tra lại');
 
@@ -181,8 +184,7 @@ try {
   check(await cityFigure(leadership) === cityBefore, 'the city figure waits for the division');
 
   // 5. The Sở's division approves the commune: now the city counts it.
-  const division = await personPage('division');
-  await open(division, '#/duyet', `#queue tr[data-unit="units/${loop.commune}"]`);
+  const division = await personPage('division', '#/duyet', `#queue tr[data-unit="units/${loop.commune}"]`);
   await review(division, loop.commune, 'approve');
   const cityAfter = await cityFigure(leadership);
   check(Number(cityAfter) === 100, `after approval the city's ${loop.indicator} is the approved school's 1/1 = 100 (${cityAfter})`);
@@ -208,8 +210,7 @@ try {
   check((await school.textContent('#entry-message')).includes('1 sửa'), `the edit is saved: ${await school.textContent('#entry-message')}`);
 
   // On a phone screen the form still fits.
-  const phone = await personPage('school', { width: 390, height: 844 });
-  await open(phone, '#/nhap-lieu', row('hp-18~'));
+  const phone = await personPage('school', '#/nhap-lieu', row('hp-18~'), { width: 390, height: 844 });
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(overflow <= 0, `the entry form fits a phone screen (${overflow}px too wide)`);
   await phone.screenshot({ path: join(shots, 'entry-form-phone.png'), fullPage: true });
