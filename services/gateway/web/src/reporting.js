@@ -179,13 +179,13 @@ export async function entryView(app, unitId, period) {
     const target = targetOf(row);
     const tr = document.createElement('tr');
     tr.dataset.row = row.key;
-    tr.innerHTML = `<td>${escapeHtml(row.indicator.code)}</td>
-      <td>${escapeHtml(row.indicator.displayName)}${row.disaggregation ? ` (${escapeHtml(row.disaggregation)})` : ''} <small class="muted">${escapeHtml(row.indicator.unitLabel)}</small></td>
-      <td class="num" data-col="last">${decimal(figureOf(row.indicator, before.get(row.key)))}</td>
-      <td class="num" data-col="target">${target ? `${COMPARATOR[target.comparator] || ''} ${decimal(target.value)}` : '—'}</td>
-      <td><input inputmode="${ratio ? 'numeric' : 'decimal'}" name="${ratio ? 'numerator' : 'value'}" aria-label="${ratio ? 'Tử số' : 'Giá trị'} ${escapeHtml(row.indicator.code)}" value="${escapeHtml(ratio ? v.numerator ?? '' : v.value ?? '')}" ${locked ? 'disabled' : ''}></td>
-      <td>${ratio ? `<input inputmode="numeric" name="denominator" aria-label="Mẫu số ${escapeHtml(row.indicator.code)}" value="${escapeHtml(v.denominator ?? '')}" ${locked ? 'disabled' : ''}>` : ''}</td>
-      <td class="num" data-col="figure"></td>
+    tr.innerHTML = `<td data-col="code">${escapeHtml(row.indicator.code)}</td>
+      <td data-col="name">${escapeHtml(row.indicator.displayName)}${row.disaggregation ? ` (${escapeHtml(row.disaggregation)})` : ''} <small class="muted">${escapeHtml(row.indicator.unitLabel)}</small></td>
+      <td class="num" data-col="last" data-label="Năm trước">${decimal(figureOf(row.indicator, before.get(row.key)))}</td>
+      <td class="num" data-col="target" data-label="Chỉ tiêu">${target ? `${COMPARATOR[target.comparator] || ''} ${decimal(target.value)}` : '—'}</td>
+      <td data-label="${ratio ? 'Tử số' : 'Giá trị'}"><input inputmode="${ratio ? 'numeric' : 'decimal'}" name="${ratio ? 'numerator' : 'value'}" aria-label="${ratio ? 'Tử số' : 'Giá trị'} ${escapeHtml(row.indicator.code)}" value="${escapeHtml(ratio ? v.numerator ?? '' : v.value ?? '')}" ${locked ? 'disabled' : ''}></td>
+      <td data-label="${ratio ? 'Mẫu số' : ''}">${ratio ? `<input inputmode="numeric" name="denominator" aria-label="Mẫu số ${escapeHtml(row.indicator.code)}" value="${escapeHtml(v.denominator ?? '')}" ${locked ? 'disabled' : ''}>` : ''}</td>
+      <td class="num" data-col="figure" data-label="Kết quả"></td>
       <td class="check" data-col="check"></td>`;
     body.appendChild(tr);
   }
