@@ -8,7 +8,9 @@
 import {
   ApiError, approvals, claims, indicators, listAll, reason, registry, requestId, violations,
 } from './api.js';
+import { downloadCsv, downloadXlsx } from './export.js';
 import { collator, decimal, escapeHtml } from './format.js';
+import { readUpload } from './sheets.js';
 
 const COMMUNE_KINDS = ['COMMUNE', 'WARD', 'SPECIAL_ZONE'];
 // The city: the Sở reviews the units directly below it.
@@ -171,6 +173,14 @@ export async function entryView(app, unitId, period) {
         <button type="button" id="save" ${locked ? 'disabled' : ''}>Lưu số liệu</button>
         ${canSubmit ? '<button type="button" id="submit">Nộp để duyệt</button>' : ''}
       </div>
+    </section>
+    <section class="block upload">
+      <h3>Nhập từ tệp CSV hoặc XLSX</h3>
+      <p class="muted">Tải mẫu của đơn vị, điền số liệu rồi tải lên. Cả tệp được kiểm tra trước, lỗi báo theo số dòng, và chỉ ghi khi cả tệp hợp lệ.</p>
+      <div class="actions"><button type="button" id="template-xlsx">Tải mẫu XLSX</button>
+        <button type="button" id="template-csv">Tải mẫu CSV</button>
+        <label>Chọn tệp: <input type="file" id="upload-file" accept=".csv,.xlsx" ${locked ? 'disabled' : ''}></label></div>
+      <div id="upload-result" aria-live="polite"></div>
     </section>`;
   const body = app.querySelector('#entry tbody');
   for (const row of rows) {
@@ -275,6 +285,60 @@ export async function entryView(app, unitId, period) {
     message.textContent = 'Có bản nháp chưa lưu từ lần trước (giữ trên máy này).';
     check();
   }
+
+  // The template: the import's own columns, one line per figure of the
+  // form, with what the server has.
+  const templateColumns = CSV_HEADER.split(',').map((key) => ({ key, label: key }));
+  const templateRows = () => rows.map((row) => {
+    const v = stored.get(row.key) || {};
+    return {
+      indicator: row.indicator.code, org_unit: unitId, period, disaggregation: row.disaggregation,
+      numerator: v.numerator ?? '', denominator: v.denominator ?? '', value: v.value ?? '', generated: 'false',
+    };
+  });
+  const templateName = `mau-so-lieu-${unitId}-${period}`;
+  app.querySelector('#template-xlsx').addEventListener('click', () => downloadXlsx(templateName, templateColumns, templateRows()));
+  app.querySelector('#template-csv').addEventListener('click', () => downloadCsv(templateName, templateColumns, templateRows()));
+  const result = app.querySelector('#upload-result');
+  app.querySelector('#upload-file').addEventListener('change', async (event) => {
+    const file = event.target.files[0];
+    if (!file) return;
+    result.innerHTML = `<p class="muted">Đang kiểm tra ${escapeHtml(file.name)}…</p>`;
+    let upload;
+    try {
+      upload = await readUpload(file);
+    } catch (error) {
+      result.innerHTML = `<p class="error">Không đọc được tệp: ${escapeHtml(error.message)}</p>`;
+      return;
+    }
+    const sheetRow = (line) => (upload.rows ? upload.rows[line - 1] ?? line : line);
+    const request = { csvContent: base64(upload.csv) };
+    try {
+      const dry = await indicators('ImportReportedValues', { ...request, validateOnly: true });
+      const flagged = (dry.outlierLines || []).map(sheetRow);
+      result.innerHTML = `<p class="ok" id="upload-ok">Tệp hợp lệ: ${dry.created || 0} giá trị mới, ${dry.corrected || 0} sửa, ${dry.unchanged || 0} không đổi.${flagged.length ? ` Khác xa các năm trước ở dòng ${flagged.join(', ')}.` : ''}</p>
+        <button type="button" id="upload-commit">Ghi số liệu từ tệp</button>`;
+      const commit = result.querySelector('#upload-commit');
+      commit.addEventListener('click', async () => {
+        commit.disabled = true;
+        try {
+          const done = await indicators('ImportReportedValues', request);
+          await entryView(app, unitId, period);
+          app.querySelector('#entry-message').textContent = `Đã ghi từ tệp: ${done.created || 0} mới, ${done.corrected || 0} sửa, ${done.unchanged || 0} không đổi.`;
+          app.querySelector('#entry-message').className = 'ok';
+        } catch (error) {
+          result.innerHTML = `<p class="error">${escapeHtml(errorText(error))}</p>`;
+        }
+      });
+    } catch (error) {
+      const lines = violations(error).map((v) => parseLineViolation(v.description)).filter(Boolean);
+      result.innerHTML = lines.length
+        ? `<p class="error">Tệp có ${lines.length} lỗi; chưa ghi gì. Sửa rồi tải lên lại:</p><ul id="upload-errors">${lines.map((l) => `<li data-line="${sheetRow(l.line)}">Dòng ${sheetRow(l.line)}, cột ${escapeHtml(l.column)}: ${escapeHtml(l.message)}</li>`).join('')}</ul>`
+        : `<p class="error">${escapeHtml(errorText(error))}</p>`;
+    } finally {
+      event.target.value = '';
+    }
+  });
 
   const save = app.querySelector('#save');
   async function saveAll() {

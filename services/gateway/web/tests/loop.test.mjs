@@ -12,6 +12,26 @@
 // Exit code 0 when every check passes.
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { strToU8, zipSync } from 'fflate';
+import { toXlsx } from '../src/export.js';
+
+// An XLSX as Excel writes it: text in the shared-strings table, numbers
+// inline (toXlsx, the dashboard's own export, writes inline strings).
+function excelXlsx(table) {
+  const strings = [];
+  const index = (text) => (strings.includes(text) ? strings.indexOf(text) : strings.push(text) - 1);
+  const col = (i) => String.fromCharCode(65 + i);
+  const rows = table.map((cells, r) => `<row r="${r + 1}">${cells.map((v, i) => (v === '' ? ''
+    : typeof v === 'number' ? `<c r="${col(i)}${r + 1}"><v>${v}</v></c>`
+      : `<c r="${col(i)}${r + 1}" t="s"><v>${index(v)}</v></c>`)).join('')}</row>`).join('');
+  const ns = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+  return zipSync({
+    '[Content_Types].xml': strToU8('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'),
+    'xl/workbook.xml': strToU8(`<workbook xmlns="${ns}"><sheets><sheet name="Sheet1" sheetId="1"/></sheets></workbook>`),
+    'xl/sharedStrings.xml': strToU8(`<sst xmlns="${ns}">${strings.map((t) => `<si><t>${t}</t></si>`).join('')}</sst>`),
+    'xl/worksheets/sheet1.xml': strToU8(`<worksheet xmlns="${ns}"><sheetData>${rows}</sheetData></worksheet>`),
+  });
+}
 
 const url = process.env.HPEDU_DASHBOARD_URL;
 const tokens = JSON.parse(process.env.HPEDU_TOKENS);
@@ -208,6 +228,36 @@ try {
   await school.click('#save');
   await school.waitForSelector('#entry-message.ok', { timeout: 10000 });
   check((await school.textContent('#entry-message')).includes('1 sửa'), `the edit is saved: ${await school.textContent('#entry-message')}`);
+
+  // An XLSX upload with one bad line (row 3: numerator above denominator)
+  // names that row and writes nothing.
+  const columns = 'indicator,org_unit,period,disaggregation,numerator,denominator,value,generated'
+    .split(',').map((key) => ({ key, label: key }));
+  const line = (indicator, numerator, denominator) => ({
+    indicator, org_unit: loop.school, period: loop.period, disaggregation: '', numerator, denominator, value: '', generated: 'false',
+  });
+  const excelLine = (code, n, d) => [code, loop.school, loop.period, '', n, d, '', 'false'];
+  const xlsx = excelXlsx([columns.map((c) => c.key), excelLine('HP-18', 1, 1), excelLine('HP-19', 5, 1), excelLine('HP-23', 13, 20)]);
+  const uploadBefore = [await revisions(school, 'hp-18'), await revisions(school, 'hp-23')];
+  await school.setInputFiles('#upload-file', {
+    name: 'so-lieu.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: Buffer.from(xlsx),
+  });
+  await school.waitForSelector('#upload-errors li, #upload-ok, #upload-result .error', { timeout: 20000 });
+  const uploadErrors = await school.$$eval('#upload-errors li', (lis) => lis.map((li) => li.dataset.line));
+  check(JSON.stringify(uploadErrors) === '["3"]', `the upload's one bad line is row 3 (${uploadErrors}): ${await school.textContent('#upload-result')}`);
+  const uploadAfter = [await revisions(school, 'hp-18'), await revisions(school, 'hp-23')];
+  check(JSON.stringify(uploadAfter) === JSON.stringify(uploadBefore), 'a refused upload writes nothing');
+  await school.screenshot({ path: join(shots, 'upload-errors.png'), fullPage: true });
+  // Corrected, it previews and commits.
+  await school.setInputFiles('#upload-file', {
+    name: 'so-lieu.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    buffer: Buffer.from(toXlsx(columns, [line('HP-18', 1, 1), line('HP-19', 1, 1), line('HP-23', 13, 20)])),
+  });
+  await school.waitForSelector('#upload-commit', { timeout: 20000 });
+  await school.click('#upload-commit');
+  await school.waitForFunction(() => document.querySelector('#entry-message')?.textContent.startsWith('Đã ghi từ tệp'),
+    null, { timeout: 20000 });
+  check(await revisions(school, 'hp-23') === uploadBefore[1] + 1, `the corrected upload is written: ${await school.textContent('#entry-message')}`);
 
   // On a phone screen the form still fits.
   const phone = await personPage('school', '#/nhap-lieu', row('hp-18~'), { width: 390, height: 844 });
