@@ -223,6 +223,13 @@ TEST(DashboardBrowserTest, ReportingLoopFromEntryToTheCityFigure) {
   }
   ASSERT_GT(schools.units_size(), 0);
   const registry::v1::Unit& school = schools.units(0);
+  registry::v1::GetUnitRequest commune_request;
+  commune_request.set_name(absl::StrCat("units/", kCommune));
+  registry::v1::Unit commune;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(registry->GetUnit(&context, commune_request, &commune).ok());
+  }
 
   // HP-18 needs approval from 2025-2026: school by commune, commune by the
   // quality division.
@@ -298,6 +305,7 @@ TEST(DashboardBrowserTest, ReportingLoopFromEntryToTheCityFigure) {
       {"school", school.name().substr(6)},
       {"schoolName", school.display_name()},
       {"commune", kCommune},
+      {"communeName", commune.display_name()},
       {"indicator", "indicators/hp-18"},
       {"period", testing::kPeriod},
       {"usualHp19", usual}};

@@ -424,6 +424,12 @@ export async function reviewView(app, period) {
   const waiting = mine.filter((s) => s.state === 'SUBMITTED').sort(byTime);
   const approved = mine.filter((s) => s.state === 'APPROVED').sort(byTime);
   const returned = mine.filter((s) => s.state === 'RETURNED').sort(byTime);
+  // Coverage: the units below that have not submitted at all.
+  const submitted = new Set(mine.map((s) => s.orgUnit));
+  const missing = units
+    .filter((u) => (communeOfficer ? u.kind === 'SCHOOL' : COMMUNE_KINDS.includes(u.kind)) && !submitted.has(u.name))
+    .map((u) => u.displayName)
+    .sort(collator.compare);
 
   const changes = (s) => {
     const current = now.get(s.orgUnit) || new Map();
@@ -459,7 +465,9 @@ export async function reviewView(app, period) {
   app.innerHTML = `<div id="review"><h1 id="view-title">Duyệt số liệu — năm học ${escapeHtml(period)}</h1>
     <div class="cards"><div class="card"><span>Chờ duyệt</span><strong id="waiting-count">${waiting.length}</strong></div>
       <div class="card"><span>Đã duyệt</span><strong id="approved-count">${approved.length}</strong></div>
-      <div class="card"><span>Bị trả lại</span><strong id="returned-count">${returned.length}</strong></div></div>
+      <div class="card"><span>Bị trả lại</span><strong id="returned-count">${returned.length}</strong></div>
+      <div class="card"><span>Chưa nộp</span><strong id="missing-count">${missing.length}</strong></div></div>
+    ${missing.length ? `<details class="block"><summary>Chưa nộp: ${missing.length} ${communeOfficer ? 'trường' : 'xã, phường, đặc khu'}</summary><p id="missing">${missing.map(escapeHtml).join(', ')}</p></details>` : ''}
     <p id="review-message" aria-live="polite"></p>
     <section class="block"><div class="table-head"><h3>Chờ duyệt (cũ nhất trước)</h3>
       <button type="button" id="approve-checked" ${waiting.length ? '' : 'disabled'}>Duyệt các đơn vị đã chọn</button></div>

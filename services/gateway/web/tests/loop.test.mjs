@@ -4,7 +4,7 @@
 // HP-18 from 2025-2026 and passes:
 //   HPEDU_DASHBOARD_URL   the gateway's HTTP address
 //   HPEDU_TOKENS          {"school", "commune", "division", "leadership"}
-//   HPEDU_LOOP            {"school", "schoolName", "commune", "indicator", "period",
+//   HPEDU_LOOP            {"school", "schoolName", "commune", "communeName", "indicator", "period",
 //                          "usualHp19"}
 // The school's history before the period: HP-19 as this year (usualHp19
 // of 1) and HP-23 12 of 20 in each of the three years.
@@ -205,7 +205,12 @@ try {
 
   // 5. The Sở's division approves the commune: now the city counts it.
   const division = await personPage('division', '#/duyet', `#queue tr[data-unit="units/${loop.commune}"]`);
+  const missingBefore = Number(await division.textContent('#missing-count'));
+  check(missingBefore > 0 && !(await division.textContent('#missing')).includes(loop.communeName),
+    `coverage: ${missingBefore} communes not submitted, ${loop.communeName} not among them`);
   await review(division, loop.commune, 'approve');
+  check(await division.textContent('#approved-count') === '1' && Number(await division.textContent('#missing-count')) === missingBefore,
+    'approving moves the commune from waiting to approved');
   const cityAfter = await cityFigure(leadership);
   check(Number(cityAfter) === 100, `after approval the city's ${loop.indicator} is the approved school's 1/1 = 100 (${cityAfter})`);
 
