@@ -166,6 +166,15 @@ try {
   await school.waitForSelector(row('hp-18~'));
   check(await school.inputValue(`${row('hp-23~')} input[name=numerator]`) === '0', 'the draft survives a reload');
   await school.screenshot({ path: join(shots, 'entry-form.png'), fullPage: true });
+  // Offline, saving fails and says so; what was typed stays.
+  await school.context().setOffline(true);
+  await school.click('#save');
+  await school.waitForSelector('#entry-message.error', { timeout: 10000 });
+  check((await school.textContent('#entry-message')).includes('giữ trên máy này'),
+    `offline, the save fails and keeps the draft: ${await school.textContent('#entry-message')}`);
+  const kept = await school.evaluate((key) => JSON.parse(localStorage.getItem(key) || '{}'), `hpedu.draft.${loop.school}.${loop.period}`);
+  check(kept['hp-23~']?.numerator === '0', 'the draft is still in the browser');
+  await school.context().setOffline(false);
   await school.click('#submit');
   await school.waitForFunction(() => document.querySelector('#submission-state')?.dataset.state === 'SUBMITTED', null, { timeout: 20000 });
   check(true, 'the school submitted');
