@@ -18,10 +18,12 @@
 #include "hpedu/gateway/v1/gateway_service.grpc.pb.h"
 #include "hpedu/indicators/v1/approvals.grpc.pb.h"
 #include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
+#include "hpedu/plans/v1/plans_service.grpc.pb.h"
 #include "hpedu/registry/v1/registry_service.grpc.pb.h"
 #include "libs/testing/identity.h"
 #include "nlohmann/json.hpp"
 #include "services/gateway/gateway_definition.h"
+#include "services/plans/demo/demo_plans.h"
 #include "services/gateway/testing/backend_suite.h"
 
 namespace hpedu::gateway {
@@ -291,6 +293,29 @@ TEST(DashboardBrowserTest, ReportingLoopFromEntryToTheCityFigure) {
     ASSERT_TRUE(status.ok()) << status.error_message();
     ASSERT_EQ(imported.created(), 6);
   }
+
+  // A task of the 51/NQ-CP plan cascaded to every commune: Đồ Sơn's officer
+  // reports on its share.
+  auto plans = plans::v1::PlansService::NewStub(
+      TestIdentity::Channel(suite.addresses().at("plans"), leadership));
+  plans::v1::ListTasksRequest tasks_request;
+  tasks_request.set_parent(plans::demo::kNq51PlanDocument);
+  tasks_request.set_page_size(1);
+  plans::v1::ListTasksResponse tasks;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(plans->ListTasks(&context, tasks_request, &tasks).ok());
+  }
+  ASSERT_GT(tasks.tasks_size(), 0);
+  plans::v1::CascadeTaskRequest cascade;
+  cascade.set_name(tasks.tasks(0).name());
+  plans::v1::CascadeTaskResponse cascaded;
+  {
+    grpc::ClientContext context;
+    const grpc::Status status = plans->CascadeTask(&context, cascade, &cascaded);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  ASSERT_GT(cascaded.created(), 0);
 
   const nlohmann::json tokens = {
       {"school", TestIdentity::Token(auth::Role::kSchoolOfficer, school.name(),

@@ -68,6 +68,7 @@ async function post(path, request) {
 export const call = (method, request) => post(`api/v1/${method}`, request);
 const service = (name) => (method, request) => post(`api/${name}/${method}`, request);
 export const registry = service('hpedu.registry.v1.RegistryService');
+export const plans = service('hpedu.plans.v1.PlansService');
 export const indicators = service('hpedu.indicators.v1.IndicatorsService');
 export const approvals = service('hpedu.indicators.v1.ApprovalService');
 

@@ -8,7 +8,7 @@ import {
   collator, date, decimal, escapeHtml, freshness, integer, isoToDate,
   millions, millionsValue, SERVICE, TARGET_STATUS, TASK_STATE, UNIT_STATUS,
 } from './format.js';
-import { entryView, reviewView } from './reporting.js';
+import { entryView, reviewView, tasksView } from './reporting.js';
 import { renderTable } from './table.js';
 
 const app = document.getElementById('app');
@@ -57,6 +57,7 @@ const ROLE = {
 // Who may enter figures, and who reviews.
 const ENTERS = ['school_officer', 'commune_officer'];
 const REVIEWS = ['commune_officer', 'division', 'leadership'];
+const REPORTS_TASKS = ['commune_officer', 'division'];
 
 // The signed-in person's unit by name, once per session.
 async function unitDisplayName(unit) {
@@ -77,7 +78,7 @@ function renderSession() {
     return;
   }
   const c = claims();
-  nav.innerHTML = `${ENTERS.includes(c.role) ? '<a href="#/nhap-lieu" id="nav-entry">Nhập số liệu</a>' : ''}${REVIEWS.includes(c.role) ? '<a href="#/duyet" id="nav-review">Duyệt số liệu</a>' : ''}`;
+  nav.innerHTML = `${ENTERS.includes(c.role) ? '<a href="#/nhap-lieu" id="nav-entry">Nhập số liệu</a>' : ''}${REPORTS_TASKS.includes(c.role) ? '<a href="#/nhiem-vu" id="nav-tasks">Báo cáo nhiệm vụ</a>' : ''}${REVIEWS.includes(c.role) ? '<a href="#/duyet" id="nav-review">Duyệt số liệu</a>' : ''}`;
   el.innerHTML = `<span id="who">${escapeHtml(c.name || c.sub || 'Đã đăng nhập')}${c.unit ? ' · <span id="who-unit"></span>' : (c.role ? ` · ${escapeHtml(ROLE[c.role] || c.role)}` : '')}</span> <button type="button" id="sign-out">Đăng xuất</button>`;
   if (c.unit) {
     unitDisplayName(c.unit).then((name) => {
@@ -419,6 +420,7 @@ async function route() {
     else if (parts[0] === 'chi-tieu') await rankingView(parts[1]);
     else if (parts[0] === 'nhap-lieu') await entryView(app, parts[1] || id(c.unit), period());
     else if (parts[0] === 'duyet') await reviewView(app, period());
+    else if (parts[0] === 'nhiem-vu') await tasksView(app);
     else if (parts[0] === 'don-doc') await chasingView();
     else if (parts[0] === 'van-ban') await cascadeView(parts[1]);
     else await cityView();

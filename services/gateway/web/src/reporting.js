@@ -6,10 +6,10 @@
 // disagrees with the server. What is typed stays in the browser (a draft)
 // until the server has it.
 import {
-  ApiError, approvals, claims, indicators, listAll, reason, registry, requestId, violations,
+  ApiError, approvals, claims, indicators, listAll, plans, reason, registry, requestId, violations,
 } from './api.js';
 import { downloadCsv, downloadXlsx } from './export.js';
-import { collator, decimal, escapeHtml } from './format.js';
+import { collator, date, decimal, escapeHtml, TASK_STATE } from './format.js';
 import { readUpload } from './sheets.js';
 
 const COMMUNE_KINDS = ['COMMUNE', 'WARD', 'SPECIAL_ZONE'];
@@ -523,5 +523,70 @@ export async function reviewView(app, period) {
       e.preventDefault();
       run(action, [name], form.querySelector('input').value.trim());
     });
+  });
+}
+
+// The plan tasks the signed-in unit leads or received by cascade, with a
+// status report per task: state, progress and evidence (a link or a note).
+// Every report is history (PlansService keeps them all); the task shows
+// the latest.
+export async function tasksView(app) {
+  const c = claims();
+  const documents = await listAll(plans, 'ListDocuments', {}, 'documents');
+  const lists = await Promise.all(documents.map((d) =>
+    listAll(plans, 'ListTasks', { parent: d.name, includeCascaded: true }, 'tasks')));
+  const titles = new Map(documents.map((d) => [d.name, d.number || d.title]));
+  // Tasks without a computable deadline last.
+  const due = (t) => {
+    const d = t.time?.dueDate;
+    return d?.year ? `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}` : '9999';
+  };
+  const mine = lists.flat()
+    .filter((t) => t.leadAgency === c.unit || t.commune === c.unit)
+    .sort((a, b) => due(a).localeCompare(due(b)));
+  const states = ['NOT_STARTED', 'IN_PROGRESS', 'DONE', 'CANCELLED'];
+  app.innerHTML = `<h1 id="view-title">Báo cáo tiến độ nhiệm vụ</h1>
+    <p class="muted">Các nhiệm vụ đơn vị chủ trì hoặc được giao theo văn bản của thành phố, hạn gần nhất trước. Mỗi báo cáo được lưu lại thành lịch sử.</p>
+    <section class="block"><div class="table-scroll"><table id="tasks"><thead><tr>
+      <th>Văn bản</th><th>Nhiệm vụ</th><th>Hạn</th><th>Trạng thái</th><th class="num">Tiến độ</th><th>Báo cáo mới</th>
+    </tr></thead><tbody>${mine.length ? mine.map((t) => `<tr data-task="${escapeHtml(t.name)}">
+      <td>${escapeHtml(titles.get(t.name.split('/tasks/')[0]) || '')}</td>
+      <td>${escapeHtml(t.content)}</td>
+      <td>${escapeHtml(t.time?.dueDate ? date(t.time.dueDate) : t.time?.text || '')}</td>
+      <td data-col="state">${escapeHtml(TASK_STATE[t.state] || '—')}</td>
+      <td class="num" data-col="progress">${t.progressPercent ?? 0}%</td>
+      <td><form class="status-report" novalidate>
+        <select name="state" aria-label="Trạng thái">${states.map((s) => `<option value="${s}" ${s === (t.state === 'DONE_LATE' ? 'DONE' : t.state) ? 'selected' : ''}>${escapeHtml(TASK_STATE[s])}</option>`).join('')}</select>
+        <input name="progress" type="number" min="0" max="100" value="${t.progressPercent ?? 0}" aria-label="Tiến độ (%)">
+        <input name="evidence" placeholder="Minh chứng: đường dẫn hoặc ghi chú" aria-label="Minh chứng">
+        <button type="submit">Gửi báo cáo</button><span class="report-message" aria-live="polite"></span></form></td>
+    </tr>`).join('') : '<tr><td colspan="6" class="empty">Đơn vị không có nhiệm vụ nào</td></tr>'}</tbody></table></div></section>`;
+  app.querySelector('#tasks').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const tr = form.closest('tr');
+    const button = form.querySelector('button');
+    const message = form.querySelector('.report-message');
+    button.disabled = true;
+    try {
+      await plans('CreateStatusReport', {
+        parent: tr.dataset.task,
+        statusReport: {
+          state: form.state.value,
+          progressPercent: Number(form.progress.value || 0),
+          evidence: form.evidence.value.trim(),
+        },
+      });
+      const task = await plans('GetTask', { name: tr.dataset.task });
+      tr.querySelector('[data-col="state"]').textContent = TASK_STATE[task.state] || '—';
+      tr.querySelector('[data-col="progress"]').textContent = `${task.progressPercent ?? 0}%`;
+      message.className = 'report-message ok';
+      message.textContent = 'Đã ghi';
+    } catch (error) {
+      message.className = 'report-message error';
+      message.textContent = errorText(error);
+    } finally {
+      button.disabled = false;
+    }
   });
 }

@@ -273,6 +273,25 @@ try {
     null, { timeout: 20000 });
   check(await revisions(school, 'hp-23') === uploadBefore[1] + 1, `the corrected upload is written: ${await school.textContent('#entry-message')}`);
 
+  // The commune reports on a plan task cascaded to it: a bad progress is
+  // refused on its row and writes nothing; a good one becomes the task's.
+  await open(commune, '#/nhiem-vu', '#tasks tbody tr[data-task]');
+  const taskRow = '#tasks tbody tr[data-task]';
+  const task = await commune.getAttribute(taskRow, 'data-task');
+  const reports = async () => ((await apiCall(commune, 'api/hpedu.plans.v1.PlansService/ListStatusReports', { parent: task })).body.statusReports || []).length;
+  const reportsBefore = await reports();
+  await commune.selectOption(`${taskRow} select[name=state]`, 'IN_PROGRESS');
+  await commune.fill(`${taskRow} input[name=progress]`, '150');
+  await commune.click(`${taskRow} button[type=submit]`);
+  await commune.waitForSelector(`${taskRow} .report-message.error`, { timeout: 10000 });
+  check(await reports() === reportsBefore, `a progress of 150% is refused and writes nothing: ${await commune.textContent(`${taskRow} .report-message`)}`);
+  await commune.fill(`${taskRow} input[name=progress]`, '40');
+  await commune.fill(`${taskRow} input[name=evidence]`, 'https://doson.haiphong.gov.vn/bao-cao/nhiem-vu-1');
+  await commune.click(`${taskRow} button[type=submit]`);
+  await commune.waitForSelector(`${taskRow} .report-message.ok`, { timeout: 10000 });
+  check(await commune.textContent(`${taskRow} [data-col=progress]`) === '40%' && await reports() === reportsBefore + 1,
+    `the report becomes the task's state: ${await commune.textContent(`${taskRow} [data-col=state]`)}, ${await commune.textContent(`${taskRow} [data-col=progress]`)}`);
+
   // On a phone screen the form still fits.
   const phone = await personPage('school', '#/nhap-lieu', row('hp-18~'), { width: 390, height: 844 });
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
