@@ -44,7 +44,8 @@ absl::Status FieldViolations::ToStatus() const {
     parts.push_back(absl::StrCat(v.field(), ": ", v.description()));
   }
   absl::Status status = absl::InvalidArgumentError(
-      absl::StrCat("invalid request: ", absl::StrJoin(parts, "; ")));
+      absl::StrCat("yêu cầu không hợp lệ (invalid request): ",
+                   absl::StrJoin(parts, "; ")));
   status.SetPayload(TypeUrl(bad_request_),
                     absl::Cord(bad_request_.SerializeAsString()));
   return WithErrorInfo(std::move(status), "INVALID_ARGUMENT");

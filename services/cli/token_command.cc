@@ -37,7 +37,8 @@ int RunToken(const Invocation& invocation) {
   if (!role.has_value() || *role == auth::Role::kService || key_file.empty() ||
       issuer.empty() || audience.empty() || !invocation.args.empty()) {
     std::cerr << "hpedu token: cách dùng (usage): hpedu token --role=<vai trò> "
-                 "[--unit=units/<id>] [--sub=<mã người dùng>] [--ttl=8h]\n"
+                 "[--unit=units/<id>] [--sub=<mã người dùng>] [--name=<họ tên>] "
+                 "[--ttl=8h]\n"
                  "  vai trò (roles): leadership, division, commune_officer, "
                  "school_officer, integration, operator\n"
                  "  khoá và bên cấp (key, issuer, audience): --key, --issuer, "

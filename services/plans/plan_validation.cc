@@ -452,7 +452,8 @@ absl::StatusOr<CreateReportCommand> ValidateCreateStatusReportRequest(
   }
   out.set_state(state);
   if (report.progress_percent() < 0 || report.progress_percent() > 100) {
-    violations.Add("status_report.progress_percent", "0..100");
+    violations.Add("status_report.progress_percent",
+                   "từ 0 đến 100 (0..100)");
   }
   out.set_progress_percent(report.progress_percent());
   out.set_evidence(CheckText(report.evidence(), "status_report.evidence",
