@@ -668,6 +668,22 @@ absl::StatusOr<SubmitReportCommand> ValidateSubmitReportRequest(
   return command;
 }
 
+absl::StatusOr<ReportCycleListQuery> ValidateListReportCyclesRequest(
+    const v1::ListReportCyclesRequest& request) {
+  FieldViolations violations;
+  ReportCycleListQuery query;
+  if (request.parent() != "documents/-") {
+    query.document_id = CheckDocumentName(request.parent(), "parent", violations);
+  }
+  query.page_size = CheckPageSize(request.page_size(), violations);
+  if (auto cursor =
+          CheckPageToken(request, request.page_token(), 2, violations)) {
+    query.after = CycleKey{cursor->keys[0], cursor->keys[1]};
+  }
+  RETURN_IF_ERROR(violations.ToStatus());
+  return query;
+}
+
 absl::StatusOr<SubmissionStatusQuery> ValidateGetSubmissionStatusRequest(
     const v1::GetSubmissionStatusRequest& request, absl::CivilDay today) {
   FieldViolations violations;

@@ -129,6 +129,16 @@ struct CreateReportCycleCommand {
 absl::StatusOr<CreateReportCycleCommand> ValidateCreateReportCycleRequest(
     const v1::CreateReportCycleRequest& request);
 
+struct ReportCycleListQuery {
+  // Empty: every document's.
+  std::string document_id;
+  int page_size = 50;
+  // The last (document, cycle) of the previous page; empty: from the start.
+  CycleKey after;
+};
+absl::StatusOr<ReportCycleListQuery> ValidateListReportCyclesRequest(
+    const v1::ListReportCyclesRequest& request);
+
 struct SubmitReportCommand {
   CycleKey cycle;
   // submitted_date set (today if unset).

@@ -150,6 +150,8 @@ TEST(PlansAuthorizationTest, EveryRpcChecksRoleAndScope) {
   submit.mutable_submission()->set_unit("units/phuong-do-son");
   *submit.mutable_submission()->mutable_due_date() = Day(2026, 1, 31);
   *submit.mutable_submission()->mutable_submitted_date() = Day(2026, 1, 20);
+  v1::ListReportCyclesRequest list_cycles;
+  list_cycles.set_parent("documents/kh-do-son");
   v1::GetSubmissionStatusRequest submission_status;
   submission_status.set_report_cycle("documents/kh-do-son/reportCycles/quy");
 
@@ -198,6 +200,8 @@ TEST(PlansAuthorizationTest, EveryRpcChecksRoleAndScope) {
        do_son, integration, duong_kinh, true},
       {"CreateReportCycle", call(&Stub::CreateReportCycle, cycle), do_son,
        integration, duong_kinh, true},
+      {"ListReportCycles", call(&Stub::ListReportCycles, list_cycles), do_son,
+       operator_token, duong_kinh},
       {"SubmitReport", call(&Stub::SubmitReport, submit), do_son, integration,
        duong_kinh, true},
       {"GetSubmissionStatus",

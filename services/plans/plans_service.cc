@@ -4,6 +4,7 @@
 #include <set>
 #include <utility>
 
+#include "absl/strings/str_split.h"
 #include "libs/api/dates.h"
 #include "libs/api/page_token.h"
 #include "libs/api/resource_name.h"
@@ -562,6 +563,53 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreateReportCycle(
             ResolveReportingUnits(call, command.all_communes, command.cycle));
         return stores_.cycles->CreateReportCycle(call, command.key.document_id,
                                                  command.key.id, command.cycle);
+      });
+}
+
+grpc::ServerUnaryReactor* PlansServiceImpl::ListReportCycles(
+    grpc::CallbackServerContext* context,
+    const v1::ListReportCyclesRequest* request,
+    v1::ListReportCyclesResponse* response) {
+  return calls_.Run<v1::ListReportCyclesResponse>(
+      context, response,
+      [this, request](const CallContext& call)
+          -> absl::StatusOr<v1::ListReportCyclesResponse> {
+        ASSIGN_OR_RETURN(const ReportCycleListQuery query,
+                         ValidateListReportCyclesRequest(*request));
+        if (query.document_id.empty()) {
+          RETURN_IF_ERROR(authorizer_.CanReadAggregate(call.caller()));
+        } else {
+          RETURN_IF_ERROR(
+              AuthorizedDocument(call, query.document_id, /*write=*/false)
+                  .status());
+        }
+        ASSIGN_OR_RETURN(ReportCycleStore::CyclePage page,
+                         stores_.cycles->ListReportCycles(
+                             call, query.document_id, query.after.document_id,
+                             query.after.id, query.page_size));
+        // documents/{document}/reportCycles/{cycle}: {document, cycle}.
+        auto key_of = [](const v1::ReportCycle& cycle) {
+          const std::vector<std::string> parts = absl::StrSplit(cycle.name(), '/');
+          return std::pair<std::string, std::string>(parts[1], parts[3]);
+        };
+        v1::ListReportCyclesResponse result;
+        if (page.more) {
+          const auto [document_id, id] = key_of(page.cycles.back());
+          result.set_next_page_token(NextPageToken(*request, {document_id, id}));
+        }
+        // With documents/-, the cycles of documents the caller may not read
+        // (another commune's) are left out: a page may come out shorter.
+        std::map<std::string, bool> readable;
+        for (v1::ReportCycle& cycle : page.cycles) {
+          const std::string document_id = key_of(cycle).first;
+          auto [it, fresh] = readable.try_emplace(document_id, true);
+          if (fresh && query.document_id.empty()) {
+            it->second =
+                AuthorizedDocument(call, document_id, /*write=*/false).ok();
+          }
+          if (it->second) *result.add_report_cycles() = std::move(cycle);
+        }
+        return result;
       });
 }
 

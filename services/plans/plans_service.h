@@ -102,6 +102,10 @@ class PlansServiceImpl final : public v1::PlansService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::CreateReportCycleRequest* request,
       v1::ReportCycle* response) override;
+  grpc::ServerUnaryReactor* ListReportCycles(
+      grpc::CallbackServerContext* context,
+      const v1::ListReportCyclesRequest* request,
+      v1::ListReportCyclesResponse* response) override;
   grpc::ServerUnaryReactor* SubmitReport(
       grpc::CallbackServerContext* context,
       const v1::SubmitReportRequest* request,

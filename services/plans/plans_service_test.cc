@@ -555,6 +555,35 @@ TEST_F(PlansServiceTest, SubmissionTrackingOnTimeLateMissing) {
   status_request.set_horizon_days(366);
   ASSERT_OK_AND_ASSIGN(status, Call(&Stub::GetSubmissionStatus, status_request));
   EXPECT_EQ(status.pending(), 2 * 114);
+
+  // Listed, by document then id, a page at a time.
+  create.set_report_cycle_id("bao-cao-hoc-ky");
+  ASSERT_OK(Call(&Stub::CreateReportCycle, create).status());
+  v1::ListReportCyclesRequest list;
+  list.set_parent("documents/-");
+  list.set_page_size(1);
+  ASSERT_OK_AND_ASSIGN(v1::ListReportCyclesResponse first,
+                       Call(&Stub::ListReportCycles, list));
+  ASSERT_EQ(first.report_cycles_size(), 1);
+  EXPECT_EQ(first.report_cycles(0).name(),
+            "documents/kh-so/reportCycles/bao-cao-hoc-ky");
+  EXPECT_EQ(first.report_cycles(0).fixed_dates_size(), 3);
+  ASSERT_FALSE(first.next_page_token().empty());
+  list.set_page_token(first.next_page_token());
+  ASSERT_OK_AND_ASSIGN(v1::ListReportCyclesResponse second,
+                       Call(&Stub::ListReportCycles, list));
+  ASSERT_EQ(second.report_cycles_size(), 1);
+  EXPECT_EQ(second.report_cycles(0).name(),
+            "documents/kh-so/reportCycles/bao-cao-nam-hoc");
+  EXPECT_TRUE(second.next_page_token().empty());
+  list.set_page_token("");
+  list.set_parent("documents/kh-so");
+  list.set_page_size(0);
+  ASSERT_OK_AND_ASSIGN(v1::ListReportCyclesResponse of_document,
+                       Call(&Stub::ListReportCycles, list));
+  EXPECT_EQ(of_document.report_cycles_size(), 2);
+  list.set_parent("kh-so");
+  EXPECT_THAT(Call(&Stub::ListReportCycles, list), HasFieldViolation("parent"));
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <map>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
@@ -45,6 +46,18 @@ class ReportCycleStore {
   virtual absl::StatusOr<StoredCycle> GetReportCycle(
       const server::CallContext& call, const std::string& document_id,
       const std::string& id) = 0;
+
+  // Up to `page_size` cycles after (after_document, after_id) in (document,
+  // id) order, of `document_id` or, if empty, of every document; `more` if
+  // there are others after them.
+  struct CyclePage {
+    std::vector<v1::ReportCycle> cycles;
+    bool more = false;
+  };
+  virtual absl::StatusOr<CyclePage> ListReportCycles(
+      const server::CallContext& call, const std::string& document_id,
+      const std::string& after_document, const std::string& after_id,
+      int page_size) = 0;
 
   // Records `submission` (validated against the cycle) unless the unit
   // already submitted for that due date; returns the submission that

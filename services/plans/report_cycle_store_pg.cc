@@ -39,6 +39,10 @@ class PostgresReportCycleStore final : public ReportCycleStore {
   absl::StatusOr<StoredCycle> GetReportCycle(const server::CallContext& call,
                                              const std::string& document_id,
                                              const std::string& id) override;
+  absl::StatusOr<CyclePage> ListReportCycles(
+      const server::CallContext& call, const std::string& document_id,
+      const std::string& after_document, const std::string& after_id,
+      int page_size) override;
   absl::StatusOr<v1::Submission> CreateSubmission(
       const server::CallContext& call, const std::string& document_id,
       const std::string& cycle_id, const v1::Submission& submission) override;
@@ -123,6 +127,50 @@ absl::StatusOr<StoredCycle> PostgresReportCycleStore::GetReportCycle(
                            " (report cycle not found)"));
         }
         return *std::move(cycle);
+      });
+}
+
+// --- ListReportCycles
+
+constexpr Statement kListCycles = {
+    "plans_list_cycles",
+    "SELECT c.document_id, c.id, c.title, c.frequency, "
+    "  c.due_days_after_period, "
+    "  (SELECT string_agg(to_char(f, 'YYYY-MM-DD'), ';' ORDER BY f) "
+    "     FROM unnest(c.fixed_dates) f) AS fixed_dates, "
+    "  to_char(c.first_day, 'YYYY-MM-DD') AS first_day, "
+    "  to_char(c.last_day, 'YYYY-MM-DD') AS last_day, "
+    "  array_to_string(c.reporting_units, ';') AS reporting_units, "
+    "  c.revision, "
+    "  (extract(epoch FROM c.create_time) * 1000000)::bigint AS create_us "
+    "FROM report_cycles c "
+    "WHERE ($1 = '' OR c.document_id = $1) AND (c.document_id, c.id) > ($2, $3) "
+    "ORDER BY c.document_id, c.id LIMIT $4"};
+
+absl::StatusOr<ReportCycleStore::CyclePage>
+PostgresReportCycleStore::ListReportCycles(const server::CallContext& call,
+                                           const std::string& document_id,
+                                           const std::string& after_document,
+                                           const std::string& after_id,
+                                           int page_size) {
+  return db::InTransaction<CyclePage>(
+      pool_, call.deadline(), kRead,
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<CyclePage> {
+        CyclePage page;
+        const pqxx::result rows = db::Params()
+                                      .Add(document_id)
+                                      .Add(after_document)
+                                      .Add(after_id)
+                                      .Add(std::to_string(page_size + 1))
+                                      .Exec(tx, kListCycles.name);
+        for (const pqxx::row& row : rows) {
+          if (static_cast<int>(page.cycles.size()) == page_size) {
+            page.more = true;
+            break;
+          }
+          page.cycles.push_back(CycleFromRow(row).cycle);
+        }
+        return page;
       });
 }
 
@@ -259,7 +307,7 @@ absl::StatusOr<SubmissionDays> PostgresReportCycleStore::ListSubmissions(
 const std::vector<db::PreparedStatement>& ReportCycleStatements() {
   static const auto* const kStatements =
       new std::vector<db::PreparedStatement>(internal::ToPrepared(
-          {kGetCycle, kInsertCycle, kInsertSubmission, kGetSubmission,
+          {kGetCycle, kListCycles, kInsertCycle, kInsertSubmission, kGetSubmission,
            kListSubmissions}));
   return *kStatements;
 }
