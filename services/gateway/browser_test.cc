@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -317,6 +318,51 @@ TEST(DashboardBrowserTest, ReportingLoopFromEntryToTheCityFigure) {
   }
   ASSERT_GT(cascaded.created(), 0);
 
+  // Three report deadlines as a cycle every commune answers (as up.sh
+  // loads the Sở's), around today (the plans service's clock): two passed,
+  // one within a month. Đồ Sơn reported the first on time.
+  plans::v1::CreateReportCycleRequest create_cycle;
+  create_cycle.set_parent("documents/d-kh-sgddt-2025-2026");
+  create_cycle.set_report_cycle_id("han-bao-cao-2025-2026");
+  create_cycle.set_all_communes(true);
+  plans::v1::ReportCycle* cycle = create_cycle.mutable_report_cycle();
+  cycle->set_title("Báo cáo theo hạn của Sở, năm học 2025-2026");
+  cycle->set_frequency(plans::v1::FIXED_DATES);
+  const absl::CivilDay today = absl::ToCivilDay(
+      absl::Now(), absl::FixedTimeZone(7 * 60 * 60));  // Asia/Ho_Chi_Minh
+  auto day = [](absl::CivilDay d) {
+    google::type::Date date;
+    date.set_year(static_cast<int>(d.year()));
+    date.set_month(d.month());
+    date.set_day(d.day());
+    return date;
+  };
+  auto iso = [](absl::CivilDay d) { return absl::FormatCivilTime(d); };
+  const absl::CivilDay on_time = today - 90, missed = today - 30,
+                       coming = today + 10;
+  *cycle->add_fixed_dates() = day(on_time);
+  *cycle->add_fixed_dates() = day(missed);
+  *cycle->add_fixed_dates() = day(coming);
+  *cycle->mutable_first_day() = day(today - 120);
+  {
+    plans::v1::ReportCycle created;
+    grpc::ClientContext context;
+    const grpc::Status status = plans->CreateReportCycle(&context, create_cycle, &created);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  plans::v1::SubmitReportRequest first_report;
+  first_report.set_report_cycle(
+      "documents/d-kh-sgddt-2025-2026/reportCycles/han-bao-cao-2025-2026");
+  first_report.mutable_submission()->set_unit(absl::StrCat("units/", kCommune));
+  *first_report.mutable_submission()->mutable_due_date() = day(on_time);
+  *first_report.mutable_submission()->mutable_submitted_date() = day(on_time - 2);
+  {
+    plans::v1::Submission submitted;
+    grpc::ClientContext context;
+    const grpc::Status status = plans->SubmitReport(&context, first_report, &submitted);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
   const nlohmann::json tokens = {
       {"school", TestIdentity::Token(auth::Role::kSchoolOfficer, school.name(),
                                      "gv.nguyen-thi-lan")},
@@ -333,7 +379,8 @@ TEST(DashboardBrowserTest, ReportingLoopFromEntryToTheCityFigure) {
       {"communeName", commune.display_name()},
       {"indicator", "indicators/hp-18"},
       {"period", testing::kPeriod},
-      {"usualHp19", usual}};
+      {"usualHp19", usual},
+      {"deadlines", {iso(on_time), iso(missed), iso(coming)}}};
   const std::string artifacts = Artifacts();
   EXPECT_EQ(RunBrowser("loop.test.mjs",
                        {{"HPEDU_DASHBOARD_URL",

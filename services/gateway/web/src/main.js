@@ -8,7 +8,7 @@ import {
   collator, date, decimal, escapeHtml, freshness, integer, isoToDate,
   millions, millionsValue, SERVICE, TARGET_STATUS, TASK_STATE, UNIT_STATUS,
 } from './format.js';
-import { entryView, reviewView, tasksView } from './reporting.js';
+import { cyclesView, entryView, reviewView, tasksView } from './reporting.js';
 import { renderTable } from './table.js';
 
 const app = document.getElementById('app');
@@ -421,6 +421,7 @@ async function route() {
     else if (parts[0] === 'nhap-lieu') await entryView(app, parts[1] || id(c.unit), period());
     else if (parts[0] === 'duyet') await reviewView(app, period());
     else if (parts[0] === 'nhiem-vu') await tasksView(app);
+    else if (parts[0] === 'bao-cao-dinh-ky') await cyclesView(app);
     else if (parts[0] === 'don-doc') await chasingView();
     else if (parts[0] === 'van-ban') await cascadeView(parts[1]);
     else await cityView();

@@ -590,3 +590,108 @@ export async function tasksView(app) {
     }
   });
 }
+
+const REPORT_STATE = {
+  ON_TIME: 'Đúng hạn', LATE: 'Muộn', MISSING: 'Chưa nộp (quá hạn)', PENDING: 'Sắp đến hạn',
+};
+// Missing and late first, then by due date.
+const REPORT_ORDER = { MISSING: 0, LATE: 1, PENDING: 2, ON_TIME: 3 };
+const isoOf = (d) => (d?.year ? `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}` : '');
+
+// A commune's own deadlines, each with a form to submit what is due.
+function ownTable(entries) {
+  return `<div class="table-scroll"><table class="cycle-entries"><thead><tr><th>Hạn</th><th>Tình trạng</th><th>Ngày nộp</th><th>Nộp báo cáo</th></tr></thead>
+    <tbody>${entries.map((e) => `<tr data-unit="${escapeHtml(e.unit)}" data-due="${isoOf(e.dueDate)}" data-state="${escapeHtml(e.state)}">
+      <td>${date(e.dueDate)}</td>
+      <td class="${e.state === 'MISSING' || e.state === 'LATE' ? 'warning' : ''}">${escapeHtml(REPORT_STATE[e.state] || '')}</td>
+      <td>${date(e.submittedDate)}</td>
+      <td>${e.state === 'MISSING' || e.state === 'PENDING' ? `<form class="submit-report" novalidate>
+        <input name="evidence" placeholder="Số văn bản hoặc đường dẫn" aria-label="Minh chứng">
+        <button type="submit">Nộp</button><span class="report-message" aria-live="polite"></span></form>` : ''}</td>
+    </tr>`).join('') || '<tr><td colspan="4" class="empty">Không có hạn nộp nào đã qua hoặc sắp đến</td></tr>'}</tbody></table></div>`;
+}
+
+// Every unit against every due date: those with the most missed first.
+function matrix(entries, names) {
+  const dues = [...new Set(entries.map((e) => isoOf(e.dueDate)))].sort();
+  const byUnit = new Map();
+  for (const e of entries) {
+    if (!byUnit.has(e.unit)) byUnit.set(e.unit, new Map());
+    byUnit.get(e.unit).set(isoOf(e.dueDate), e);
+  }
+  const missed = (unit) => [...byUnit.get(unit).values()].filter((e) => e.state === 'MISSING').length;
+  const unitsInOrder = [...byUnit.keys()].sort((a, b) => (missed(b) - missed(a))
+    || collator.compare(names.get(a) || a, names.get(b) || b));
+  const label = (iso) => date(isoToProto(iso));
+  return `<div class="table-scroll"><table class="cycle-entries"><thead><tr><th>Xã, phường, đặc khu</th>${dues.map((d) => `<th>Hạn ${label(d)}</th>`).join('')}</tr></thead>
+    <tbody>${unitsInOrder.map((unit) => `<tr data-unit="${escapeHtml(unit)}"><td>${escapeHtml(names.get(unit) || id(unit))}</td>
+      ${dues.map((d) => {
+        const e = byUnit.get(unit).get(d);
+        return e ? `<td data-due="${d}" data-state="${escapeHtml(e.state)}" class="${e.state === 'MISSING' || e.state === 'LATE' ? 'warning' : ''}">${escapeHtml(REPORT_STATE[e.state] || '')}${e.submittedDate ? ` (${date(e.submittedDate)})` : ''}</td>` : '<td></td>';
+      }).join('')}</tr>`).join('') || `<tr><td colspan="${dues.length + 1}" class="empty">Không có hạn nộp nào đã qua hoặc sắp đến</td></tr>`}</tbody></table></div>`;
+}
+
+const isoToProto = (iso) => {
+  const [year, month, day] = iso.split('-').map(Number);
+  return { year, month, day };
+};
+
+// The periodic report cycles (kỳ báo cáo) and who reported on time, late
+// or not at all; a commune officer sees their own commune's and submits a
+// report for a due date.
+export async function cyclesView(app) {
+  const c = claims();
+  const own = c.role === 'commune_officer' ? c.unit : '';
+  const [cycles, units] = await Promise.all([
+    listAll(plans, 'ListReportCycles', { parent: 'documents/-' }, 'reportCycles'),
+    listAll(registry, 'ListUnits', { parent: CITY }, 'units'),
+  ]);
+  const names = new Map(units.map((u) => [u.name, u.displayName]));
+  const statuses = await Promise.all(cycles.map((cycle) =>
+    plans('GetSubmissionStatus', { reportCycle: cycle.name, horizonDays: 31 })));
+  app.innerHTML = `<div id="cycles"><h1 id="view-title">Báo cáo định kỳ${own ? ` — ${escapeHtml(names.get(own) || id(own))}` : ''}</h1>
+    ${cycles.length ? '' : '<p class="muted">Chưa có kỳ báo cáo nào.</p>'}</div>`;
+  const root = app.querySelector('#cycles');
+  cycles.forEach((cycle, i) => {
+    const status = statuses[i];
+    const entries = (status.entries || [])
+      .filter((e) => !own || e.unit === own)
+      .sort((a, b) => (REPORT_ORDER[a.state] - REPORT_ORDER[b.state]) || isoOf(a.dueDate).localeCompare(isoOf(b.dueDate))
+        || collator.compare(names.get(a.unit) || a.unit, names.get(b.unit) || b.unit));
+    const section = document.createElement('section');
+    section.className = 'block cycle';
+    section.dataset.cycle = cycle.name;
+    const count = (state) => entries.filter((e) => e.state === state).length;
+    section.innerHTML = `<h2>${escapeHtml(cycle.title)}</h2>
+      <p class="muted">Hạn nộp: ${(cycle.fixedDates || []).map(date).join(', ') || '—'}; tính đến ngày ${date(status.asOf)}.</p>
+      <div class="cards">
+        <div class="card"><span>Đúng hạn</span><strong data-count="ON_TIME">${count('ON_TIME')}</strong></div>
+        <div class="card"><span>Muộn</span><strong data-count="LATE">${count('LATE')}</strong></div>
+        <div class="card"><span>Chưa nộp (quá hạn)</span><strong data-count="MISSING">${count('MISSING')}</strong></div>
+        <div class="card"><span>Sắp đến hạn (31 ngày)</span><strong data-count="PENDING">${count('PENDING')}</strong></div>
+      </div>
+      ${own ? ownTable(entries) : matrix(entries, names)}`;
+    root.appendChild(section);
+  });
+  root.addEventListener('submit', async (event) => {
+    const form = event.target.closest('form.submit-report');
+    if (!form) return;
+    event.preventDefault();
+    const tr = form.closest('tr');
+    const [year, month, day] = tr.dataset.due.split('-').map(Number);
+    const button = form.querySelector('button');
+    button.disabled = true;
+    try {
+      await plans('SubmitReport', {
+        reportCycle: form.closest('section').dataset.cycle,
+        submission: { unit: tr.dataset.unit, dueDate: { year, month, day }, evidence: form.evidence.value.trim() },
+      });
+      await cyclesView(app);
+    } catch (error) {
+      const message = form.querySelector('.report-message');
+      message.className = 'report-message error';
+      message.textContent = errorText(error);
+      button.disabled = false;
+    }
+  });
+}

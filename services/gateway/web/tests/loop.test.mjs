@@ -5,7 +5,7 @@
 //   HPEDU_DASHBOARD_URL   the gateway's HTTP address
 //   HPEDU_TOKENS          {"school", "commune", "division", "leadership"}
 //   HPEDU_LOOP            {"school", "schoolName", "commune", "communeName", "indicator", "period",
-//                          "usualHp19"}
+//                          "usualHp19", "deadlines": [on time, missed, coming]}
 // The school's history before the period: HP-19 as this year (usualHp19
 // of 1) and HP-23 12 of 20 in each of the three years.
 //   HPEDU_SCREENSHOT_DIR  where to save screenshots (test artifacts)
@@ -291,6 +291,25 @@ try {
   await commune.waitForSelector(`${taskRow} .report-message.ok`, { timeout: 10000 });
   check(await commune.textContent(`${taskRow} [data-col=progress]`) === '40%' && await reports() === reportsBefore + 1,
     `the report becomes the task's state: ${await commune.textContent(`${taskRow} [data-col=state]`)}, ${await commune.textContent(`${taskRow} [data-col=progress]`)}`);
+
+  // Periodic reports: Đồ Sơn sees its deadlines (the first on time, the
+  // second missed, the third coming) and submits the missed one, late.
+  await open(commune, '#/bao-cao-dinh-ky', '.cycle-entries tbody tr[data-due]');
+  const cycleStates = await commune.$$eval('.cycle-entries tbody tr[data-due]', (trs) => trs.map((tr) => `${tr.dataset.due}:${tr.dataset.state}`));
+  const [onTime, missedDay, coming] = loop.deadlines;
+  check(JSON.stringify(cycleStates) === JSON.stringify([`${missedDay}:MISSING`, `${coming}:PENDING`, `${onTime}:ON_TIME`]),
+    `the commune's deadlines, missed first: ${cycleStates.join(' ')}`);
+  const missed = `.cycle-entries tbody tr[data-due="${missedDay}"]`;
+  await commune.fill(`${missed} input[name=evidence]`, '25/BC-UBND');
+  await commune.click(`${missed} button[type=submit]`);
+  await commune.waitForSelector(`${missed}[data-state="LATE"]`, { timeout: 20000 });
+  check(true, 'the missed report, submitted now, counts as late');
+  const cell = `.cycle-entries tr[data-unit="units/${loop.commune}"] td[data-due="${missedDay}"]`;
+  await open(leadership, '#/bao-cao-dinh-ky', cell);
+  check(await leadership.getAttribute(cell, 'data-state') === 'LATE'
+    && Number(await leadership.textContent('[data-count="ON_TIME"]')) === 1,
+    `the Sở sees it: ${await leadership.textContent('.cycle .cards')}`.replace(/\s+/g, ' '));
+  await leadership.screenshot({ path: join(shots, 'report-cycles.png'), fullPage: false });
 
   // On a phone screen the form still fits.
   const phone = await personPage('school', '#/nhap-lieu', row('hp-18~'), { width: 390, height: 844 });
