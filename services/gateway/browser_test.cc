@@ -170,6 +170,7 @@ TEST(DashboardBrowserTest, SignInOverviewDrillDownNumbersEqualGrpc) {
 
   const std::string artifacts = Artifacts();
   nlohmann::json expected = {
+      {"period", testing::kPeriod},
       {"city",
        {{"indicators", Figures(city)},
         {"overdue", city.plans().overdue()},

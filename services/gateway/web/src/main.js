@@ -14,7 +14,13 @@ import { renderTable } from './table.js';
 const app = document.getElementById('app');
 const periodSelect = document.getElementById('period');
 const asOfInput = document.getElementById('as-of');
-const PERIODS = ['2025-2026', '2024-2025', '2023-2024', '2022-2023'];
+// School years, the one under way first (a year starts in August); the
+// dashboard opens on the last completed one, whose figures are reported.
+const PERIODS = (() => {
+  const now = new Date();
+  const start = now.getMonth() >= 7 ? now.getFullYear() : now.getFullYear() - 1;
+  return Array.from({ length: 5 }, (_, i) => `${start - i}-${start - i + 1}`);
+})();
 
 for (const p of PERIODS) {
   const option = document.createElement('option');
@@ -23,7 +29,7 @@ for (const p of PERIODS) {
   periodSelect.appendChild(option);
 }
 const params = new URLSearchParams(location.search);
-periodSelect.value = params.get('period') || PERIODS[0];
+periodSelect.value = params.get('period') || PERIODS[1];
 if (params.get('asOf')) asOfInput.value = params.get('asOf');
 periodSelect.addEventListener('change', route);
 asOfInput.addEventListener('change', route);

@@ -63,7 +63,7 @@ const browser = await chromium.launch({
 let loads = 0;
 async function open(page, hash, selector) {
   loads += 1;
-  await page.goto(`${url}?load=${loads}${hash}`);
+  await page.goto(`${url}?load=${loads}&period=${loop.period}${hash}`);
   await page.waitForSelector(selector, { timeout: 20000 });
 }
 
