@@ -159,8 +159,12 @@ if [ -x "$build/services/plans/hpedu_plans" ] && [ -x "$plans_demo" ]; then
     "$plans_demo" progress | while IFS= read -r report; do
       "$hpedu" call PlansService.CreateStatusReport "$report" >/dev/null
     done
-    # The Sở's three deadlines as a report cycle every commune answers.
-    "$hpedu" call PlansService.CreateReportCycle '{"parent": "documents/d-kh-sgddt-2025-2026", "reportCycleId": "han-bao-cao-2025-2026", "allCommunes": true, "reportCycle": {"title": "Báo cáo theo hạn của Sở, năm học 2025-2026", "frequency": "FIXED_DATES", "fixedDates": [{"year": 2025, "month": 9, "day": 10}, {"year": 2026, "month": 1, "day": 31}, {"year": 2026, "month": 6, "day": 25}], "firstDay": {"year": 2025, "month": 8, "day": 1}}}' >/dev/null
+    # The Sở's three deadlines as a report cycle every commune answers, and
+    # the communes' reports: on time, late, or missing.
+    "$hpedu" call PlansService.CreateReportCycle "$("$plans_demo" cycle)" >/dev/null
+    "$plans_demo" reports <"$run/demo/units.csv" | while IFS= read -r report; do
+      "$hpedu" call PlansService.SubmitReport "$report" >/dev/null
+    done
     touch "$run/demo/plans-progress.done"
   fi
 fi

@@ -5,18 +5,48 @@
 //   hpedu_plans_demo deadlines   the Sở's report deadlines as tasks
 //   hpedu_plans_demo progress    one CreateStatusReport request (JSON) per
 //                                line, generated with a fixed seed
+//   hpedu_plans_demo cycle       the CreateReportCycle request (JSON) of the
+//                                Sở's deadlines
+//   hpedu_plans_demo reports < units.csv
+//                                one SubmitReport request (JSON) per line:
+//                                the communes' reports due before today
 #include <cstdio>
 #include <iostream>
+#include <iterator>
 #include <string>
+#include <vector>
 
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/plans/demo/demo_plans.h"
 
 namespace {
 
 int Usage() {
-  std::cerr << "usage: hpedu_plans_demo documents|tasks|deadlines|progress\n";
+  std::cerr << "usage: hpedu_plans_demo "
+               "documents|tasks|deadlines|progress|cycle|reports\n";
   return 2;
+}
+
+// One message per line in proto3 JSON; 1 if they could not be made.
+template <typename Message>
+int PrintLines(const absl::StatusOr<std::vector<Message>>& messages) {
+  if (!messages.ok()) {
+    std::cerr << messages.status() << "\n";
+    return 1;
+  }
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = false;
+  for (const Message& message : *messages) {
+    std::string json;
+    if (!google::protobuf::util::MessageToJsonString(message, &json, options)
+             .ok()) {
+      return 1;
+    }
+    std::cout << json << "\n";
+  }
+  return 0;
 }
 
 }  // namespace
@@ -38,21 +68,23 @@ int main(int argc, char** argv) {
     }
     std::cout << *csv;
   } else if (what == "progress") {
-    auto reports = demo::GeneratedProgress(demo::EmbeddedTasksCsv());
-    if (!reports.ok()) {
-      std::cerr << reports.status() << "\n";
+    return PrintLines(demo::GeneratedProgress(demo::EmbeddedTasksCsv()));
+  } else if (what == "cycle") {
+    absl::StatusOr<hpedu::plans::v1::CreateReportCycleRequest> cycle =
+        demo::DemoReportCycle(demo::EmbeddedReportDeadlinesCsv());
+    if (!cycle.ok()) {
+      std::cerr << cycle.status() << "\n";
       return 1;
     }
-    for (const auto& request : *reports) {
-      std::string json;
-      google::protobuf::util::JsonPrintOptions options;
-      options.add_whitespace = false;
-      if (!google::protobuf::util::MessageToJsonString(request, &json, options)
-               .ok()) {
-        return 1;
-      }
-      std::cout << json << "\n";
-    }
+    return PrintLines(absl::StatusOr<std::vector<
+                          hpedu::plans::v1::CreateReportCycleRequest>>(
+        std::vector{*std::move(cycle)}));
+  } else if (what == "reports") {
+    const std::string units((std::istreambuf_iterator<char>(std::cin)),
+                            std::istreambuf_iterator<char>());
+    return PrintLines(demo::DemoReportSubmissions(
+        demo::EmbeddedReportDeadlinesCsv(), units,
+        absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(7 * 60 * 60))));
   } else {
     return Usage();
   }

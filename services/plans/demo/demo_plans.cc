@@ -1,5 +1,6 @@
 #include "services/plans/demo/demo_plans.h"
 
+#include <optional>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -66,6 +67,87 @@ absl::StatusOr<std::vector<v1::CreateStatusReportRequest>> GeneratedProgress(
     reports.push_back(std::move(request));
   }
   return reports;
+}
+
+namespace {
+
+constexpr char kReportCycleId[] = "han-bao-cao-2025-2026";
+
+absl::StatusOr<std::vector<absl::CivilDay>> Deadlines(
+    std::string_view deadlines_csv) {
+  ASSIGN_OR_RETURN(const csv::CsvTable table,
+                   csv::CsvTable::Parse(deadlines_csv));
+  RETURN_IF_ERROR(table.RequireColumns({"due_before"}));
+  const int due = table.ColumnIndex("due_before");
+  std::vector<absl::CivilDay> days;
+  for (const csv::CsvRecord& record : table.records()) {
+    ASSIGN_OR_RETURN(const absl::CivilDay day,
+                     api::ParseIsoDate(record.fields[due]));
+    days.push_back(day);
+  }
+  return days;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::CreateReportCycleRequest> DemoReportCycle(
+    std::string_view deadlines_csv) {
+  ASSIGN_OR_RETURN(const std::vector<absl::CivilDay> days,
+                   Deadlines(deadlines_csv));
+  v1::CreateReportCycleRequest request;
+  request.set_parent(kSoPlanDocument);
+  request.set_report_cycle_id(kReportCycleId);
+  request.set_all_communes(true);
+  v1::ReportCycle& cycle = *request.mutable_report_cycle();
+  cycle.set_title("Báo cáo theo hạn của Sở, năm học 2025-2026");
+  cycle.set_frequency(v1::FIXED_DATES);
+  for (const absl::CivilDay day : days) {
+    *cycle.add_fixed_dates() = api::ToProtoDate(day);
+  }
+  *cycle.mutable_first_day() = api::ToProtoDate(absl::CivilDay(2025, 8, 1));
+  return request;
+}
+
+absl::StatusOr<std::vector<v1::SubmitReportRequest>> DemoReportSubmissions(
+    std::string_view deadlines_csv, std::string_view units_csv,
+    absl::CivilDay today) {
+  ASSIGN_OR_RETURN(const std::vector<absl::CivilDay> days,
+                   Deadlines(deadlines_csv));
+  ASSIGN_OR_RETURN(const csv::CsvTable units, csv::CsvTable::Parse(units_csv));
+  RETURN_IF_ERROR(units.RequireColumns({"id", "kind"}));
+  const int id = units.ColumnIndex("id");
+  const int kind = units.ColumnIndex("kind");
+  const std::string cycle =
+      absl::StrCat(kSoPlanDocument, "/reportCycles/", kReportCycleId);
+  std::vector<v1::SubmitReportRequest> requests;
+  int position = 0;
+  for (const csv::CsvRecord& record : units.records()) {
+    const std::string& unit_kind = record.fields[kind];
+    if (unit_kind != "COMMUNE" && unit_kind != "WARD" &&
+        unit_kind != "SPECIAL_ZONE") {
+      continue;
+    }
+    const int pattern = position++ % 4;
+    for (size_t i = 0; i < days.size(); ++i) {
+      // How many days after the due date the report came; none: skipped.
+      std::optional<int> after;
+      if (pattern == 0) after = -2;
+      if (pattern == 1) after = i == 0 ? -2 : (i == 1 ? 7 : std::optional<int>());
+      if (pattern == 2 && i == 0) after = 5;
+      if (!after) continue;
+      const absl::CivilDay submitted = days[i] + *after;
+      if (days[i] >= today || submitted > today) continue;
+      v1::SubmitReportRequest request;
+      request.set_report_cycle(cycle);
+      v1::Submission& submission = *request.mutable_submission();
+      submission.set_unit(absl::StrCat("units/", record.fields[id]));
+      *submission.mutable_due_date() = api::ToProtoDate(days[i]);
+      *submission.mutable_submitted_date() = api::ToProtoDate(submitted);
+      submission.set_evidence("Báo cáo mẫu sinh tự động (generated demo report)");
+      requests.push_back(std::move(request));
+    }
+  }
+  return requests;
 }
 
 }  // namespace hpedu::plans::demo

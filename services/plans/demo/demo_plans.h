@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "hpedu/plans/v1/plans_service.pb.h"
 
 namespace hpedu::plans::demo {
@@ -38,6 +39,21 @@ absl::StatusOr<std::string> ReportDeadlinesAsTasksCsv(
 // generated = true and says so in its evidence.
 absl::StatusOr<std::vector<v1::CreateStatusReportRequest>> GeneratedProgress(
     std::string_view tasks_csv, uint32_t seed = kDefaultSeed);
+
+// The Sở's deadlines as one report cycle of kSoPlanDocument every commune
+// answers ("han-bao-cao-2025-2026": fixed dates, from 1 August 2025).
+absl::StatusOr<v1::CreateReportCycleRequest> DemoReportCycle(
+    std::string_view deadlines_csv);
+
+// The communes' reports to DemoReportCycle(), for the commune-level units
+// among `units_csv` (the registry's import format, header id,kind,...;
+// the demo's lists only today's communes), in file order, each in one of four patterns by position: every
+// report two days early; the first early and the second a week late; the
+// first late and nothing since; nothing at all. Only due dates before
+// `today` are answered.
+absl::StatusOr<std::vector<v1::SubmitReportRequest>> DemoReportSubmissions(
+    std::string_view deadlines_csv, std::string_view units_csv,
+    absl::CivilDay today);
 
 }  // namespace hpedu::plans::demo
 
