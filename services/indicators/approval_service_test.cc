@@ -203,6 +203,24 @@ TEST_F(ApprovalLoopTest, SchoolToCommuneToDivision) {
           .status();
   EXPECT_THAT(locked, StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_EQ(GetErrorInfo(locked).reason(), "SUBMISSION_LOCKED");
+  // The same figure again changes nothing, so it is not refused: a retried
+  // or repeated import of what was submitted succeeds, writing nothing.
+  value.mutable_value()->set_value("1");
+  ASSERT_OK_AND_ASSIGN(
+      const v1::ReportedValue same,
+      CallFor(address(), school, &v1::IndicatorsService::Stub::ReportValue, value));
+  EXPECT_EQ(same.value(), "1");
+  v1::ImportReportedValuesRequest again;
+  again.set_csv_content(absl::StrCat(
+      "indicator,org_unit,period,disaggregation,numerator,denominator,value,"
+      "generated\nHP-05,",
+      school_, ",2025-2026,,,,1,false\n"));
+  ASSERT_OK_AND_ASSIGN(
+      const v1::ImportReportedValuesResponse unchanged,
+      CallFor(address(), school,
+              &v1::IndicatorsService::Stub::ImportReportedValues, again));
+  EXPECT_EQ(unchanged.unchanged(), 1);
+  EXPECT_EQ(unchanged.corrected() + unchanged.created(), 0);
   ASSERT_OK_AND_ASSIGN(v1::Submission approved, Approve(commune, school_));
   EXPECT_EQ(approved.state(), v1::Submission::APPROVED);
   EXPECT_TRUE(approved.reason().empty());

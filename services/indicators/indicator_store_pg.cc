@@ -862,7 +862,13 @@ class PostgresIndicatorStore final : public IndicatorStore {
           });
       return WithErrorInfo(locked, "PERIOD_LOCKED");
     }
-    // Values a submission holds (submitted or approved: approvals.proto).
+    // Values a submission holds (submitted or approved: approvals.proto),
+    // by (indicator, unit, period): the submission's name and state. Such a
+    // value may not change; sent again unchanged it is counted unchanged,
+    // so that a retried or repeated import of the same figures succeeds.
+    std::map<std::tuple<std::string, std::string, std::string>,
+             std::pair<std::string, std::string>, std::less<>>
+        held_by;
     {
       std::set<std::tuple<std::string, std::string, std::string>> keys;
       for (const ValueWrite& write : values) {
@@ -879,17 +885,25 @@ class PostgresIndicatorStore final : public IndicatorStore {
                                     .Add(db::TextArrayLiteral(key_units))
                                     .Add(db::TextArrayLiteral(key_periods))
                                     .Exec(tx, kSubmittedValue);
-      if (!held.empty()) {
-        const std::string submission = absl::StrCat(
-            "approvalWorkflows/", Text(held[0][3]), "/submissions/",
-            Text(held[0][1]), "~", Text(held[0][2]));
-        return WithErrorInfo(
-            absl::FailedPreconditionError(absl::StrCat(
-                "số liệu đã nộp hoặc đã duyệt, bị khóa bởi ", submission,
-                " (locked by a ", Text(held[0][4]), " submission)")),
-            "SUBMISSION_LOCKED", {{"submission", submission}});
+      for (const pqxx::row& row : held) {
+        held_by[{Text(row[0]), Text(row[1]), Text(row[2])}] = {
+            absl::StrCat("approvalWorkflows/", Text(row[3]), "/submissions/",
+                         Text(row[1]), "~", Text(row[2])),
+            Text(row[4])};
       }
     }
+    auto locked_by = [&held_by](const ValueWrite& write) -> absl::Status {
+      auto it = held_by.find(std::tuple<std::string_view, std::string_view,
+                                        std::string_view>(
+          write.indicator_id, write.org_unit_id, write.period.text));
+      if (it == held_by.end()) return absl::OkStatus();
+      const auto& [submission, state] = it->second;
+      return WithErrorInfo(
+          absl::FailedPreconditionError(absl::StrCat(
+              "số liệu đã nộp hoặc đã duyệt, bị khóa bởi ", submission,
+              " (locked by a ", state, " submission)")),
+          "SUBMISSION_LOCKED", {{"submission", submission}});
+    };
 
     const std::string indicator_array = db::TextArrayLiteral(
         std::vector<std::string>(indicator_ids.begin(), indicator_ids.end()));
@@ -973,12 +987,14 @@ class PostgresIndicatorStore final : public IndicatorStore {
           ++result.unchanged;
           continue;
         }
+        RETURN_IF_ERROR(locked_by(write));
         row.revision = stored_revision + 1;
         ++result.corrected;
         change.numerator -= num.value_or(0);
         change.denominator -= den.value_or(0);
         change.meeting -= Meets(formula, stored_value) ? 1 : 0;
       } else {
+        RETURN_IF_ERROR(locked_by(write));
         ++result.created;
         change.value_count = 1;
       }
@@ -1192,8 +1208,7 @@ const std::vector<db::PreparedStatement>& IndicatorStatements() {
        "JOIN submissions s ON s.org_unit = w.org_unit AND s.period = w.period "
        "  AND s.state IN ('SUBMITTED', 'APPROVED') "
        "JOIN approval_workflow_indicators i ON i.workflow_id = s.workflow_id "
-       "  AND i.indicator_id = w.indicator_id "
-       "LIMIT 1"},
+       "  AND i.indicator_id = w.indicator_id"},
       {kListIndicators,
        "SELECT " HPEDU_INDICATOR_COLUMNS "FROM indicators i ORDER BY i.code"},
       // With the first ordinal the indicator's workflow gates (NULL: none).
