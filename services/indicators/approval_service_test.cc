@@ -336,6 +336,14 @@ TEST_F(ApprovalLoopTest, AnIndicatorJoinsOneWorkflowOfItsPeriodType) {
       CallFor(address(), leadership_, &Approvals::CreateApprovalWorkflow, workflow)
           .status(),
       StatusIs(absl::StatusCode::kInvalidArgument));
+  // The existing workflow again (its own indicators): ALREADY_EXISTS, not
+  // "in another workflow".
+  workflow.set_workflow_id("bao-cao-nam-hoc");
+  w->set_first_period("2026-2027");
+  EXPECT_THAT(
+      CallFor(address(), leadership_, &Approvals::CreateApprovalWorkflow, workflow)
+          .status(),
+      StatusIs(absl::StatusCode::kAlreadyExists));
 }
 
 TEST_F(ApprovalLoopTest, WhoMayNotReviewIsRefusedAndNothingChanges) {

@@ -172,6 +172,15 @@ class PostgresApprovalStore final : public ApprovalStore {
                 db::Params().Add(request_id).Exec(tx, kGetWorkflowByRequest);
             if (!earlier.empty()) return WorkflowFromRow(earlier[0]);
           }
+          // An id taken is ALREADY_EXISTS (AIP-133), before its indicators
+          // would be found "in another workflow": the same one.
+          if (!db::Params().Add(id).Exec(tx, kGetWorkflow).empty()) {
+            return WithErrorInfo(
+                absl::AlreadyExistsError(absl::StrCat(
+                    "quy trình ", id, " đã có (workflow already exists)")),
+                "WORKFLOW_ALREADY_EXISTS",
+                {{"name", "approvalWorkflows/" + id}});
+          }
           FieldViolations bad;
           for (const pqxx::row& row :
                db::Params()
@@ -194,13 +203,6 @@ class PostgresApprovalStore final : public ApprovalStore {
             }
           }
           if (!bad.empty()) return bad.ToStatus();
-          if (!db::Params().Add(id).Exec(tx, kGetWorkflow).empty()) {
-            return WithErrorInfo(
-                absl::AlreadyExistsError(absl::StrCat(
-                    "quy trình ", id, " đã có (workflow already exists)")),
-                "WORKFLOW_ALREADY_EXISTS",
-                {{"name", "approvalWorkflows/" + id}});
-          }
           db::Params()
               .Add(id)
               .Add(workflow.display_name())
