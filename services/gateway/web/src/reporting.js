@@ -179,7 +179,7 @@ export async function entryView(app, unitId, period) {
       <p class="muted">Tải mẫu của đơn vị, điền số liệu rồi tải lên. Cả tệp được kiểm tra trước, lỗi báo theo số dòng, và chỉ ghi khi cả tệp hợp lệ.</p>
       <div class="actions"><button type="button" id="template-xlsx">Tải mẫu XLSX</button>
         <button type="button" id="template-csv">Tải mẫu CSV</button>
-        <label>Chọn tệp: <input type="file" id="upload-file" accept=".csv,.xlsx" ${locked ? 'disabled' : ''}></label></div>
+        <label class="file-button${locked ? ' disabled' : ''}">Chọn tệp CSV hoặc XLSX để tải lên…<input type="file" id="upload-file" class="visually-hidden" accept=".csv,.xlsx" ${locked ? 'disabled' : ''}></label></div>
       <div id="upload-result" aria-live="polite"></div>
     </section>`;
   const body = app.querySelector('#entry tbody');
