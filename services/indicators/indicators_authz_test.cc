@@ -56,41 +56,47 @@ v1::ReportValueRequest Value(const std::string& unit, int64_t numerator) {
   return request;
 }
 
-TEST(IndicatorsAuthorizationTest, EveryRpcChecksRoleAndScope) {
-  ASSERT_OK_AND_ASSIGN(
-      hpedu::testing::TestService service,
-      hpedu::testing::StartTestService(
-          Definition([] { return absl::CivilDay(2026, 6, 15); }),
-          [](server::ServerConfig& config) {
-            config.peer_addresses["registry"] =
-                registry::testing::SharedDemoRegistry().address;
-          }));
-  const std::string& address = service.address;
-  const std::string& db = service.db;
+// The service over the demo registry on 15 June 2026 with hp-02 defined,
+// and a token for each caller the matrices try.
+class IndicatorsAuthorizationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_OK_AND_ASSIGN(
+        service_, hpedu::testing::StartTestService(
+                      Definition([] { return absl::CivilDay(2026, 6, 15); }),
+                      [](server::ServerConfig& config) {
+                        config.peer_addresses["registry"] =
+                            registry::testing::SharedDemoRegistry().address;
+                      }));
+    ASSERT_TRUE(CallAs(address_, leadership_, &Stub::CreateIndicator,
+                       Percentage("hp-02"))
+                    .ok());
+  }
 
-  const std::string leadership = TestIdentity::Token(Role::kLeadership);
-  const std::string do_son = TestIdentity::Token(Role::kCommuneOfficer,
-                                                 "units/phuong-do-son");
-  const std::string duong_kinh = TestIdentity::Token(
-      Role::kCommuneOfficer, "units/phuong-duong-kinh");
-  const std::string operator_token = TestIdentity::Token(Role::kOperator);
-  const std::string integration = TestIdentity::Token(Role::kIntegration);
-  const std::string quality =
+  hpedu::testing::TestService service_;
+  const std::string& address_ = service_.address;
+  const std::string leadership_ = TestIdentity::Token(Role::kLeadership);
+  const std::string do_son_ =
+      TestIdentity::Token(Role::kCommuneOfficer, "units/phuong-do-son");
+  const std::string duong_kinh_ =
+      TestIdentity::Token(Role::kCommuneOfficer, "units/phuong-duong-kinh");
+  const std::string operator_token_ = TestIdentity::Token(Role::kOperator);
+  const std::string integration_ = TestIdentity::Token(Role::kIntegration);
+  const std::string quality_ =
       TestIdentity::Token(Role::kDivision, "units/so-gddt-qlcl");
-  const std::string staffing_division =
+  const std::string staffing_division_ =
       TestIdentity::Token(Role::kDivision, "units/so-gddt-tccb");
+};
 
-  ASSERT_TRUE(CallAs(address, leadership, &Stub::CreateIndicator,
-                     Percentage("hp-02"))
-                  .ok());
-  ASSERT_TRUE(CallAs(address, leadership, &Stub::ReportValue,
+TEST_F(IndicatorsAuthorizationTest, EveryRpcChecksRoleAndScope) {
+  ASSERT_TRUE(CallAs(address_, leadership_, &Stub::ReportValue,
                      Value("units/phuong-do-son", 80))
                   .ok());
   // A computed indicator, led by the staffing division.
   v1::CreateIndicatorRequest computed = Percentage("hp-10");
   computed.mutable_indicator()->set_source(v1::STAFFING_SERVICE);
   computed.mutable_indicator()->set_lead_agency("units/so-gddt-tccb");
-  ASSERT_TRUE(CallAs(address, leadership, &Stub::CreateIndicator, computed).ok());
+  ASSERT_TRUE(CallAs(address_, leadership_, &Stub::CreateIndicator, computed).ok());
   v1::RefreshComputedValuesRequest refresh;
   refresh.set_indicator("indicators/hp-10");
   refresh.set_period("2025-2026");
@@ -124,12 +130,12 @@ TEST(IndicatorsAuthorizationTest, EveryRpcChecksRoleAndScope) {
   rollup.set_org_unit("units/phuong-do-son");
 
   auto call = [&](auto method, const auto& request) {
-    return [&address, method, request](const std::string& token) {
-      return CallAs(address, token, method, request);
+    return [this, method, request](const std::string& token) {
+      return CallAs(address_, token, method, request);
     };
   };
   auto stream_import = [&](const std::string& token) {
-    Stub stub(TestIdentity::Channel(address, token));
+    Stub stub(TestIdentity::Channel(address_, token));
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
     v1::ImportReportedValuesResponse response;
@@ -142,87 +148,64 @@ TEST(IndicatorsAuthorizationTest, EveryRpcChecksRoleAndScope) {
     return writer->Finish();
   };
   std::vector<RpcCase> cases = {
-      {"GetIndicator", call(&Stub::GetIndicator, get), do_son, operator_token,
+      {"GetIndicator", call(&Stub::GetIndicator, get), do_son_, operator_token_,
        ""},
       {"ListIndicators",
-       call(&Stub::ListIndicators, v1::ListIndicatorsRequest()), do_son,
-       operator_token, ""},
+       call(&Stub::ListIndicators, v1::ListIndicatorsRequest()), do_son_,
+       operator_token_, ""},
       // Definitions belong to the division that leads them.
       {"CreateIndicator", call(&Stub::CreateIndicator, Percentage("hp-03")),
-       quality, do_son, staffing_division, true},
-      {"UpdateIndicator", call(&Stub::UpdateIndicator, update), quality,
-       do_son, staffing_division, true},
+       quality_, do_son_, staffing_division_, true},
+      {"UpdateIndicator", call(&Stub::UpdateIndicator, update), quality_,
+       do_son_, staffing_division_, true},
       // A ward sets its own targets.
-      {"CreateTarget", call(&Stub::CreateTarget, target), do_son, integration,
-       duong_kinh, true},
+      {"CreateTarget", call(&Stub::CreateTarget, target), do_son_, integration_,
+       duong_kinh_, true},
       {"ListTargets", call(&Stub::ListTargets, [] {
          v1::ListTargetsRequest r;
          r.set_parent("indicators/-");
          return r;
        }()),
-       do_son, operator_token, ""},
+       do_son_, operator_token_, ""},
       {"ReportValue",
-       call(&Stub::ReportValue, Value("units/phuong-do-son", 90)), do_son,
-       integration, duong_kinh, true},
+       call(&Stub::ReportValue, Value("units/phuong-do-son", 90)), do_son_,
+       integration_, duong_kinh_, true},
       {"ListReportedValues", call(&Stub::ListReportedValues, list_values),
-       do_son, operator_token, duong_kinh},
+       do_son_, operator_token_, duong_kinh_},
       {"ListValueRevisions", call(&Stub::ListValueRevisions, revisions),
-       do_son, operator_token, duong_kinh},
+       do_son_, operator_token_, duong_kinh_},
       {"ImportReportedValues", call(&Stub::ImportReportedValues, import),
-       do_son, integration, duong_kinh, true},
-      {"StreamImportReportedValues", stream_import, do_son, integration,
-       duong_kinh, true},
-      {"RollUp", call(&Stub::RollUp, rollup), do_son, operator_token,
-       duong_kinh},
+       do_son_, integration_, duong_kinh_, true},
+      {"StreamImportReportedValues", stream_import, do_son_, integration_,
+       duong_kinh_, true},
+      {"RollUp", call(&Stub::RollUp, rollup), do_son_, operator_token_,
+       duong_kinh_},
       // The audit trail is the Sở's.
       {"ListAuditEvents",
        call(&Stub::ListAuditEvents, audit::v1::ListAuditEventsRequest()),
-       leadership, do_son, ""},
+       leadership_, do_son_, ""},
       // A write of the indicator's lead division. No staffing service runs
       // here, so the allowed call stores nothing (the write and its audit
       // event: computed_values_test).
       {"RefreshComputedValues", call(&Stub::RefreshComputedValues, refresh),
-       staffing_division, do_son, quality},
+       staffing_division_, do_son_, quality_},
   };
   hpedu::testing::RunAuthorizationMatrix(
       v1::IndicatorsService::service_full_name(), cases,
-      hpedu::testing::DatabaseProbes(db, "indicators"));
+      hpedu::testing::DatabaseProbes(service_.db, "indicators"));
 
   // A write naming a unit the registry does not know is refused as such.
-  grpc::Status unknown = CallAs(address, do_son, &Stub::ReportValue,
+  grpc::Status unknown = CallAs(address_, do_son_, &Stub::ReportValue,
                                 Value("units/khong-co", 50));
   EXPECT_EQ(unknown.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 // The reporting loop: a ward submits its own figures and no other's; the
-// quality division reviews, the staffing division (not the workflow's lead
+// quality_ division reviews, the staffing division (not the workflow's lead
 // agency), integrations and operators cannot; nobody approves itself.
-TEST(IndicatorsAuthorizationTest, EveryApprovalRpcChecksRoleAndScope) {
+TEST_F(IndicatorsAuthorizationTest, EveryApprovalRpcChecksRoleAndScope) {
   using Approvals = v1::ApprovalService::Stub;
-  ASSERT_OK_AND_ASSIGN(
-      hpedu::testing::TestService service,
-      hpedu::testing::StartTestService(
-          Definition([] { return absl::CivilDay(2026, 6, 15); }),
-          [](server::ServerConfig& config) {
-            config.peer_addresses["registry"] =
-                registry::testing::SharedDemoRegistry().address;
-          }));
-  const std::string& address = service.address;
-  const std::string leadership = TestIdentity::Token(Role::kLeadership);
-  const std::string do_son = TestIdentity::Token(Role::kCommuneOfficer,
-                                                 "units/phuong-do-son");
-  const std::string duong_kinh = TestIdentity::Token(
-      Role::kCommuneOfficer, "units/phuong-duong-kinh");
-  const std::string operator_token = TestIdentity::Token(Role::kOperator);
-  const std::string integration = TestIdentity::Token(Role::kIntegration);
-  const std::string quality =
-      TestIdentity::Token(Role::kDivision, "units/so-gddt-qlcl");
-  const std::string staffing_division =
-      TestIdentity::Token(Role::kDivision, "units/so-gddt-tccb");
-  ASSERT_TRUE(CallAs(address, leadership, &Stub::CreateIndicator,
-                     Percentage("hp-02"))
-                  .ok());
-  ASSERT_TRUE(CallAs(address, leadership, &Stub::CreateIndicator,
+  ASSERT_TRUE(CallAs(address_, leadership_, &Stub::CreateIndicator,
                      Percentage("hp-03"))
                   .ok());
 
@@ -239,7 +222,7 @@ TEST(IndicatorsAuthorizationTest, EveryApprovalRpcChecksRoleAndScope) {
     level->add_approver_roles("division");
     return request;
   };
-  ASSERT_TRUE(CallAs(address, leadership, &Approvals::CreateApprovalWorkflow,
+  ASSERT_TRUE(CallAs(address_, leadership_, &Approvals::CreateApprovalWorkflow,
                      workflow("nam-hoc", "indicators/hp-02"))
                   .ok());
   auto name_of = [](const std::string& unit) {
@@ -250,7 +233,7 @@ TEST(IndicatorsAuthorizationTest, EveryApprovalRpcChecksRoleAndScope) {
   v1::SubmitValuesRequest waiting;
   waiting.set_name(name_of("phuong-duong-kinh"));
   ASSERT_TRUE(
-      CallAs(address, duong_kinh, &Approvals::SubmitValues, waiting).ok());
+      CallAs(address_, duong_kinh_, &Approvals::SubmitValues, waiting).ok());
 
   v1::GetApprovalWorkflowRequest get;
   get.set_name("approvalWorkflows/nam-hoc");
@@ -271,8 +254,8 @@ TEST(IndicatorsAuthorizationTest, EveryApprovalRpcChecksRoleAndScope) {
   give_back.set_reason("Thiếu minh chứng");
 
   auto call = [&](auto method, const auto& request) {
-    return [&address, method, request](const std::string& token) {
-      return CallAs(address, token, method, request);
+    return [this, method, request](const std::string& token) {
+      return CallAs(address_, token, method, request);
     };
   };
   // In order: the allowed submit precedes the approval, which precedes the
@@ -281,30 +264,30 @@ TEST(IndicatorsAuthorizationTest, EveryApprovalRpcChecksRoleAndScope) {
       {"CreateApprovalWorkflow",
        call(&Approvals::CreateApprovalWorkflow,
             workflow("nam-hoc-2", "indicators/hp-03")),
-       leadership, do_son, "", true},
+       leadership_, do_son_, "", true},
       {"GetApprovalWorkflow", call(&Approvals::GetApprovalWorkflow, get),
-       do_son, operator_token, ""},
+       do_son_, operator_token_, ""},
       {"ListApprovalWorkflows",
        call(&Approvals::ListApprovalWorkflows,
             v1::ListApprovalWorkflowsRequest()),
-       do_son, operator_token, ""},
+       do_son_, operator_token_, ""},
       {"GetSubmission", call(&Approvals::GetSubmission, get_submission),
-       do_son, operator_token, duong_kinh},
+       do_son_, operator_token_, duong_kinh_},
       // Each officer's list holds its own unit's only.
-      {"ListSubmissions", call(&Approvals::ListSubmissions, list), do_son,
-       operator_token, ""},
-      {"SubmitValues", call(&Approvals::SubmitValues, submit), do_son,
-       integration, duong_kinh, true},
+      {"ListSubmissions", call(&Approvals::ListSubmissions, list), do_son_,
+       operator_token_, ""},
+      {"SubmitValues", call(&Approvals::SubmitValues, submit), do_son_,
+       integration_, duong_kinh_, true},
       {"ApproveSubmission", call(&Approvals::ApproveSubmission, approve),
-       quality, do_son, staffing_division, true},
+       quality_, do_son_, staffing_division_, true},
       {"UnapproveSubmission", call(&Approvals::UnapproveSubmission, unapprove),
-       quality, operator_token, staffing_division, true},
+       quality_, operator_token_, staffing_division_, true},
       {"ReturnSubmission", call(&Approvals::ReturnSubmission, give_back),
-       quality, integration, staffing_division, true},
+       quality_, integration_, staffing_division_, true},
   };
   hpedu::testing::RunAuthorizationMatrix(
       v1::ApprovalService::service_full_name(), cases,
-      hpedu::testing::DatabaseProbes(service.db, "indicators"));
+      hpedu::testing::DatabaseProbes(service_.db, "indicators"));
 }
 
 }  // namespace

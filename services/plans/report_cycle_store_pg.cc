@@ -60,17 +60,19 @@ std::string CycleName(const std::string& document_id, const std::string& id) {
 
 // --- GetReportCycle (and the writes, to read back what they wrote)
 
+// A cycle's columns as CycleFromRow reads them.
+#define HPEDU_CYCLE_COLUMNS                                                   \
+  "c.document_id, c.id, c.title, c.frequency, c.due_days_after_period, "     \
+  "(SELECT string_agg(to_char(f, 'YYYY-MM-DD'), ';' ORDER BY f) "            \
+  "   FROM unnest(c.fixed_dates) f) AS fixed_dates, "                        \
+  "to_char(c.first_day, 'YYYY-MM-DD') AS first_day, "                        \
+  "to_char(c.last_day, 'YYYY-MM-DD') AS last_day, "                          \
+  "array_to_string(c.reporting_units, ';') AS reporting_units, c.revision, " \
+  "(extract(epoch FROM c.create_time) * 1000000)::bigint AS create_us "
+
 constexpr Statement kGetCycle = {
     "plans_get_cycle",
-    "SELECT c.document_id, c.id, c.title, c.frequency, "
-    "  c.due_days_after_period, "
-    "  (SELECT string_agg(to_char(f, 'YYYY-MM-DD'), ';' ORDER BY f) "
-    "     FROM unnest(c.fixed_dates) f) AS fixed_dates, "
-    "  to_char(c.first_day, 'YYYY-MM-DD') AS first_day, "
-    "  to_char(c.last_day, 'YYYY-MM-DD') AS last_day, "
-    "  array_to_string(c.reporting_units, ';') AS reporting_units, "
-    "  c.revision, "
-    "  (extract(epoch FROM c.create_time) * 1000000)::bigint AS create_us "
+    "SELECT " HPEDU_CYCLE_COLUMNS
     "FROM report_cycles c WHERE c.document_id = $1 AND c.id = $2"};
 
 StoredCycle CycleFromRow(const pqxx::row& row) {
@@ -134,15 +136,7 @@ absl::StatusOr<StoredCycle> PostgresReportCycleStore::GetReportCycle(
 
 constexpr Statement kListCycles = {
     "plans_list_cycles",
-    "SELECT c.document_id, c.id, c.title, c.frequency, "
-    "  c.due_days_after_period, "
-    "  (SELECT string_agg(to_char(f, 'YYYY-MM-DD'), ';' ORDER BY f) "
-    "     FROM unnest(c.fixed_dates) f) AS fixed_dates, "
-    "  to_char(c.first_day, 'YYYY-MM-DD') AS first_day, "
-    "  to_char(c.last_day, 'YYYY-MM-DD') AS last_day, "
-    "  array_to_string(c.reporting_units, ';') AS reporting_units, "
-    "  c.revision, "
-    "  (extract(epoch FROM c.create_time) * 1000000)::bigint AS create_us "
+    "SELECT " HPEDU_CYCLE_COLUMNS
     "FROM report_cycles c "
     "WHERE ($1 = '' OR c.document_id = $1) AND (c.document_id, c.id) > ($2, $3) "
     "ORDER BY c.document_id, c.id LIMIT $4"};
