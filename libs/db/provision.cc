@@ -107,11 +107,39 @@ absl::Status Provision(pqxx::connection& connection,
                        audit, ".audit_events (resource, id)"));
   tx.exec(absl::StrCat("CREATE INDEX IF NOT EXISTS audit_events_caller ON ",
                        audit, ".audit_events (caller, id)"));
+  // The change feed (libs/feed) beside it: numbered by one counter row,
+  // which every recorded write updates, and pruned by the service to its
+  // retention (the oldest first, so what is kept is a suffix).
+  tx.exec(absl::StrCat(
+      "CREATE TABLE IF NOT EXISTS ", audit,
+      ".change_sequence ("
+      " only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),"
+      " last bigint NOT NULL)"));
+  tx.exec(absl::StrCat("INSERT INTO ", audit,
+                       ".change_sequence (last) VALUES (0)"
+                       " ON CONFLICT DO NOTHING"));
+  tx.exec(absl::StrCat("CREATE TABLE IF NOT EXISTS ", audit,
+                       ".changes ("
+                       " sequence bigint PRIMARY KEY,"
+                       " change_time timestamptz NOT NULL DEFAULT now(),"
+                       " kind smallint NOT NULL,"
+                       " resource text NOT NULL,"
+                       " type_url text NOT NULL,"
+                       " value bytea NOT NULL,"
+                       " unit text NOT NULL,"
+                       " method text NOT NULL,"
+                       " request_id text NOT NULL)"));
   tx.exec(absl::StrCat("REVOKE ALL ON SCHEMA ", audit, " FROM PUBLIC"));
   tx.exec(absl::StrCat("GRANT USAGE ON SCHEMA ", audit, " TO ", name));
   tx.exec(absl::StrCat("REVOKE ALL ON ", audit, ".audit_events FROM ", name));
   tx.exec(absl::StrCat("GRANT SELECT, INSERT ON ", audit, ".audit_events TO ",
                        name));
+  tx.exec(absl::StrCat("REVOKE ALL ON ", audit, ".change_sequence, ", audit,
+                       ".changes FROM ", name));
+  tx.exec(absl::StrCat("GRANT SELECT, UPDATE ON ", audit,
+                       ".change_sequence TO ", name));
+  tx.exec(absl::StrCat("GRANT SELECT, INSERT, DELETE ON ", audit,
+                       ".changes TO ", name));
   tx.exec(absl::StrCat("ALTER ROLE ", name, " SET search_path TO ", name, ", ",
                        audit));
   tx.exec(absl::StrCat("REVOKE ALL ON SCHEMA ", name, " FROM PUBLIC"));

@@ -86,6 +86,11 @@ const std::vector<Option>& Options() {
        [](absl::string_view v, ServerConfig& c) {
          return ParsePositiveDuration(v, c.default_deadline);
        }},
+      {"change_retention",
+       "how long the service's change feed keeps changes, e.g. 168h",
+       [](absl::string_view v, ServerConfig& c) {
+         return ParsePositiveDuration(v, c.change_retention);
+       }},
       {"shutdown_grace", "time calls in flight get to finish at shutdown",
        [](absl::string_view v, ServerConfig& c) {
          return ParsePositiveDuration(v, c.shutdown_grace);
@@ -123,13 +128,15 @@ const std::vector<Option>& Options() {
          c.jwt.audience = std::string(v);
          return !v.empty();
        }},
-      {"jwt_keys", "PEM public keys of the identity provider, comma-separated "
-                   "files",
+      {"jwt_keys",
+       "PEM public keys of the identity provider, comma-separated "
+       "files",
        [](absl::string_view v, ServerConfig& c) {
          return ReadPemFiles(v, c.jwt.public_keys_pem);
        }},
-      {"mtls_callers", "roles of client certificates: subject=role[@unit]"
-                       "[:service+service],...",
+      {"mtls_callers",
+       "roles of client certificates: subject=role[@unit]"
+       "[:service+service],...",
        [](absl::string_view v, ServerConfig& c) {
          absl::StatusOr<std::map<std::string, auth::Caller>> callers =
              ParseMtlsCallers(ToStd(v));
@@ -141,14 +148,16 @@ const std::vector<Option>& Options() {
        [](absl::string_view v, ServerConfig& c) {
          return absl::SimpleAtob(v, &c.log_requests);
        }},
-      {"otlp_endpoint", "OTLP/HTTP traces endpoint, "
-                        "http://host:4318/v1/traces (off if empty)",
+      {"otlp_endpoint",
+       "OTLP/HTTP traces endpoint, "
+       "http://host:4318/v1/traces (off if empty)",
        [](absl::string_view v, ServerConfig& c) {
          c.otlp_endpoint = std::string(v);
          return v.empty() || absl::StartsWith(v, "http://");
        }},
-      {"metrics_listen", "host:port serving Prometheus GET /metrics (off if "
-                         "empty)",
+      {"metrics_listen",
+       "host:port serving Prometheus GET /metrics (off if "
+       "empty)",
        [](absl::string_view v, ServerConfig& c) {
          c.metrics_listen = std::string(v);
          return v.empty() || v.rfind(':') != absl::string_view::npos;

@@ -30,6 +30,8 @@ struct ServerConfig {
   absl::Duration default_deadline = absl::Seconds(10);  // --default_deadline
   absl::Duration shutdown_grace = absl::Seconds(10);    // --shutdown_grace
   absl::Duration health_interval = absl::Seconds(2);    // --health_interval
+  // How long the change feed keeps a change (--change_retention).
+  absl::Duration change_retention = absl::Hours(24 * 7);
   int max_message_bytes = 16 << 20;               // --max_message_bytes
   bool log_requests = true;                       // --log_requests
   // Prometheus /metrics on its own port, e.g. "127.0.0.1:9451"; off if

@@ -66,7 +66,7 @@ class ServiceHostImpl final : public ServiceHost {
     peers_ = std::make_unique<PeerChannels>(config_.peer_addresses,
                                             config_.max_message_bytes,
                                             std::move(peer_credentials));
-    ServiceEnv env{config_, *pool_, *calls_, *peers_};
+    ServiceEnv env{config_, *pool_, *calls_, *peers_, on_shutdown_};
     ASSIGN_OR_RETURN(services_, definition.make_services(env));
     service_names_ = std::move(definition.service_names);
 
@@ -131,6 +131,7 @@ class ServiceHostImpl final : public ServiceHost {
       health_->Shutdown();  // every service NOT_SERVING, updates ignored
       monitor_.reset();
       if (frontend_ != nullptr) frontend_->Stop();
+      for (const auto& hook : on_shutdown_) hook();
       server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
       server_->Wait();
     }
@@ -228,6 +229,7 @@ class ServiceHostImpl final : public ServiceHost {
   std::vector<std::string> service_names_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<Frontend> frontend_;
+  std::vector<std::function<void()>> on_shutdown_;  // set by make_services
   grpc::HealthCheckServiceInterface* health_ = nullptr;
   std::unique_ptr<DbHealthMonitor> monitor_;
   std::unique_ptr<metrics::HttpExposer> exposer_;

@@ -42,6 +42,10 @@ struct ServiceEnv {
   UnaryCalls& calls;
   // Channels to the services this one calls (--<service>_addr).
   PeerChannels& peers;
+  // Run when shutdown begins, once health is NOT_SERVING and before the
+  // server drains its calls: long-lived streams end themselves here, so
+  // that draining does not wait the grace period out for them.
+  std::vector<std::function<void()>>& on_shutdown;
 };
 
 // Something a service serves beside gRPC (the gateway's HTTP/JSON server),

@@ -17,10 +17,11 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "google/protobuf/descriptor.h"
 #include "absl/time/clock.h"
+#include "google/protobuf/descriptor.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/status.h"
+#include "hpedu/feed/v1/feed.pb.h"
 #include "libs/status/grpc_status.h"
 #include "libs/testing/identity.h"
 
@@ -91,6 +92,48 @@ absl::StatusOr<Response> CallFor(const std::string& address,
   const grpc::Status status = (stub.*method)(&context, request, &response);
   if (!status.ok()) return FromGrpcStatus(status);
   return response;
+}
+
+// Opens the service's WatchChanges at `address` as the bearer of `token`:
+// OK if the stream sends a change or is still open after a second, else how
+// it ended.
+template <typename Stub>
+grpc::Status WatchAs(const std::string& address, const std::string& token) {
+  Stub stub(TestIdentity::Channel(address, token));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
+  auto stream = stub.WatchChanges(&context, feed::v1::WatchChangesRequest());
+  feed::v1::Change change;
+  if (stream->Read(&change)) {
+    context.TryCancel();
+    (void)stream->Finish();
+    return grpc::Status::OK;
+  }
+  const grpc::Status status = stream->Finish();
+  return status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
+             ? grpc::Status::OK
+             : status;
+}
+
+// The cases of a service's change feed (libs/feed), which the Sở follows
+// (`allowed`) and `wrong_role` (a commune officer) may not.
+template <typename Stub>
+std::vector<RpcCase> FeedCases(const std::string& address,
+                               const std::string& allowed,
+                               const std::string& wrong_role) {
+  return {
+      {"ListChanges",
+       [address](const std::string& token) {
+         return CallAs(address, token, &Stub::ListChanges,
+                       feed::v1::ListChangesRequest());
+       },
+       allowed, wrong_role, ""},
+      {"WatchChanges",
+       [address](const std::string& token) {
+         return WatchAs<Stub>(address, token);
+       },
+       allowed, wrong_role, ""},
+  };
 }
 
 }  // namespace hpedu::testing

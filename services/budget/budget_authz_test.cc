@@ -151,7 +151,7 @@ TEST_F(BudgetAuthorizationTest, EveryRpcChecksRoleAndScope) {
       return CallAs(address_, token, method, request);
     };
   };
-  const std::vector<RpcCase> cases = {
+  std::vector<RpcCase> cases = {
       {"CreateBudgetVersion", call(&Stub::CreateBudgetVersion, next), do_son,
        integration, duong_kinh, /*writes=*/true},
       {"GetBudgetVersion", call(&Stub::GetBudgetVersion, get), do_son,
@@ -189,6 +189,10 @@ TEST_F(BudgetAuthorizationTest, EveryRpcChecksRoleAndScope) {
        call(&Stub::ListAuditEvents, hpedu::audit::v1::ListAuditEventsRequest()),
        leadership, do_son, ""},
   };
+  for (hpedu::testing::RpcCase& feed :
+       hpedu::testing::FeedCases<Stub>(address_, leadership, do_son)) {
+    cases.push_back(std::move(feed));
+  }
   hpedu::testing::RunAuthorizationMatrix(
       v1::BudgetService::service_full_name(), cases,
       hpedu::testing::DatabaseProbes(db_, "budget"));

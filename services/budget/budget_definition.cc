@@ -24,9 +24,10 @@ server::ServiceDefinition Definition(std::function<absl::CivilDay()> today) {
     std::shared_ptr<UnitDirectory> directory =
         NewRegistryUnitDirectory(env.peers);
     std::vector<std::unique_ptr<grpc::Service>> services;
-    services.push_back(
-        std::make_unique<BudgetServiceImpl>(store, directory, env.pool,
-                                            env.calls, env.peers, today));
+    services.push_back(std::make_unique<BudgetServiceImpl>(
+        store, directory, audit::AuditLog(env.pool, auth::Authorizer("budget")),
+        feed::ChangeFeed::Create(env, auth::Authorizer("budget")), env.calls,
+        env.peers, today));
     services.push_back(
         std::make_unique<IndicatorSourceServiceImpl>(store, directory, env.calls));
     return services;

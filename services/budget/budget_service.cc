@@ -103,13 +103,15 @@ std::string UnitIdOf(const std::string& name) {
 
 BudgetServiceImpl::BudgetServiceImpl(std::shared_ptr<BudgetStore> store,
                                      std::shared_ptr<UnitDirectory> directory,
-                                     db::Pool& audit_pool,
+                                     audit::AuditLog audit_log,
+                                     std::unique_ptr<feed::ChangeFeed> changes,
                                      server::UnaryCalls& calls,
                                      server::PeerChannels& peers,
                                      std::function<absl::CivilDay()> today)
     : store_(std::move(store)),
       directory_(std::move(directory)),
-      audit_log_(audit_pool, Authz()),
+      audit_log_(std::move(audit_log)),
+      changes_(std::move(changes)),
       calls_(calls),
       peers_(peers),
       today_(std::move(today)) {}
@@ -727,6 +729,22 @@ grpc::ServerUnaryReactor* BudgetServiceImpl::ListAuditEvents(
       context, response, [this, request](const CallContext& call) {
         return audit_log_.List(call, *request);
       });
+}
+
+grpc::ServerUnaryReactor* BudgetServiceImpl::ListChanges(
+    grpc::CallbackServerContext* context,
+    const feed::v1::ListChangesRequest* request,
+    feed::v1::ListChangesResponse* response) {
+  return calls_.Run<feed::v1::ListChangesResponse>(
+      context, response, [this, request](const CallContext& call) {
+        return changes_->List(call, *request);
+      });
+}
+
+grpc::ServerWriteReactor<feed::v1::Change>* BudgetServiceImpl::WatchChanges(
+    grpc::CallbackServerContext* context,
+    const feed::v1::WatchChangesRequest* request) {
+  return changes_->Watch(context, request);
 }
 
 IndicatorSourceServiceImpl::IndicatorSourceServiceImpl(

@@ -16,6 +16,7 @@
 #include "hpedu/budget/v1/budget_service.grpc.pb.h"
 #include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
 #include "libs/audit/audit.h"
+#include "libs/feed/feed.h"
 #include "libs/server/peers.h"
 #include "libs/server/unary.h"
 #include "services/budget/budget_store.h"
@@ -27,12 +28,13 @@ namespace hpedu::budget {
 class BudgetServiceImpl final : public v1::BudgetService::CallbackService {
  public:
   // `today` dates reports, picks the salary base and the headcount day;
-  // `calls`, `audit_pool` and `peers` (staffing) must outlive the service.
+  // `calls` and `peers` (staffing) must outlive the service.
   // Store and directory are shared with the source service.
   BudgetServiceImpl(std::shared_ptr<BudgetStore> store,
                     std::shared_ptr<UnitDirectory> directory,
-                    db::Pool& audit_pool, server::UnaryCalls& calls,
-                    server::PeerChannels& peers,
+                    audit::AuditLog audit_log,
+                    std::unique_ptr<feed::ChangeFeed> changes,
+                    server::UnaryCalls& calls, server::PeerChannels& peers,
                     std::function<absl::CivilDay()> today);
 
   grpc::ServerUnaryReactor* CreateBudgetVersion(
@@ -97,6 +99,13 @@ class BudgetServiceImpl final : public v1::BudgetService::CallbackService {
       grpc::CallbackServerContext* context,
       const hpedu::audit::v1::ListAuditEventsRequest* request,
       hpedu::audit::v1::ListAuditEventsResponse* response) override;
+  grpc::ServerUnaryReactor* ListChanges(
+      grpc::CallbackServerContext* context,
+      const feed::v1::ListChangesRequest* request,
+      feed::v1::ListChangesResponse* response) override;
+  grpc::ServerWriteReactor<feed::v1::Change>* WatchChanges(
+      grpc::CallbackServerContext* context,
+      const feed::v1::WatchChangesRequest* request) override;
 
  private:
   // The budget owner a request's optional budget_unit filter names; nullopt
@@ -112,7 +121,8 @@ class BudgetServiceImpl final : public v1::BudgetService::CallbackService {
 
   std::shared_ptr<BudgetStore> store_;
   std::shared_ptr<UnitDirectory> directory_;
-  audit::AuditLog audit_log_;
+  const audit::AuditLog audit_log_;
+  const std::unique_ptr<feed::ChangeFeed> changes_;
   server::UnaryCalls& calls_;
   server::PeerChannels& peers_;
   std::function<absl::CivilDay()> today_;

@@ -3,19 +3,19 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 #include <tuple>
 #include <utility>
 
-#include <pqxx/pqxx>
-
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/api/dates.h"
-#include "libs/audit/audit.h"
 #include "libs/api/etag.h"
+#include "libs/audit/audit.h"
 #include "libs/db/params.h"
 #include "libs/db/transaction.h"
+#include "libs/feed/feed.h"
 #include "libs/money/money.h"
 #include "libs/status/errors.h"
 #include "libs/status/status_macros.h"
@@ -368,6 +368,9 @@ class PostgresBudgetStore final : public BudgetStore {
               .Exec(tx, kInsertPlan);
           v1::Project created = LoadProject(tx, id)->project;
           audit::Record(tx, call, created.name(), audit::ChangeOf(created));
+          feed::Record(
+              tx, call,
+              {feed::Created(created.name(), created, created.budget_unit())});
           return created;
         });
   }
@@ -481,6 +484,12 @@ class PostgresBudgetStore final : public BudgetStore {
               .Exec(tx, kAddDisbursed);
           v1::Disbursement recorded = DisbursementFromRow(inserted[0]);
           audit::Record(tx, call, recorded.name(), audit::ChangeOf(recorded));
+          // The payment, and the project whose disbursed sum it raised.
+          const v1::Project paid = LoadProject(tx, project_id)->project;
+          feed::Record(
+              tx, call,
+              {feed::Created(recorded.name(), recorded, paid.budget_unit()),
+               feed::Updated(paid.name(), paid, paid.budget_unit())});
           return recorded;
         });
   }
@@ -661,8 +670,10 @@ class PostgresBudgetStore final : public BudgetStore {
           .Exec(tx, kInsertLines);
     }
     // The resulting version of each draft, in order (headers only); each
-    // version made goes into the audit trail with the write.
+    // version made goes into the audit trail with the write, and into the
+    // change feed with its lines, as GetBudgetVersion reads it.
     size_t next_fresh = 0;
+    std::vector<feed::Written> changes;
     for (size_t i = 0; i < n; ++i) {
       if (unchanged[i]) {
         result.versions.push_back(*unchanged[i]);
@@ -678,7 +689,19 @@ class PostgresBudgetStore final : public BudgetStore {
       result.versions.push_back(VersionFromRow(row[0]));
       const v1::BudgetVersion& made = result.versions.back();
       audit::Record(tx, call, made.name(), audit::ChangeOf(made));
+      v1::BudgetVersion with_lines = made;
+      for (const pqxx::row& line : db::Params()
+                                       .Add(drafts[i].budget.unit_id)
+                                       .Add(absl::StrCat(drafts[i].budget.year))
+                                       .Add(v1::Stage_Name(drafts[i].stage))
+                                       .Add(absl::StrCat(made.version()))
+                                       .Exec(tx, kVersionLines)) {
+        *with_lines.add_lines() = LineFromRow(line, 0, made.name());
+      }
+      changes.push_back(
+          feed::Created(made.name(), with_lines, made.budget_unit()));
     }
+    feed::Record(tx, call, changes);
     return result;
   }
 

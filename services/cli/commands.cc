@@ -1,13 +1,17 @@
 #include "services/cli/commands.h"
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -23,6 +27,11 @@ namespace {
 namespace pb = ::google::protobuf;
 
 constexpr int kMaxPageSize = 1000;
+
+// follow's wait before its first retry after losing the stream; it doubles
+// with each retry that brings no change, up to the longest.
+constexpr absl::Duration kFirstRetry = absl::Milliseconds(500);
+constexpr absl::Duration kLongestRetry = absl::Seconds(10);
 
 int Usage(const std::string& message) {
   std::cerr << "hpedu: " << message << "\n"
@@ -91,6 +100,55 @@ const pb::FieldDescriptor* FirstRepeatedMessageField(
     }
   }
   return nullptr;
+}
+
+// The int64 field `name` of `type`, or nullptr (another build's protos).
+const pb::FieldDescriptor* Int64Field(const pb::Descriptor& type,
+                                      const std::string& name) {
+  const pb::FieldDescriptor* field = type.FindFieldByName(name);
+  if (field == nullptr || field->is_repeated() ||
+      field->cpp_type() != pb::FieldDescriptor::CPPTYPE_INT64) {
+    return nullptr;
+  }
+  return field;
+}
+
+// The feed methods of the service with key `service_key`.
+struct FeedMethods {
+  const pb::MethodDescriptor* list = nullptr;   // ListChanges
+  const pb::MethodDescriptor* watch = nullptr;  // WatchChanges
+};
+
+// Those of the service with key `service_key`, or nullopt. Appends the key
+// of every known service with a feed to `keys`.
+std::optional<FeedMethods> FindFeed(const std::string& service_key,
+                                    std::vector<std::string>& keys) {
+  std::optional<FeedMethods> found;
+  for (const pb::ServiceDescriptor* service : KnownServices()) {
+    FeedMethods feed{service->FindMethodByName("ListChanges"),
+                     service->FindMethodByName("WatchChanges")};
+    if (feed.list == nullptr || feed.watch == nullptr ||
+        !feed.watch->server_streaming() || feed.watch->client_streaming()) {
+      continue;
+    }
+    const std::string key = ServiceKey(service->file()->package());
+    keys.push_back(key);
+    if (key == service_key) found = feed;
+  }
+  return found;
+}
+
+// The newest sequence of the feed `list` (ListChanges) reads.
+absl::StatusOr<int64_t> HeadSequence(DynamicClient& client,
+                                     const pb::MethodDescriptor& list,
+                                     const pb::FieldDescriptor& head) {
+  absl::StatusOr<std::unique_ptr<pb::Message>> request =
+      client.NewRequest(list, R"({"pageSize": 1})");
+  if (!request.ok()) return request.status();
+  absl::StatusOr<std::unique_ptr<pb::Message>> response =
+      client.Call(list, **request);
+  if (!response.ok()) return response.status();
+  return (*response)->GetReflection()->GetInt64(**response, &head);
 }
 
 }  // namespace
@@ -342,6 +400,91 @@ int RunHealth(const Invocation& invocation) {
                                            "SERVICE_UNKNOWN"};
   std::cout << (status < 4 ? kNames[status] : "UNKNOWN") << "\n";
   return status == 1 ? kExitOk : kExitFailed;
+}
+
+int RunFollow(const Invocation& invocation) {
+  std::vector<std::string> keys;
+  std::optional<FeedMethods> feed;
+  if (invocation.args.size() == 1) feed = FindFeed(invocation.args[0], keys);
+  if (!feed.has_value()) {
+    if (keys.empty()) FindFeed("", keys);
+    return Usage(absl::StrCat(
+        "follow cần đúng một dịch vụ có luồng thay đổi (a service with a "
+        "change feed): ",
+        absl::StrJoin(keys, ", ")));
+  }
+  if (invocation.after.has_value() && *invocation.after < 0) {
+    return Usage("--after cần số không âm (non-negative number)");
+  }
+  if (invocation.limit.has_value() && *invocation.limit <= 0) {
+    return Usage("--limit phải lớn hơn 0 (must be positive)");
+  }
+  const pb::FieldDescriptor* head_field =
+      Int64Field(*feed->list->output_type(), "head_sequence");
+  const pb::FieldDescriptor* after_field =
+      Int64Field(*feed->watch->input_type(), "after_sequence");
+  const pb::FieldDescriptor* sequence_field =
+      Int64Field(*feed->watch->output_type(), "sequence");
+  if (head_field == nullptr || after_field == nullptr ||
+      sequence_field == nullptr) {
+    return Usage(absl::StrCat(feed->watch->full_name(),
+                              " không theo hpedu.feed.v1 (not a change feed)"));
+  }
+  absl::StatusOr<Target> target = Connect(*feed->watch->service(), invocation);
+  if (!target.ok()) return Usage(std::string(target.status().message()));
+  DynamicClient& client = *target->client;
+  const std::string& service_key = invocation.args[0];
+
+  // Where to resume: the last sequence printed, else the start asked for;
+  // unset until the head is known when following from now.
+  std::optional<int64_t> after = invocation.after;
+  auto announce = [&service_key](int64_t start) {
+    std::cerr << "hpedu: theo dõi " << service_key << " sau thay đổi số "
+              << start << " (following " << service_key << " after change "
+              << start << ")\n";
+  };
+  if (after.has_value()) announce(*after);
+  int printed = 0;
+  absl::Duration retry = kFirstRetry;
+  for (;;) {
+    absl::Status status;
+    if (!after.has_value()) {
+      absl::StatusOr<int64_t> head =
+          HeadSequence(client, *feed->list, *head_field);
+      if (head.ok()) {
+        after = *head;
+        announce(*after);
+      } else {
+        status = head.status();
+      }
+    }
+    bool done = false;
+    if (after.has_value()) {
+      std::unique_ptr<pb::Message> request = client.NewRequest(*feed->watch);
+      request->GetReflection()->SetInt64(request.get(), after_field, *after);
+      status =
+          client.Stream(*feed->watch, *request, [&](const pb::Message& change) {
+            std::cout << MessageToJson(change, /*pretty=*/false) << std::endl;
+            after = change.GetReflection()->GetInt64(change, sequence_field);
+            retry = kFirstRetry;
+            ++printed;
+            done = invocation.limit.has_value() && printed >= *invocation.limit;
+            return !done;
+          });
+      if (done) return kExitOk;
+    }
+    // The stream ends by itself (OK) only if the server closes it early;
+    // resume as after a disconnection.
+    if (!status.ok() && status.code() != absl::StatusCode::kUnavailable) {
+      return Fail(status, target->address);
+    }
+    const std::string wait = absl::FormatDuration(retry);
+    std::cerr << "hpedu: mất kết nối tới " << target->address
+              << ", thử lại sau " << wait << " (disconnected from "
+              << target->address << ", retrying in " << wait << ")\n";
+    absl::SleepFor(retry);
+    retry = std::min(retry * 2, kLongestRetry);
+  }
 }
 
 int RunMethods(const Invocation& invocation) {

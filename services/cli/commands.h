@@ -6,6 +6,7 @@
 #ifndef HPEDU_SERVICES_CLI_COMMANDS_H_
 #define HPEDU_SERVICES_CLI_COMMANDS_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -29,8 +30,11 @@ struct Invocation {
   absl::Duration timeout = absl::Seconds(10);
   // --json: JSON lines instead of a table (list).
   bool json = false;
-  // --limit=N: at most N items (list).
+  // --limit=N: at most N items (list), N changes (follow).
   std::optional<int> limit;
+  // --after=N: the changes after sequence N, 0 for the oldest kept (follow);
+  // unset: from now.
+  std::optional<int64_t> after;
   // --dry-run: validate only (import).
   bool dry_run = false;
   // --service=X: the health-checked service name (health).
@@ -47,6 +51,10 @@ int RunList(const Invocation& invocation);
 int RunImport(const Invocation& invocation);
 int RunHealth(const Invocation& invocation);
 int RunMethods(const Invocation& invocation);
+// `follow <service>`: the service's change feed (WatchChanges), one JSON line
+// per change on stdout, flushed; reconnects on UNAVAILABLE after the last
+// change printed. Returns only on another error, or after --limit changes.
+int RunFollow(const Invocation& invocation);
 int RunDescribe(const Invocation& invocation);
 // `token`: a locally signed bearer token for a role and scope.
 int RunToken(const Invocation& invocation);

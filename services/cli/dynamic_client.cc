@@ -11,6 +11,7 @@
 #include "absl/synchronization/notification.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/rpc/error_details.pb.h"
+#include "grpcpp/completion_queue.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/security/credentials.h"
@@ -61,6 +62,19 @@ const pb::Descriptor* FindMessageIn(const pb::Descriptor* message,
     }
   }
   return nullptr;
+}
+
+// The bytes of a received message.
+absl::StatusOr<std::string> BufferBytes(grpc::ByteBuffer& buffer) {
+  std::vector<grpc::Slice> slices;
+  if (!buffer.Dump(&slices).ok()) {
+    return absl::DataLossError("cannot read the response");
+  }
+  std::string bytes;
+  for (const grpc::Slice& slice : slices) {
+    bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  }
+  return bytes;
 }
 
 std::string ServiceNames() {
@@ -240,6 +254,10 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateChannel(
   // An import's BadRequest (up to 100 line-numbered violations) can exceed
   // the 8 KiB default limit on received metadata, where gRPC carries it.
   arguments.SetInt(GRPC_ARG_MAX_METADATA_SIZE, 1024 * 1024);
+  // A follower (`hpedu follow`) retries at least every 10 s; without this
+  // cap the channel would wait up to 2 minutes between its own attempts to
+  // reconnect to a service that was down a while, failing the retries fast.
+  arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 10 * 1000);
   return grpc::CreateCustomChannel(address, *credentials, arguments);
 }
 
@@ -308,15 +326,89 @@ absl::StatusOr<std::string> DynamicClient::CallRaw(
                  });
   done.WaitForNotification();
   if (!status.ok()) return FromGrpcStatus(status);
-  std::vector<grpc::Slice> slices;
-  if (!response.Dump(&slices).ok()) {
-    return absl::DataLossError("cannot read the response");
+  return BufferBytes(response);
+}
+
+absl::Status DynamicClient::Stream(
+    const pb::MethodDescriptor& method, const pb::Message& request,
+    absl::FunctionRef<bool(const pb::Message&)> on_message) {
+  if (method.client_streaming()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(method.full_name(), " is client-streaming"));
   }
-  std::string bytes;
-  for (const grpc::Slice& slice : slices) {
-    bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  if (request.GetDescriptor() != method.input_type()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        method.full_name(), " expects ", method.input_type()->full_name(),
+        ", not ", request.GetDescriptor()->full_name()));
   }
-  return bytes;
+  std::string request_bytes;
+  if (!request.SerializeToString(&request_bytes)) {
+    return absl::InvalidArgumentError("cannot serialize the request");
+  }
+  const std::string path =
+      absl::StrCat("/", method.service()->full_name(), "/", method.name());
+
+  // A generic call is bidirectional on the wire, which a server-streaming
+  // server accepts: one message, half-closed with it, then reads. The
+  // operations run one at a time on a queue of this call's own, so each
+  // Next is the outcome of the operation just started.
+  grpc::GenericStub stub(channel_);
+  grpc::ClientContext context;
+  if (!bearer_token_.empty()) {
+    context.AddMetadata("authorization", "Bearer " + bearer_token_);
+  }
+  grpc::CompletionQueue queue;
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
+      stub.PrepareCall(&context, path, &queue);
+  if (call == nullptr) {
+    return absl::InternalError(absl::StrCat("cannot start ", path));
+  }
+  void* const tag = &queue;
+  auto succeeded = [&queue] {
+    void* got = nullptr;
+    bool ok = false;
+    return queue.Next(&got, &ok) && ok;
+  };
+
+  std::unique_ptr<pb::Message> message(
+      factory_.GetPrototype(method.output_type())->New());
+  bool cancelled = false;
+  absl::Status cancel_status;  // why this side ended the call
+  call->StartCall(tag);
+  bool open = succeeded();
+  if (open) {
+    grpc::Slice request_slice(request_bytes);
+    grpc::ByteBuffer request_buffer(&request_slice, 1);
+    call->WriteLast(request_buffer, grpc::WriteOptions(), tag);
+    open = succeeded();
+  }
+  while (open) {
+    grpc::ByteBuffer buffer;
+    call->Read(&buffer, tag);
+    if (!succeeded()) break;  // the server ended the stream
+    absl::StatusOr<std::string> bytes = BufferBytes(buffer);
+    message->Clear();
+    if (!bytes.ok() || !message->ParseFromString(*bytes)) {
+      cancel_status = absl::DataLossError(absl::StrCat(
+          "cannot parse a message as ", method.output_type()->full_name()));
+    }
+    if (!cancel_status.ok() || !on_message(*message)) {
+      cancelled = true;
+      context.TryCancel();
+      break;
+    }
+  }
+  grpc::Status status;
+  call->Finish(&status, tag);
+  succeeded();
+  queue.Shutdown();
+  void* got = nullptr;
+  bool ok = false;
+  while (queue.Next(&got, &ok)) {
+  }
+  if (cancelled) return cancel_status;
+  if (!status.ok()) return FromGrpcStatus(status);
+  return absl::OkStatus();
 }
 
 std::string FormatError(const absl::Status& status) {

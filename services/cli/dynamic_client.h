@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -75,7 +76,8 @@ absl::StatusOr<std::string> ServiceAddress(std::string_view service_key,
 absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateChannel(
     const std::string& address);
 
-// Unary calls over one channel. Thread-compatible: use one per thread.
+// Unary and server-streaming calls over one channel. Thread-compatible: use
+// one per thread.
 class DynamicClient {
  public:
   // Each call gets a deadline of `timeout` from its start.
@@ -94,6 +96,20 @@ class DynamicClient {
   absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Call(
       const google::protobuf::MethodDescriptor& method,
       const google::protobuf::Message& request);
+
+  // Calls the server-streaming `method` with `request` (of its input type)
+  // and passes each message the server sends to `on_message`, in order, on
+  // the calling thread, until the stream ends: then the server's status (OK,
+  // or its error as for Call). When `on_message` returns false the call is
+  // cancelled and Stream returns OK at once. The stream has no deadline (it
+  // lasts as long as the server keeps it open); the message passed is valid
+  // only during the callback. INVALID_ARGUMENT for a client-streaming method
+  // or a request of another type; DATA_LOSS (the call cancelled) for a
+  // message that does not parse as the method's output type.
+  absl::Status Stream(
+      const google::protobuf::MethodDescriptor& method,
+      const google::protobuf::Message& request,
+      absl::FunctionRef<bool(const google::protobuf::Message&)> on_message);
 
   // Calls "/package.Service/Method" with serialized bytes; for methods
   // whose protos are not compiled in (grpc.health.v1).

@@ -1,5 +1,6 @@
 // hpedu: the command-line client of the hpedu suite. Argument parsing and
 // dispatch only; the commands live in commands.cc.
+#include <cstdint>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -39,6 +40,16 @@ constexpr Command kCommands[] = {
      "health [<dịch vụ>] [--service=tên]\n"
      "      Kiểm tra grpc.health.v1: in SERVING hoặc NOT_SERVING.\n"
      "      [Health check; exit 0 only when SERVING. Default: registry.]"},
+    {"follow", &hpedu::cli::RunFollow,
+     "follow <dịch vụ> [--after=N] [--limit=N]\n"
+     "      Theo dõi luồng thay đổi (WatchChanges) của dịch vụ: mỗi thay đổi\n"
+     "      một dòng JSON, từ bây giờ; --after=0 từ thay đổi cũ nhất còn giữ,\n"
+     "      --after=N sau thay đổi số N. Mất kết nối thì tự nối lại.\n"
+     "      [Follow a service's change feed: one JSON line per change, from\n"
+     "      now, after N, or the oldest kept (0); reconnects after the last\n"
+     "      change printed. --limit=N stops after N changes.]\n"
+     "      ví dụ: hpedu follow plans --after=0 | jq -c '{sequence, "
+     "resource}'"},
     {"methods", &hpedu::cli::RunMethods,
      "methods\n"
      "      Liệt kê các dịch vụ và phương thức đã biết.\n"
@@ -170,6 +181,12 @@ int main(int argc, char** argv) {
         return Usage("--limit cần số dương (positive number): " + value);
       }
       invocation.limit = limit;
+    } else if (name == "after" && command_name == "follow") {
+      int64_t after = 0;
+      if (!absl::SimpleAtoi(value, &after) || after < 0) {
+        return Usage("--after cần số không âm (non-negative number): " + value);
+      }
+      invocation.after = after;
     } else if (name == "service" && command_name == "health") {
       invocation.health_service = value;
     } else if (name == "help") {

@@ -1,11 +1,10 @@
 #include "services/indicators/approval_store_pg.h"
 
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -16,6 +15,7 @@
 #include "libs/base/string_view.h"
 #include "libs/db/params.h"
 #include "libs/db/transaction.h"
+#include "libs/feed/feed.h"
 #include "libs/status/errors.h"
 #include "libs/status/status_macros.h"
 #include "services/indicators/indicator_store_pg.h"
@@ -229,6 +229,7 @@ class PostgresApprovalStore final : public ApprovalStore {
           v1::ApprovalWorkflow created =
               WorkflowFromRow(db::Params().Add(id).Exec(tx, kGetWorkflow)[0]);
           audit::Record(tx, call, created.name(), audit::ChangeOf(created));
+          feed::Record(tx, call, {feed::Created(created.name(), created)});
           return created;
         });
   }
@@ -385,6 +386,11 @@ class PostgresApprovalStore final : public ApprovalStore {
                {"from", v1::Submission::State_Name(before.state())},
                {"to", v1::Submission::State_Name(after)},
                {"reason", reason}});
+          feed::Record(tx, call,
+                       {current ? feed::Updated(changed.name(), changed,
+                                                changed.org_unit())
+                                : feed::Created(changed.name(), changed,
+                                                changed.org_unit())});
           return changed;
         });
   }

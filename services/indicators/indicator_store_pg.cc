@@ -5,14 +5,13 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <pqxx/pqxx>
 #include <set>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <tuple>
 #include <utility>
-
-#include <pqxx/pqxx>
 
 #include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
@@ -25,6 +24,7 @@
 #include "libs/csv/line_errors.h"
 #include "libs/db/params.h"
 #include "libs/db/transaction.h"
+#include "libs/feed/feed.h"
 #include "libs/server/log.h"
 #include "libs/status/errors.h"
 #include "libs/status/status_macros.h"
@@ -82,6 +82,7 @@ constexpr char kRecountApprovedTotals[] = "indicators_recount_approved_totals";
 constexpr char kCityTotals[] = "indicators_city_totals";
 constexpr char kReporters[] = "indicators_reporters";
 constexpr char kGetValue[] = "indicators_get_value";
+constexpr char kGetValues[] = "indicators_get_values";
 constexpr char kListValues[] = "indicators_list_values";
 constexpr char kListRevisions[] = "indicators_list_revisions";
 constexpr char kSumValues[] = "indicators_sum_values";
@@ -564,6 +565,7 @@ class PostgresIndicatorStore final : public IndicatorStore {
           InsertVersion(tx, id, indicator, 1);
           v1::Indicator created = *LoadIndicator(tx, kGetIndicator, id);
           audit::Record(tx, call, created.name(), audit::ChangeOf(created));
+          feed::Record(tx, call, {feed::Created(created.name(), created)});
           return created;
         });
   }
@@ -612,6 +614,7 @@ class PostgresIndicatorStore final : public IndicatorStore {
           }
           v1::Indicator updated = *LoadIndicator(tx, kGetIndicator, update.id);
           audit::Record(tx, call, updated.name(), audit::ChangeOf(updated));
+          feed::Record(tx, call, {feed::Updated(updated.name(), updated)});
           return updated;
         });
   }
@@ -658,6 +661,9 @@ class PostgresIndicatorStore final : public IndicatorStore {
               db::Params().Add(indicator_id).Add(target_id).Exec(
                   tx, kGetTarget)[0]);
           audit::Record(tx, call, created.name(), audit::ChangeOf(created));
+          feed::Record(
+              tx, call,
+              {feed::Created(created.name(), created, created.org_unit())});
           return created;
         });
   }
@@ -680,7 +686,9 @@ class PostgresIndicatorStore final : public IndicatorStore {
     absl::StatusOr<WriteResult> written = db::InTransaction<WriteResult>(
         pool_, call.deadline(), transaction,
         [&](pqxx::transaction_base& tx) -> absl::StatusOr<WriteResult> {
-          ASSIGN_OR_RETURN(WriteResult result, Write(tx, values, options));
+          std::vector<feed::Written> changes;
+          ASSIGN_OR_RETURN(WriteResult result,
+                           Write(tx, values, options, &changes));
           if (options.validate_only) return result;
           if (values.size() == 1 && result.values.size() == 1) {
             audit::Record(tx, call, result.values[0].name(),
@@ -692,6 +700,7 @@ class PostgresIndicatorStore final : public IndicatorStore {
                            {"unchanged", result.unchanged},
                            {"override_reason", options.override_reason}});
           }
+          feed::Record(tx, call, changes);
           return result;
         });
     if (written.ok() && static_cast<size_t>(written->created +
@@ -802,9 +811,12 @@ class PostgresIndicatorStore final : public IndicatorStore {
     });
   }
 
+  // Validates and writes `values`; `*changes` gets the values created and
+  // corrected, for the change feed.
   absl::StatusOr<WriteResult> Write(pqxx::transaction_base& tx,
                                     const std::vector<ValueWrite>& values,
-                                    const WriteOptions& options) {
+                                    const WriteOptions& options,
+                                    std::vector<feed::Written>* changes) {
     WriteResult result;
     const std::string field = values.size() == 1 && values[0].line == 0
                                   ? "value"
@@ -1037,6 +1049,7 @@ class PostgresIndicatorStore final : public IndicatorStore {
       if (!corrections.empty()) Correct(tx, corrections, options, request_id);
       if (!fresh.empty()) Insert(tx, fresh, options, request_id);
       if (!deltas.empty()) AddToTotals(tx, deltas);
+      *changes = WrittenValues(tx, fresh, corrections);
     }
     if (!options.validate_only && values.size() <= 1000) {
       for (const ValueWrite& write : values) {
@@ -1049,6 +1062,37 @@ class PostgresIndicatorStore final : public IndicatorStore {
       }
     }
     return result;
+  }
+
+  // The values `fresh` created and `corrections` changed, as now stored.
+  static std::vector<feed::Written> WrittenValues(
+      pqxx::transaction_base& tx, const std::vector<Row>& fresh,
+      const std::vector<Row>& corrections) {
+    std::vector<std::string> indicator, unit, period, disaggregation;
+    for (const auto* rows : {&fresh, &corrections}) {
+      for (const Row& row : *rows) {
+        indicator.push_back(row.write->indicator_id);
+        unit.push_back(row.write->org_unit_id);
+        period.push_back(row.write->period.text);
+        disaggregation.push_back(row.write->disaggregation);
+      }
+    }
+    std::vector<feed::Written> changes;
+    if (indicator.empty()) return changes;
+    const pqxx::result stored = db::Params()
+                                    .Add(db::TextArrayLiteral(indicator))
+                                    .Add(db::TextArrayLiteral(unit))
+                                    .Add(db::TextArrayLiteral(period))
+                                    .Add(db::TextArrayLiteral(disaggregation))
+                                    .Exec(tx, kGetValues);
+    for (const pqxx::row& row : stored) {
+      const v1::ReportedValue value = ValueFromRow(row);
+      const bool created = row["n"].as<size_t>() <= fresh.size();
+      changes.push_back(
+          created ? feed::Created(value.name(), value, value.org_unit())
+                  : feed::Updated(value.name(), value, value.org_unit()));
+    }
+    return changes;
   }
 
   // Moves the current revisions of `rows` into the history and writes the
@@ -1199,8 +1243,8 @@ const std::vector<db::PreparedStatement>& IndicatorStatements() {
                                "FROM indicators i WHERE i.id = $1 FOR UPDATE"},
       {kGetIndicatorByRequest, "SELECT " HPEDU_INDICATOR_COLUMNS
                                "FROM indicators i WHERE i.request_id = $1"},
-      {kGetIndicatorByCode, "SELECT " HPEDU_INDICATOR_COLUMNS
-                            "FROM indicators i WHERE i.code = $1"},
+      {kGetIndicatorByCode,
+       "SELECT " HPEDU_INDICATOR_COLUMNS "FROM indicators i WHERE i.code = $1"},
       {kSubmittedValue,
        "SELECT w.indicator_id, w.org_unit, w.period, s.workflow_id, s.state "
        "FROM unnest($1::text[], $2::text[], $3::text[]) "
@@ -1240,8 +1284,8 @@ const std::vector<db::PreparedStatement>& IndicatorStatements() {
        "WHERE id = $1"},
       {kGetTarget, "SELECT " HPEDU_TARGET_COLUMNS
                    "FROM targets t WHERE t.indicator_id = $1 AND t.id = $2"},
-      {kGetTargetByRequest, "SELECT " HPEDU_TARGET_COLUMNS
-                            "FROM targets t WHERE t.request_id = $1"},
+      {kGetTargetByRequest,
+       "SELECT " HPEDU_TARGET_COLUMNS "FROM targets t WHERE t.request_id = $1"},
       {kInsertTarget,
        "INSERT INTO targets (indicator_id, id, org_unit, issuer, horizon, "
        "  horizon_end, disaggregation, comparator, value, plan_document, "
@@ -1266,7 +1310,8 @@ const std::vector<db::PreparedStatement>& IndicatorStatements() {
        "  v.revision "
        "FROM reported_values v "
        "WHERE v.indicator_id = ANY ($1::text[]) "
-       "  AND v.org_unit = ANY ($2::text[]) AND v.period_ordinal <= $3::bigint"},
+       "  AND v.org_unit = ANY ($2::text[]) AND v.period_ordinal <= "
+       "$3::bigint"},
       {kUpsertValues,
        "INSERT INTO reported_values AS r (indicator_id, org_unit, period, "
        "  disaggregation, period_ordinal, numerator, denominator, value, "
@@ -1349,7 +1394,8 @@ const std::vector<db::PreparedStatement>& IndicatorStatements() {
        "  count(*) FILTER (WHERE v.value >= i.condition_threshold), "
        "  CASE WHEN count(*) = 1 THEN min(v.value) END "
        "FROM reported_values v JOIN indicators i ON i.id = v.indicator_id "
-       "  JOIN approval_workflow_indicators wi ON wi.indicator_id = v.indicator_id "
+       "  JOIN approval_workflow_indicators wi ON wi.indicator_id = "
+       "v.indicator_id "
        "  JOIN approval_workflows w ON w.id = wi.workflow_id "
        "WHERE v.indicator_id = ANY ($1::text[]) "
        "  AND ($2::text IS NULL OR v.period = $2) "
@@ -1362,12 +1408,15 @@ const std::vector<db::PreparedStatement>& IndicatorStatements() {
       {kCityTotals,
        "SELECT t.indicator_id, t.period_ordinal, t.period, '', "
        "  t.disaggregation, t.all_disaggregations::int, "
-       "  CASE WHEN c.counted THEN t.numerator ELSE coalesce(a.numerator, 0) END, "
+       "  CASE WHEN c.counted THEN t.numerator ELSE coalesce(a.numerator, 0) "
+       "END, "
        "  CASE WHEN c.counted THEN t.denominator "
        "    ELSE coalesce(a.denominator, 0) END, "
-       "  CASE WHEN c.counted THEN t.reporters ELSE coalesce(a.reporters, 0) END, "
+       "  CASE WHEN c.counted THEN t.reporters ELSE coalesce(a.reporters, 0) "
+       "END, "
        "  CASE WHEN c.counted THEN t.meeting ELSE coalesce(a.meeting, 0) END, "
-       "  (CASE WHEN c.counted THEN t.plain_value ELSE a.plain_value END)::text, "
+       "  (CASE WHEN c.counted THEN t.plain_value ELSE a.plain_value "
+       "END)::text, "
        "  CASE WHEN g.indicator_id IS NULL THEN 0 "
        "    ELSE t.reporters - coalesce(a.reporters, 0) END "
        "FROM value_totals t "
@@ -1396,6 +1445,16 @@ const std::vector<db::PreparedStatement>& IndicatorStatements() {
                   "FROM reported_values v WHERE v.indicator_id = $1 "
                   "  AND v.org_unit = $2 AND v.period = $3 "
                   "  AND v.disaggregation = $4"},
+      // The values of the keys in $1..$4, in their order (column n).
+      {kGetValues,
+       "SELECT " HPEDU_VALUE_COLUMNS ", k.n "
+       "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) "
+       "  WITH ORDINALITY AS k(indicator_id, org_unit, period, "
+       "    disaggregation, n) "
+       "JOIN reported_values v ON v.indicator_id = k.indicator_id "
+       "  AND v.org_unit = k.org_unit AND v.period = k.period "
+       "  AND v.disaggregation = k.disaggregation "
+       "ORDER BY k.n"},
       {kListValues,
        "SELECT " HPEDU_VALUE_COLUMNS "FROM reported_values v "
        "WHERE v.indicator_id = $1 "

@@ -190,6 +190,10 @@ TEST_F(IndicatorsAuthorizationTest, EveryRpcChecksRoleAndScope) {
       {"RefreshComputedValues", call(&Stub::RefreshComputedValues, refresh),
        staffing_division_, do_son_, quality_},
   };
+  for (hpedu::testing::RpcCase& feed :
+       hpedu::testing::FeedCases<Stub>(address_, leadership_, do_son_)) {
+    cases.push_back(std::move(feed));
+  }
   hpedu::testing::RunAuthorizationMatrix(
       v1::IndicatorsService::service_full_name(), cases,
       hpedu::testing::DatabaseProbes(service_.db, "indicators"));

@@ -33,8 +33,9 @@ server::ServiceDefinition Definition(std::function<absl::CivilDay()> today) {
         NewRegistryUnitDirectory(env.peers),
         registry::client::NewRegistryUnitScopes(env.peers),
         NewGrpcIndicatorSources(env.peers),
-        audit::AuditLog(env.pool, auth::Authorizer("indicators")), env.calls,
-        today));
+        audit::AuditLog(env.pool, auth::Authorizer("indicators")),
+        feed::ChangeFeed::Create(env, auth::Authorizer("indicators")),
+        env.calls, today));
     services.push_back(std::make_unique<ApprovalServiceImpl>(
         NewPostgresApprovalStore(env.pool),
         registry::client::NewRegistryUnitScopes(env.peers), env.calls));

@@ -113,13 +113,15 @@ IndicatorsServiceImpl::IndicatorsServiceImpl(
     std::unique_ptr<UnitDirectory> directory,
     std::unique_ptr<registry::client::UnitScopes> scopes,
     std::unique_ptr<IndicatorSources> sources, audit::AuditLog audit_log,
-    server::UnaryCalls& calls, std::function<absl::CivilDay()> today)
+    std::unique_ptr<feed::ChangeFeed> changes, server::UnaryCalls& calls,
+    std::function<absl::CivilDay()> today)
     : store_(std::move(store)),
       directory_(std::move(directory)),
       scopes_(std::move(scopes)),
       sources_(std::move(sources)),
       authorizer_("indicators"),
       audit_log_(std::move(audit_log)),
+      changes_(std::move(changes)),
       calls_(calls),
       today_(std::move(today)),
       stream_imports_(/*threads=*/1, /*max_queue=*/4) {}
@@ -869,6 +871,22 @@ grpc::ServerUnaryReactor* IndicatorsServiceImpl::ListAuditEvents(
       context, response, [this, request](const CallContext& call) {
         return audit_log_.List(call, *request);
       });
+}
+
+grpc::ServerUnaryReactor* IndicatorsServiceImpl::ListChanges(
+    grpc::CallbackServerContext* context,
+    const feed::v1::ListChangesRequest* request,
+    feed::v1::ListChangesResponse* response) {
+  return calls_.Run<feed::v1::ListChangesResponse>(
+      context, response, [this, request](const CallContext& call) {
+        return changes_->List(call, *request);
+      });
+}
+
+grpc::ServerWriteReactor<feed::v1::Change>* IndicatorsServiceImpl::WatchChanges(
+    grpc::CallbackServerContext* context,
+    const feed::v1::WatchChangesRequest* request) {
+  return changes_->Watch(context, request);
 }
 
 grpc::ServerUnaryReactor* IndicatorsServiceImpl::RefreshComputedValues(

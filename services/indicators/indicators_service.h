@@ -15,14 +15,15 @@
 
 #include "absl/time/civil_time.h"
 #include "hpedu/indicators/v1/indicators_service.grpc.pb.h"
-#include "libs/server/executor.h"
 #include "libs/audit/audit.h"
 #include "libs/auth/authorize.h"
+#include "libs/feed/feed.h"
+#include "libs/server/executor.h"
 #include "libs/server/unary.h"
-#include "services/registry/client/unit_scopes.h"
 #include "services/indicators/indicator_store.h"
 #include "services/indicators/source_client.h"
 #include "services/indicators/unit_directory.h"
+#include "services/registry/client/unit_scopes.h"
 
 namespace hpedu::indicators {
 
@@ -37,6 +38,7 @@ class IndicatorsServiceImpl final
                         std::unique_ptr<registry::client::UnitScopes> scopes,
                         std::unique_ptr<IndicatorSources> sources,
                         audit::AuditLog audit_log,
+                        std::unique_ptr<feed::ChangeFeed> changes,
                         server::UnaryCalls& calls,
                         std::function<absl::CivilDay()> today);
   ~IndicatorsServiceImpl() override;
@@ -97,6 +99,13 @@ class IndicatorsServiceImpl final
       grpc::CallbackServerContext* context,
       const audit::v1::ListAuditEventsRequest* request,
       audit::v1::ListAuditEventsResponse* response) override;
+  grpc::ServerUnaryReactor* ListChanges(
+      grpc::CallbackServerContext* context,
+      const feed::v1::ListChangesRequest* request,
+      feed::v1::ListChangesResponse* response) override;
+  grpc::ServerWriteReactor<feed::v1::Change>* WatchChanges(
+      grpc::CallbackServerContext* context,
+      const feed::v1::WatchChangesRequest* request) override;
 
   grpc::ServerUnaryReactor* RefreshComputedValues(
       grpc::CallbackServerContext* context,
@@ -149,6 +158,7 @@ class IndicatorsServiceImpl final
   std::unique_ptr<IndicatorSources> sources_;
   const auth::Authorizer authorizer_;
   const audit::AuditLog audit_log_;
+  const std::unique_ptr<feed::ChangeFeed> changes_;
   server::UnaryCalls& calls_;
   std::function<absl::CivilDay()> today_;
   // Runs streamed imports once their last chunk arrived: one at a time,

@@ -1,11 +1,10 @@
 #include "services/plans/document_store_pg.h"
 
 #include <optional>
+#include <pqxx/pqxx>
 #include <set>
 #include <string>
 #include <utility>
-
-#include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
 #include "libs/api/dates.h"
@@ -14,6 +13,7 @@
 #include "libs/csv/line_errors.h"
 #include "libs/db/params.h"
 #include "libs/db/transaction.h"
+#include "libs/feed/feed.h"
 #include "libs/status/errors.h"
 #include "libs/status/status_macros.h"
 #include "services/plans/document_import.h"
@@ -163,6 +163,9 @@ absl::StatusOr<v1::Document> PostgresDocumentStore::CreateDocument(
         InsertDocument(tx, row, request_id);
         v1::Document created = *LoadDocument(tx, row.id);
         audit::Record(tx, call, created.name(), audit::ChangeOf(created));
+        feed::Record(
+            tx, call,
+            {feed::Created(created.name(), created, created.commune())});
         return created;
       });
 }
@@ -268,6 +271,9 @@ absl::StatusOr<v1::Document> PostgresDocumentStore::UpdateDocument(
             .Exec(tx, kUpdateDocument.name);
         v1::Document updated = *LoadDocument(tx, update.id);
         audit::Record(tx, call, updated.name(), audit::ChangeOf(updated));
+        feed::Record(
+            tx, call,
+            {feed::Updated(updated.name(), updated, updated.commune())});
         return updated;
       });
 }
@@ -364,6 +370,13 @@ absl::StatusOr<ImportCounts> PostgresDocumentStore::ImportDocuments(
         audit::Record(tx, call, "documents",
                       {{"created", counts.created},
                        {"unchanged", counts.unchanged}});
+        std::vector<feed::Written> written;
+        for (const DocumentRow* row : to_create) {
+          const v1::Document document = *LoadDocument(tx, row->id);
+          written.push_back(
+              feed::Created(document.name(), document, document.commune()));
+        }
+        feed::Record(tx, call, written);
         return counts;
       });
 }

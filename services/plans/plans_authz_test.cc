@@ -212,6 +212,10 @@ TEST(PlansAuthorizationTest, EveryRpcChecksRoleAndScope) {
        call(&Stub::ListAuditEvents, audit::v1::ListAuditEventsRequest()),
        leadership, do_son, ""},
   };
+  for (hpedu::testing::RpcCase& feed :
+       hpedu::testing::FeedCases<Stub>(address, leadership, do_son)) {
+    cases.push_back(std::move(feed));
+  }
   hpedu::testing::RunAuthorizationMatrix(
       v1::PlansService::service_full_name(), cases,
       hpedu::testing::DatabaseProbes(db, "plans"));

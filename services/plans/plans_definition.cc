@@ -43,7 +43,8 @@ server::ServiceDefinition Definition() {
                    .reports = NewPostgresStatusReportStore(env.pool),
                    .cycles = NewPostgresReportCycleStore(env.pool)},
         NewRegistryAgencyDirectory(env.peers),
-        audit::AuditLog(env.pool, auth::Authorizer("plans")), env.calls,
+        audit::AuditLog(env.pool, auth::Authorizer("plans")),
+        feed::ChangeFeed::Create(env, auth::Authorizer("plans")), env.calls,
         &api::TodayInVietnam));
     return services;
   };

@@ -93,11 +93,14 @@ std::string NextPageToken(const google::protobuf::Message& request,
 
 PlansServiceImpl::PlansServiceImpl(PlanStores stores,
                                    std::unique_ptr<AgencyDirectory> directory,
-                                   audit::AuditLog audit_log, server::UnaryCalls& calls,
+                                   audit::AuditLog audit_log,
+                                   std::unique_ptr<feed::ChangeFeed> changes,
+                                   server::UnaryCalls& calls,
                                    std::function<absl::CivilDay()> today)
     : stores_(std::move(stores)),
       directory_(std::move(directory)),
       audit_log_(std::move(audit_log)),
+      changes_(std::move(changes)),
       calls_(calls),
       today_(std::move(today)),
       authorizer_("plans") {}
@@ -671,6 +674,22 @@ grpc::ServerUnaryReactor* PlansServiceImpl::ListAuditEvents(
       context, response, [this, request](const CallContext& call) {
         return audit_log_.List(call, *request);
       });
+}
+
+grpc::ServerUnaryReactor* PlansServiceImpl::ListChanges(
+    grpc::CallbackServerContext* context,
+    const feed::v1::ListChangesRequest* request,
+    feed::v1::ListChangesResponse* response) {
+  return calls_.Run<feed::v1::ListChangesResponse>(
+      context, response, [this, request](const CallContext& call) {
+        return changes_->List(call, *request);
+      });
+}
+
+grpc::ServerWriteReactor<feed::v1::Change>* PlansServiceImpl::WatchChanges(
+    grpc::CallbackServerContext* context,
+    const feed::v1::WatchChangesRequest* request) {
+  return changes_->Watch(context, request);
 }
 
 }  // namespace hpedu::plans

@@ -15,6 +15,7 @@
 #include "hpedu/plans/v1/plans_service.grpc.pb.h"
 #include "libs/audit/audit.h"
 #include "libs/auth/authorize.h"
+#include "libs/feed/feed.h"
 #include "libs/server/unary.h"
 #include "services/plans/agency_directory.h"
 #include "services/plans/document_store.h"
@@ -40,6 +41,7 @@ class PlansServiceImpl final : public v1::PlansService::CallbackService {
   PlansServiceImpl(PlanStores stores,
                    std::unique_ptr<AgencyDirectory> directory,
                    audit::AuditLog audit_log,
+                   std::unique_ptr<feed::ChangeFeed> changes,
                    server::UnaryCalls& calls,
                    std::function<absl::CivilDay()> today);
 
@@ -119,6 +121,13 @@ class PlansServiceImpl final : public v1::PlansService::CallbackService {
       grpc::CallbackServerContext* context,
       const audit::v1::ListAuditEventsRequest* request,
       audit::v1::ListAuditEventsResponse* response) override;
+  grpc::ServerUnaryReactor* ListChanges(
+      grpc::CallbackServerContext* context,
+      const feed::v1::ListChangesRequest* request,
+      feed::v1::ListChangesResponse* response) override;
+  grpc::ServerWriteReactor<feed::v1::Change>* WatchChanges(
+      grpc::CallbackServerContext* context,
+      const feed::v1::WatchChangesRequest* request) override;
 
  private:
   // What a document or a task belongs to, for authorization.
@@ -149,6 +158,7 @@ class PlansServiceImpl final : public v1::PlansService::CallbackService {
   PlanStores stores_;
   std::unique_ptr<AgencyDirectory> directory_;
   const audit::AuditLog audit_log_;
+  const std::unique_ptr<feed::ChangeFeed> changes_;
   server::UnaryCalls& calls_;
   std::function<absl::CivilDay()> today_;
   const auth::Authorizer authorizer_;

@@ -1,10 +1,9 @@
 #include "services/plans/report_cycle_store_pg.h"
 
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
 #include "libs/api/dates.h"
@@ -12,6 +11,7 @@
 #include "libs/audit/audit.h"
 #include "libs/db/params.h"
 #include "libs/db/transaction.h"
+#include "libs/feed/feed.h"
 #include "libs/status/errors.h"
 #include "services/plans/internal/pg_rows.h"
 
@@ -216,6 +216,7 @@ absl::StatusOr<v1::ReportCycle> PostgresReportCycleStore::CreateReportCycle(
         params.Exec(tx, kInsertCycle.name);
         v1::ReportCycle created = LoadCycle(tx, document_id, id)->cycle;
         audit::Record(tx, call, created.name(), audit::ChangeOf(created));
+        feed::Record(tx, call, {feed::Created(created.name(), created)});
         return created;
       });
 }
@@ -261,13 +262,28 @@ absl::StatusOr<v1::Submission> PostgresReportCycleStore::CreateSubmission(
             .Add(UnitId(submission.unit()))
             .Add(api::FormatIsoDate(DayOfProto(submission.due_date())));
         db::Params insert = key;
-        insert.Add(api::FormatIsoDate(DayOfProto(submission.submitted_date())))
-            .Add(submission.evidence())
-            .Exec(tx, kInsertSubmission.name);
+        const pqxx::result inserted =
+            insert
+                .Add(
+                    api::FormatIsoDate(DayOfProto(submission.submitted_date())))
+                .Add(submission.evidence())
+                .Exec(tx, kInsertSubmission.name);
         v1::Submission created =
             SubmissionFromRow(key.Exec(tx, kGetSubmission.name)[0]);
         audit::Record(tx, call, CycleName(document_id, cycle_id),
                       audit::ChangeOf(created));
+        // A submission has no name of its own in the API: the feed names it
+        // by its cycle, unit and due date. A repeated one changes nothing.
+        if (inserted.affected_rows() > 0) {
+          feed::Record(
+              tx, call,
+              {feed::Created(
+                  absl::StrCat(
+                      CycleName(document_id, cycle_id), "/submissions/",
+                      UnitId(created.unit()), "@",
+                      api::FormatIsoDate(DayOfProto(submission.due_date()))),
+                  created, created.unit())});
+        }
         return created;
       });
 }

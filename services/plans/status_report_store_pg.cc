@@ -1,15 +1,15 @@
 #include "services/plans/status_report_store_pg.h"
 
 #include <optional>
-#include <string>
-
 #include <pqxx/pqxx>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "libs/api/dates.h"
 #include "libs/audit/audit.h"
 #include "libs/db/params.h"
 #include "libs/db/transaction.h"
+#include "libs/feed/feed.h"
 #include "services/plans/deadlines.h"
 #include "services/plans/internal/pg_rows.h"
 #include "services/plans/task_changes.h"
@@ -113,6 +113,12 @@ absl::StatusOr<v1::StatusReport> PostgresStatusReportStore::CreateStatusReport(
             .Exec(tx, kSetTaskState.name);
         v1::StatusReport created = ReportFromRow(inserted[0]);
         audit::Record(tx, call, created.name(), audit::ChangeOf(created));
+        // The report, and the task whose state it set.
+        const v1::Task reported = *LoadTask(tx, document_id, task_id);
+        feed::Record(
+            tx, call,
+            {feed::Created(created.name(), created, reported.commune()),
+             feed::Updated(reported.name(), reported, reported.commune())});
         return created;
       });
 }

@@ -2,11 +2,10 @@
 
 #include <map>
 #include <optional>
+#include <pqxx/pqxx>
 #include <set>
 #include <string>
 #include <utility>
-
-#include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
 #include "libs/api/dates.h"
@@ -15,6 +14,7 @@
 #include "libs/csv/line_errors.h"
 #include "libs/db/params.h"
 #include "libs/db/transaction.h"
+#include "libs/feed/feed.h"
 #include "libs/status/errors.h"
 #include "libs/status/status_macros.h"
 #include "services/plans/internal/pg_rows.h"
@@ -184,6 +184,9 @@ absl::StatusOr<v1::Task> PostgresTaskStore::CreateTask(
         InsertTask(tx, row, "", "", request_id);
         v1::Task created = *LoadTask(tx, row.document_id, row.id);
         audit::Record(tx, call, created.name(), audit::ChangeOf(created));
+        feed::Record(
+            tx, call,
+            {feed::Created(created.name(), created, created.commune())});
         return created;
       });
 }
@@ -258,6 +261,9 @@ absl::StatusOr<v1::Task> PostgresTaskStore::UpdateTask(
         WriteTask(tx, update.document_id, update.id, change.task, change.time);
         v1::Task updated = *LoadTask(tx, update.document_id, update.id);
         audit::Record(tx, call, updated.name(), audit::ChangeOf(updated));
+        feed::Record(
+            tx, call,
+            {feed::Updated(updated.name(), updated, updated.commune())});
         return updated;
       });
 }
@@ -289,6 +295,7 @@ absl::StatusOr<CascadeResult> PostgresTaskStore::CascadeTask(
           existing.insert(row["commune_id"].c_str());
         }
         CascadeResult result;
+        std::vector<std::string> created;
         for (const std::string& commune : commune_names) {
           if (existing.count(UnitId(commune))) {
             ++result.existing;
@@ -297,12 +304,19 @@ absl::StatusOr<CascadeResult> PostgresTaskStore::CascadeTask(
           ASSIGN_OR_RETURN(const TaskRow child,
                            CascadedChild(*parent, document_id, id, commune));
           InsertTask(tx, child, id, UnitId(commune), "");
+          created.push_back(child.id);
           ++result.created;
         }
         result.parent = *LoadTask(tx, document_id, id);
         if (result.created > 0) {
           audit::Record(tx, call, result.parent.name(),
                         {{"cascaded_to_communes", result.created}});
+          std::vector<feed::Written> changes;
+          for (const std::string& child : created) {
+            const v1::Task task = *LoadTask(tx, document_id, child);
+            changes.push_back(feed::Created(task.name(), task, task.commune()));
+          }
+          feed::Record(tx, call, changes);
         }
         return result;
       });
@@ -423,6 +437,15 @@ absl::StatusOr<ImportCounts> PostgresTaskStore::ImportTasks(
                       {{"tasks_created", counts.created},
                        {"tasks_updated", counts.updated},
                        {"tasks_unchanged", counts.unchanged}});
+        std::vector<feed::Written> written;
+        for (const auto& [row, current] : changes) {
+          const v1::Task task = *LoadTask(tx, document_id, row->id);
+          written.push_back(
+              current == nullptr
+                  ? feed::Created(task.name(), task, task.commune())
+                  : feed::Updated(task.name(), task, task.commune()));
+        }
+        feed::Record(tx, call, written);
         return counts;
       });
 }

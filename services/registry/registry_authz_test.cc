@@ -95,6 +95,10 @@ TEST(RegistryAuthorizationTest, EveryRpcChecksRoleAndScope) {
        call(&Stub::ListAuditEvents, audit::v1::ListAuditEventsRequest()),
        leadership, do_son, ""},
   };
+  for (hpedu::testing::RpcCase& feed :
+       hpedu::testing::FeedCases<Stub>(address, leadership, do_son)) {
+    cases.push_back(std::move(feed));
+  }
   hpedu::testing::RunAuthorizationMatrix(
       v1::RegistryService::service_full_name(), cases,
       hpedu::testing::DatabaseProbes(db, "registry"));

@@ -19,7 +19,8 @@ server::ServiceDefinition Definition() {
     std::vector<std::unique_ptr<grpc::Service>> services;
     services.push_back(std::make_unique<RegistryServiceImpl>(
         NewPostgresUnitStore(env.pool),
-        audit::AuditLog(env.pool, auth::Authorizer("registry")), env.calls,
+        audit::AuditLog(env.pool, auth::Authorizer("registry")),
+        feed::ChangeFeed::Create(env, auth::Authorizer("registry")), env.calls,
         &api::TodayInVietnam));
     return services;
   };

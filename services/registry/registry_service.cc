@@ -13,11 +13,13 @@ namespace hpedu::registry {
 
 using server::CallContext;
 
-RegistryServiceImpl::RegistryServiceImpl(std::unique_ptr<UnitStore> store,
-                                         audit::AuditLog audit_log, server::UnaryCalls& calls,
-                                         std::function<absl::CivilDay()> today)
+RegistryServiceImpl::RegistryServiceImpl(
+    std::unique_ptr<UnitStore> store, audit::AuditLog audit_log,
+    std::unique_ptr<feed::ChangeFeed> changes, server::UnaryCalls& calls,
+    std::function<absl::CivilDay()> today)
     : store_(std::move(store)),
       audit_log_(std::move(audit_log)),
+      changes_(std::move(changes)),
       calls_(calls),
       today_(std::move(today)),
       authorizer_("registry") {}
@@ -194,6 +196,22 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListAuditEvents(
       context, response, [this, request](const CallContext& call) {
         return audit_log_.List(call, *request);
       });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::ListChanges(
+    grpc::CallbackServerContext* context,
+    const feed::v1::ListChangesRequest* request,
+    feed::v1::ListChangesResponse* response) {
+  return calls_.Run<feed::v1::ListChangesResponse>(
+      context, response, [this, request](const CallContext& call) {
+        return changes_->List(call, *request);
+      });
+}
+
+grpc::ServerWriteReactor<feed::v1::Change>* RegistryServiceImpl::WatchChanges(
+    grpc::CallbackServerContext* context,
+    const feed::v1::WatchChangesRequest* request) {
+  return changes_->Watch(context, request);
 }
 
 }  // namespace hpedu::registry

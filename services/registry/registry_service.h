@@ -12,6 +12,7 @@
 #include "hpedu/registry/v1/registry_service.grpc.pb.h"
 #include "libs/audit/audit.h"
 #include "libs/auth/authorize.h"
+#include "libs/feed/feed.h"
 #include "libs/server/unary.h"
 #include "services/registry/unit_store.h"
 
@@ -25,6 +26,7 @@ class RegistryServiceImpl final
   // the service.
   RegistryServiceImpl(std::unique_ptr<UnitStore> store,
                       audit::AuditLog audit_log,
+                      std::unique_ptr<feed::ChangeFeed> changes,
                       server::UnaryCalls& calls,
                       std::function<absl::CivilDay()> today);
 
@@ -57,6 +59,13 @@ class RegistryServiceImpl final
       grpc::CallbackServerContext* context,
       const audit::v1::ListAuditEventsRequest* request,
       audit::v1::ListAuditEventsResponse* response) override;
+  grpc::ServerUnaryReactor* ListChanges(
+      grpc::CallbackServerContext* context,
+      const feed::v1::ListChangesRequest* request,
+      feed::v1::ListChangesResponse* response) override;
+  grpc::ServerWriteReactor<feed::v1::Change>* WatchChanges(
+      grpc::CallbackServerContext* context,
+      const feed::v1::WatchChangesRequest* request) override;
 
  private:
   // What `unit` belongs to, from its own kind and its parent's.
@@ -65,6 +74,7 @@ class RegistryServiceImpl final
 
   std::unique_ptr<UnitStore> store_;
   const audit::AuditLog audit_log_;
+  const std::unique_ptr<feed::ChangeFeed> changes_;
   server::UnaryCalls& calls_;
   std::function<absl::CivilDay()> today_;
   const auth::Authorizer authorizer_;

@@ -3,11 +3,10 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <pqxx/pqxx>
 #include <set>
 #include <string>
 #include <utility>
-
-#include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -15,9 +14,10 @@
 #include "google/protobuf/util/time_util.h"
 #include "libs/api/dates.h"
 #include "libs/api/etag.h"
-#include "libs/db/params.h"
 #include "libs/audit/audit.h"
+#include "libs/db/params.h"
 #include "libs/db/transaction.h"
+#include "libs/feed/feed.h"
 #include "libs/status/errors.h"
 #include "libs/status/status_macros.h"
 #include "libs/text/vietnamese.h"
@@ -212,6 +212,37 @@ void WritePlan(pqxx::transaction_base& tx, const std::vector<UnitRow>& rows,
   }
 }
 
+// The units WritePlan wrote, as the change feed records them: created and
+// updated ones in row order, then the predecessors it closed.
+std::vector<feed::Written> PlanChanges(pqxx::transaction_base& tx,
+                                       const std::vector<UnitRow>& rows,
+                                       const UnitPlan& plan) {
+  std::vector<std::pair<std::string, bool>> written;  // id, created
+  for (const PlannedChange& change : plan.changes) {
+    if (change.action == PlannedChange::Action::kCreate ||
+        change.action == PlannedChange::Action::kUpdate) {
+      written.emplace_back(UnitIdOf(rows[change.row].unit.name()),
+                           change.action == PlannedChange::Action::kCreate);
+    }
+  }
+  for (const PlannedClosure& closure : plan.closures) {
+    written.emplace_back(closure.id, false);
+  }
+  std::set<std::string> ids;
+  for (const auto& [id, created] : written) ids.insert(id);
+  const std::map<std::string, v1::Unit> units = LoadUnits(tx, ids);
+  std::vector<feed::Written> changes;
+  for (const auto& [id, created] : written) {
+    const auto unit = units.find(id);
+    if (unit == units.end()) continue;
+    const v1::Unit& value = unit->second;
+    changes.push_back(created
+                          ? feed::Created(value.name(), value, value.name())
+                          : feed::Updated(value.name(), value, value.name()));
+  }
+  return changes;
+}
+
 // Every unit a set of rows names or refers to.
 std::set<std::string> ReferencedIds(const std::vector<UnitRow>& rows) {
   std::set<std::string> ids;
@@ -353,6 +384,7 @@ class PostgresUnitStore final : public UnitStore {
           WritePlan(tx, rows, plan, request_id);
           v1::Unit created = *LoadUnit(tx, kGetUnit, id);
           audit::Record(tx, call, created.name(), audit::ChangeOf(created));
+          feed::Record(tx, call, PlanChanges(tx, rows, plan));
           return created;
         });
   }
@@ -414,6 +446,9 @@ class PostgresUnitStore final : public UnitStore {
           params.Exec(tx, kUpdateUnit);
           v1::Unit updated = *LoadUnit(tx, kGetUnit, update.id);
           audit::Record(tx, call, updated.name(), audit::ChangeOf(updated));
+          feed::Record(
+              tx, call,
+              {feed::Updated(updated.name(), updated, updated.name())});
           return updated;
         });
   }
@@ -454,6 +489,7 @@ class PostgresUnitStore final : public UnitStore {
                           {{"created", plan.counts.created},
                            {"updated", plan.counts.updated},
                            {"unchanged", plan.counts.unchanged}});
+            feed::Record(tx, call, PlanChanges(tx, rows, plan));
           }
           return plan.counts;
         });

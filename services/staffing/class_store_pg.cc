@@ -1,15 +1,16 @@
 #include "services/staffing/class_store_pg.h"
 
 #include <map>
+#include <pqxx/pqxx>
 #include <string>
 #include <tuple>
 #include <vector>
 
-#include <pqxx/pqxx>
-
+#include "absl/strings/str_cat.h"
 #include "libs/audit/audit.h"
 #include "libs/db/params.h"
 #include "libs/db/transaction.h"
+#include "libs/feed/feed.h"
 #include "services/staffing/internal/pg_fields.h"
 
 namespace hpedu::staffing {
@@ -85,6 +86,7 @@ class PostgresClassStore final : public ClassStore {
           }
           ImportCounts counts;
           Columns upserts(7);
+          std::vector<feed::Written> changes;
           for (const ClassLine& line : lines) {
             const v1::SchoolClasses& c = line.classes;
             auto it = existing.find(
@@ -100,6 +102,17 @@ class PostgresClassStore final : public ClassStore {
                          std::to_string(c.sessions_per_day()),
                          std::to_string(c.classes()), std::to_string(c.pupils()),
                          c.generated() ? "true" : "false"});
+            // As ListSchoolClasses reads it, named by its key (it has no
+            // name of its own in the API).
+            v1::SchoolClasses written = c;
+            written.set_school("units/" + c.school());
+            const std::string name =
+                absl::StrCat("schoolClasses/", c.school(), "~", c.school_year(),
+                             "~", c.grade(), "~", c.sessions_per_day());
+            changes.push_back(
+                it == existing.end()
+                    ? feed::Created(name, written, written.school())
+                    : feed::Updated(name, written, written.school()));
           }
           if (!validate_only) {
             upserts.Exec(tx, kUpsertClasses);
@@ -110,6 +123,7 @@ class PostgresClassStore final : public ClassStore {
           if (!validate_only && lines.size() >= kAnalyzeAfterRows) {
             db::Params().Exec(tx, kAnalyzeClasses);
           }
+          if (!validate_only) feed::Record(tx, call, changes);
           return counts;
         });
   }

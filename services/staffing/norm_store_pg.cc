@@ -1,14 +1,15 @@
 #include "services/staffing/norm_store_pg.h"
 
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
-#include <pqxx/pqxx>
-
 #include "absl/strings/str_cat.h"
+#include "libs/api/dates.h"
 #include "libs/audit/audit.h"
 #include "libs/db/params.h"
 #include "libs/db/transaction.h"
+#include "libs/feed/feed.h"
 #include "libs/status/status_macros.h"
 #include "services/staffing/internal/pg_fields.h"
 #include "services/staffing/staffing_rules.h"
@@ -59,6 +60,38 @@ StandardRule StandardFromRow(const pqxx::row& row) {
   return standard;
 }
 
+// A norm and a standard as the service returns them (staffing_service.cc):
+// what the change feed records.
+v1::Norm NormToProto(const NormRule& norm) {
+  v1::Norm proto;
+  proto.set_name(absl::StrCat("norms/", norm.id));
+  proto.set_level(norm.level);
+  proto.set_grade(norm.grade);
+  proto.set_sessions_per_day(norm.sessions_per_day);
+  proto.set_subject(norm.subject);
+  proto.set_teachers_per_class(FormatMilli(norm.teachers_per_class_milli));
+  proto.set_max_pupils_per_class(norm.max_pupils_per_class);
+  *proto.mutable_valid_from() = api::ToProtoDate(norm.valid_from);
+  if (norm.valid_until) {
+    *proto.mutable_valid_until() = api::ToProtoDate(*norm.valid_until);
+  }
+  proto.set_source(norm.source);
+  return proto;
+}
+
+v1::TrainingStandard StandardToProto(const StandardRule& standard) {
+  v1::TrainingStandard proto;
+  proto.set_name(absl::StrCat("trainingStandards/", standard.id));
+  proto.set_level(standard.level);
+  proto.set_minimum(standard.minimum);
+  *proto.mutable_valid_from() = api::ToProtoDate(standard.valid_from);
+  if (standard.valid_until) {
+    *proto.mutable_valid_until() = api::ToProtoDate(*standard.valid_until);
+  }
+  proto.set_source(standard.source);
+  return proto;
+}
+
 class PostgresNormStore final : public NormStore {
  public:
   explicit PostgresNormStore(db::Pool& pool) : pool_(pool) {}
@@ -73,7 +106,8 @@ class PostgresNormStore final : public NormStore {
       "  AND valid_until IS NULL FOR UPDATE";
   static constexpr char kCloseNorm[] = "staffing_close_norm";
   static constexpr char kCloseNormSql[] =
-      "UPDATE norms SET valid_until = $2::date WHERE id = $1::bigint";
+      "UPDATE norms SET valid_until = $2::date WHERE id = $1::bigint "
+      "RETURNING " HPEDU_NORM_COLUMNS;
   static constexpr char kInsertNorm[] = "staffing_insert_norm";
   static constexpr char kInsertNormSql[] =
       "INSERT INTO norms (level, grade, sessions_per_day, subject, "
@@ -97,13 +131,16 @@ class PostgresNormStore final : public NormStore {
                                         .Add(std::to_string(norm.sessions_per_day))
                                         .Add(norm.subject)
                                         .Exec(tx, kOpenNorm);
+          std::vector<feed::Written> changes;
           if (!open.empty()) {
             RETURN_IF_ERROR(CheckNewerNorm(*Day(open[0]["valid_from"]),
                                            norm.valid_from));
-            db::Params()
-                .Add(Text(open[0]["id"]))
-                .Add(Iso(norm.valid_from))
-                .Exec(tx, kCloseNorm);
+            const v1::Norm closed =
+                NormToProto(NormFromRow(db::Params()
+                                            .Add(Text(open[0]["id"]))
+                                            .Add(Iso(norm.valid_from))
+                                            .Exec(tx, kCloseNorm)[0]));
+            changes.push_back(feed::Updated(closed.name(), closed));
           }
           const NormRule created = NormFromRow(
               db::Params()
@@ -123,6 +160,9 @@ class PostgresNormStore final : public NormStore {
                          {"teachers_per_class_milli", created.teachers_per_class_milli},
                          {"valid_from", Iso(created.valid_from)},
                          {"source", created.source}});
+          const v1::Norm proto = NormToProto(created);
+          changes.insert(changes.begin(), feed::Created(proto.name(), proto));
+          feed::Record(tx, call, changes);
           return created;
         });
   }
@@ -156,7 +196,7 @@ class PostgresNormStore final : public NormStore {
   static constexpr char kCloseStandard[] = "staffing_close_standard";
   static constexpr char kCloseStandardSql[] =
       "UPDATE training_standards SET valid_until = $2::date "
-      "WHERE id = $1::bigint";
+      "WHERE id = $1::bigint RETURNING " HPEDU_STANDARD_COLUMNS;
   static constexpr char kInsertStandard[] = "staffing_insert_standard";
   static constexpr char kInsertStandardSql[] =
       "INSERT INTO training_standards (level, minimum, valid_from, source, "
@@ -175,13 +215,16 @@ class PostgresNormStore final : public NormStore {
           }
           const pqxx::result open =
               db::Params().Add(standard.level).Exec(tx, kOpenStandard);
+          std::vector<feed::Written> changes;
           if (!open.empty()) {
             RETURN_IF_ERROR(CheckNewerStandard(*Day(open[0]["valid_from"]),
                                                standard.valid_from));
-            db::Params()
-                .Add(Text(open[0]["id"]))
-                .Add(Iso(standard.valid_from))
-                .Exec(tx, kCloseStandard);
+            const v1::TrainingStandard closed = StandardToProto(
+                StandardFromRow(db::Params()
+                                    .Add(Text(open[0]["id"]))
+                                    .Add(Iso(standard.valid_from))
+                                    .Exec(tx, kCloseStandard)[0]));
+            changes.push_back(feed::Updated(closed.name(), closed));
           }
           const StandardRule created = StandardFromRow(
               db::Params()
@@ -196,6 +239,9 @@ class PostgresNormStore final : public NormStore {
                          {"minimum", v1::Qualification_Name(created.minimum)},
                          {"valid_from", Iso(created.valid_from)},
                          {"source", created.source}});
+          const v1::TrainingStandard proto = StandardToProto(created);
+          changes.insert(changes.begin(), feed::Created(proto.name(), proto));
+          feed::Record(tx, call, changes);
           return created;
         });
   }

@@ -1,14 +1,14 @@
 #include "services/staffing/quota_store_pg.h"
 
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
 #include "libs/audit/audit.h"
 #include "libs/db/params.h"
 #include "libs/db/transaction.h"
+#include "libs/feed/feed.h"
 #include "services/staffing/internal/pg_fields.h"
 
 namespace hpedu::staffing {
@@ -33,6 +33,10 @@ class PostgresQuotaStore final : public QuotaStore {
  public:
   explicit PostgresQuotaStore(db::Pool& pool) : pool_(pool) {}
 
+  static constexpr char kGetQuota[] = "staffing_get_quota";
+  static constexpr char kGetQuotaSql[] =
+      "SELECT posts, decision FROM quotas "
+      "WHERE org_unit = $1 AND school_year = $2";
   static constexpr char kUpsertQuota[] = "staffing_upsert_quota";
   static constexpr char kUpsertQuotaSql[] =
       "INSERT INTO quotas (org_unit, school_year, posts, decision) "
@@ -44,16 +48,30 @@ class PostgresQuotaStore final : public QuotaStore {
     return db::InTransaction<v1::Quota>(
         pool_, call.deadline(), kWrite,
         [&](pqxx::transaction_base& tx) -> absl::StatusOr<v1::Quota> {
+          const pqxx::result before = db::Params()
+                                          .Add(UnitId(quota.org_unit()))
+                                          .Add(quota.school_year())
+                                          .Exec(tx, kGetQuota);
           db::Params()
               .Add(UnitId(quota.org_unit()))
               .Add(quota.school_year())
               .Add(std::to_string(quota.posts()))
               .Add(quota.decision())
               .Exec(tx, kUpsertQuota);
-          audit::Record(tx, call,
-                        absl::StrCat("quotas/", UnitId(quota.org_unit()), "~",
-                                     quota.school_year()),
-                        audit::ChangeOf(quota));
+          const std::string name = absl::StrCat(
+              "quotas/", UnitId(quota.org_unit()), "~", quota.school_year());
+          audit::Record(tx, call, name, audit::ChangeOf(quota));
+          // A quota has no name of its own in the API: the feed names it as
+          // the audit trail does. Setting the same posts and decision again
+          // changes nothing.
+          if (before.empty()) {
+            feed::Record(tx, call,
+                         {feed::Created(name, quota, quota.org_unit())});
+          } else if (before[0]["posts"].as<int>() != quota.posts() ||
+                     Text(before[0]["decision"]) != quota.decision()) {
+            feed::Record(tx, call,
+                         {feed::Updated(name, quota, quota.org_unit())});
+          }
           return quota;
         });
   }
@@ -85,6 +103,7 @@ class PostgresQuotaStore final : public QuotaStore {
 const std::vector<db::PreparedStatement>& QuotaStatements() {
   using S = PostgresQuotaStore;
   static const auto* const kStatements = new std::vector<db::PreparedStatement>{
+      {S::kGetQuota, S::kGetQuotaSql},
       {S::kUpsertQuota, S::kUpsertQuotaSql},
       {S::kListQuotas, S::kListQuotasSql},
   };

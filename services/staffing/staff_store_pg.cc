@@ -2,12 +2,11 @@
 
 #include <map>
 #include <optional>
+#include <pqxx/pqxx>
 #include <set>
 #include <string>
 #include <tuple>
 #include <utility>
-
-#include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
@@ -17,6 +16,7 @@
 #include "libs/csv/line_errors.h"
 #include "libs/db/params.h"
 #include "libs/db/transaction.h"
+#include "libs/feed/feed.h"
 #include "libs/status/errors.h"
 #include "libs/status/status_macros.h"
 #include "services/staffing/internal/pg_fields.h"
@@ -168,6 +168,18 @@ std::optional<v1::StaffMember> LoadStaff(pqxx::transaction_base& tx,
   return StaffFromRow(result[0], day, LoadStandards(tx));
 }
 
+// The school a record is placed in on its as_of day, "units/{id}" ("" if
+// not placed then): the unit of its changes in the feed.
+std::string UnitOf(const v1::StaffMember& member) {
+  return member.has_placement() ? member.placement().school() : "";
+}
+
+// The school a movement places the person in (the one left, LEAVING).
+std::string UnitOf(const v1::Movement& movement) {
+  return movement.has_placement() ? movement.placement().school()
+                                  : movement.previous().school();
+}
+
 class PostgresStaffStore final : public StaffStore {
  public:
   explicit PostgresStaffStore(db::Pool& pool) : pool_(pool) {}
@@ -269,14 +281,20 @@ class PostgresStaffStore final : public StaffStore {
               .Exec(tx, kInsertStaff);
           UpsertQualification(tx, id, member);
           InsertPlacement(tx, id, start, std::nullopt, placement);
-          InsertMovement(tx, id, "APPOINTMENT", start, std::nullopt, &placement,
-                         nullptr, decision, "");
+          const v1::Movement appointment =
+              InsertMovement(tx, id, "APPOINTMENT", start, std::nullopt,
+                             &placement, nullptr, decision, "");
           // Who and where, never the name or birth year.
           audit::Record(tx, call, "staff/" + id,
                         {{"created", true},
                          {"placement", audit::ChangeOf(placement)},
                          {"start_date", Iso(start)}});
-          return *LoadStaff(tx, id, start);
+          v1::StaffMember created = *LoadStaff(tx, id, start);
+          feed::Record(tx, call,
+                       {feed::Created(created.name(), created, UnitOf(created)),
+                        feed::Created(appointment.name(), appointment,
+                                      UnitOf(appointment))});
+          return created;
         });
   }
 
@@ -318,7 +336,11 @@ class PostgresStaffStore final : public StaffStore {
           if (qualification) UpsertQualification(tx, update.id, f);
           audit::Record(tx, call, "staff/" + update.id,
                         {{"updated_fields", update.paths}});
-          return *LoadStaff(tx, update.id, today);
+          v1::StaffMember updated = *LoadStaff(tx, update.id, today);
+          feed::Record(
+              tx, call,
+              {feed::Updated(updated.name(), updated, UnitOf(updated))});
+          return updated;
         });
   }
 
@@ -360,6 +382,9 @@ class PostgresStaffStore final : public StaffStore {
           const std::string kind = v1::MovementKind_Name(movement.kind());
           auto recorded = [&](v1::Movement written) {
             audit::Record(tx, call, written.name(), audit::ChangeOf(written));
+            feed::Record(
+                tx, call,
+                {feed::Created(written.name(), written, UnitOf(written))});
             return written;
           };
           const pqxx::result open =
@@ -430,13 +455,15 @@ class PostgresStaffStore final : public StaffStore {
     return db::InTransaction<ImportCounts>(
         pool_, call.deadline(), options,
         [&](pqxx::transaction_base& tx) -> absl::StatusOr<ImportCounts> {
+          std::vector<std::pair<const RosterLine*, bool>> written;
           ASSIGN_OR_RETURN(const ImportCounts counts,
-                           Roster(tx, lines, validate_only));
+                           Roster(tx, lines, validate_only, written));
           if (!validate_only) {
             audit::Record(tx, call, "staff",
                           {{"roster_import", true}, {"created", counts.created},
                            {"updated", counts.updated},
                            {"unchanged", counts.unchanged}});
+            feed::Record(tx, call, RosterChanges(tx, written));
           }
           return counts;
         });
@@ -670,9 +697,12 @@ class PostgresStaffStore final : public StaffStore {
   // The roster against the records it touches: new people are appointed,
   // known ones corrected in place; a person who left or is placed at
   // another school is a line error (a movement, not an import).
-  absl::StatusOr<ImportCounts> Roster(pqxx::transaction_base& tx,
-                                      const std::vector<RosterLine>& lines,
-                                      bool validate_only) {
+  // `written` gets the lines it creates (true) or changes (false) a record
+  // of.
+  absl::StatusOr<ImportCounts> Roster(
+      pqxx::transaction_base& tx, const std::vector<RosterLine>& lines,
+      bool validate_only,
+      std::vector<std::pair<const RosterLine*, bool>>& written) {
     std::vector<std::string> ids;
     ids.reserve(lines.size());
     for (const RosterLine& line : lines) ids.push_back(line.staff_id);
@@ -741,6 +771,7 @@ class PostgresStaffStore final : public StaffStore {
         qualifications.Row(qualification_row);
         placements.Row(placement_row);
         appointments.Row(placement_row);
+        written.emplace_back(&line, true);
         continue;
       }
       const Existing& e = it->second;
@@ -778,6 +809,7 @@ class PostgresStaffStore final : public StaffStore {
         changed = true;
       }
       ++(changed ? counts.updated : counts.unchanged);
+      if (changed) written.emplace_back(&line, false);
     }
     RETURN_IF_ERROR(errors.ToStatus());
     if (validate_only) return counts;
@@ -788,6 +820,68 @@ class PostgresStaffStore final : public StaffStore {
     appointments.Exec(tx, kInsertAppointments);
     if (lines.size() >= kAnalyzeAfterRows) db::Params().Exec(tx, kAnalyzeStaff);
     return counts;
+  }
+
+  static constexpr char kStaffOn[] = "staffing_staff_on";
+  static constexpr char kStaffOnSql[] =
+      "SELECT " HPEDU_STAFF_COLUMNS
+      "FROM staff s "
+      "LEFT JOIN placements p ON p.staff_id = s.id AND " HPEDU_ON_DAY(
+          "p", "$2::date") HPEDU_STAFF_QUALIFICATIONS
+      "WHERE s.id = ANY($1::text[])";
+  static constexpr char kAppointmentsOf[] = "staffing_appointments_of";
+  static constexpr char kAppointmentsOfSql[] =
+      "SELECT " HPEDU_MOVEMENT_COLUMNS
+      "FROM movements m "
+      "WHERE m.staff_id = ANY($1::text[]) AND m.kind = 'APPOINTMENT'";
+  // What a roster import wrote, as the change feed records it, in line
+  // order: each record as GetStaffMember reads it (a new one on its start
+  // date, as CreateStaffMember returns it; a corrected one today, as
+  // UpdateStaffMember does), a new one followed by its appointment.
+  static std::vector<feed::Written> RosterChanges(
+      pqxx::transaction_base& tx,
+      const std::vector<std::pair<const RosterLine*, bool>>& written) {
+    if (written.empty()) return {};
+    const absl::CivilDay today = api::TodayInVietnam();
+    std::map<absl::CivilDay, std::vector<std::string>> ids_on;
+    std::vector<std::string> created_ids;
+    for (const auto& [line, created] : written) {
+      ids_on[created ? line->start_date : today].push_back(line->staff_id);
+      if (created) created_ids.push_back(line->staff_id);
+    }
+    const std::vector<StandardRule> standards = LoadStandards(tx);
+    std::map<std::string, v1::StaffMember> members;
+    for (const auto& [day, ids] : ids_on) {
+      for (const pqxx::row& row : db::Params()
+                                      .Add(db::TextArrayLiteral(ids))
+                                      .Add(Iso(day))
+                                      .Exec(tx, kStaffOn)) {
+        members[Text(row["id"])] = StaffFromRow(row, day, standards);
+      }
+    }
+    std::map<std::string, v1::Movement> appointments;
+    if (!created_ids.empty()) {
+      for (const pqxx::row& row : db::Params()
+                                      .Add(db::TextArrayLiteral(created_ids))
+                                      .Exec(tx, kAppointmentsOf)) {
+        appointments[Text(row["staff_id"])] = MovementFromRow(row);
+      }
+    }
+    std::vector<feed::Written> changes;
+    for (const auto& [line, created] : written) {
+      const std::string unit = "units/" + line->placement.school();
+      const v1::StaffMember& member = members.at(line->staff_id);
+      if (!created) {
+        changes.push_back(feed::Updated(member.name(), member, unit));
+        continue;
+      }
+      changes.push_back(feed::Created(member.name(), member, unit));
+      if (auto it = appointments.find(line->staff_id);
+          it != appointments.end()) {
+        changes.push_back(feed::Created(it->second.name(), it->second, unit));
+      }
+    }
+    return changes;
   }
 
  private:
@@ -828,6 +922,8 @@ const std::vector<db::PreparedStatement>& StaffStatements() {
       {S::kCorrectPlacements, S::kCorrectPlacementsSql},
       {S::kInsertAppointments, S::kInsertAppointmentsSql},
       {S::kAnalyzeStaff, S::kAnalyzeStaffSql},
+      {S::kStaffOn, S::kStaffOnSql},
+      {S::kAppointmentsOf, S::kAppointmentsOfSql},
   };
   return *kStatements;
 }

@@ -198,6 +198,10 @@ TEST(StaffingAuthorizationTest, EveryRpcChecksRoleAndScope) {
        call(&Stub::ListAuditEvents, audit::v1::ListAuditEventsRequest()),
        leadership, mine, ""},
   };
+  for (hpedu::testing::RpcCase& feed :
+       hpedu::testing::FeedCases<Stub>(address, leadership, mine)) {
+    cases.push_back(std::move(feed));
+  }
   hpedu::testing::RunAuthorizationMatrix(
       v1::StaffingService::service_full_name(), cases,
       hpedu::testing::DatabaseProbes(db, "staffing"));

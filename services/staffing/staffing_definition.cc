@@ -38,7 +38,8 @@ server::ServiceDefinition Definition(std::function<absl::CivilDay()> today) {
     std::vector<std::unique_ptr<grpc::Service>> services;
     services.push_back(std::make_unique<StaffingServiceImpl>(
         stores, directory,
-        audit::AuditLog(env.pool, auth::Authorizer("staffing")), env.calls,
+        audit::AuditLog(env.pool, auth::Authorizer("staffing")),
+        feed::ChangeFeed::Create(env, auth::Authorizer("staffing")), env.calls,
         today));
     services.push_back(
         std::make_unique<IndicatorSourceServiceImpl>(stores, directory, env.calls));

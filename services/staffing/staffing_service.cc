@@ -188,12 +188,13 @@ std::vector<std::string> QuotaKey(const v1::Quota& q) { return {q.org_unit()}; }
 
 StaffingServiceImpl::StaffingServiceImpl(
     StaffingStores stores, std::shared_ptr<SchoolDirectory> directory,
-    audit::AuditLog audit_log, server::UnaryCalls& calls,
-    std::function<absl::CivilDay()> today)
+    audit::AuditLog audit_log, std::unique_ptr<feed::ChangeFeed> changes,
+    server::UnaryCalls& calls, std::function<absl::CivilDay()> today)
     : stores_(std::move(stores)),
       directory_(std::move(directory)),
       authorizer_("staffing"),
       audit_log_(std::move(audit_log)),
+      changes_(std::move(changes)),
       calls_(calls),
       today_(std::move(today)) {}
 
@@ -774,6 +775,22 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListAuditEvents(
       context, response, [this, request](const CallContext& call) {
         return audit_log_.List(call, *request);
       });
+}
+
+grpc::ServerUnaryReactor* StaffingServiceImpl::ListChanges(
+    grpc::CallbackServerContext* context,
+    const feed::v1::ListChangesRequest* request,
+    feed::v1::ListChangesResponse* response) {
+  return calls_.Run<feed::v1::ListChangesResponse>(
+      context, response, [this, request](const CallContext& call) {
+        return changes_->List(call, *request);
+      });
+}
+
+grpc::ServerWriteReactor<feed::v1::Change>* StaffingServiceImpl::WatchChanges(
+    grpc::CallbackServerContext* context,
+    const feed::v1::WatchChangesRequest* request) {
+  return changes_->Watch(context, request);
 }
 
 IndicatorSourceServiceImpl::IndicatorSourceServiceImpl(

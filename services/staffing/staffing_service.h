@@ -18,6 +18,7 @@
 #include "hpedu/staffing/v1/staffing_service.grpc.pb.h"
 #include "libs/audit/audit.h"
 #include "libs/auth/authorize.h"
+#include "libs/feed/feed.h"
 #include "libs/server/unary.h"
 #include "services/staffing/class_store.h"
 #include "services/staffing/norm_store.h"
@@ -63,7 +64,9 @@ class StaffingServiceImpl final : public v1::StaffingService::CallbackService {
   // service.
   StaffingServiceImpl(StaffingStores stores,
                       std::shared_ptr<SchoolDirectory> directory,
-                      audit::AuditLog audit_log, server::UnaryCalls& calls,
+                      audit::AuditLog audit_log,
+                      std::unique_ptr<feed::ChangeFeed> changes,
+                      server::UnaryCalls& calls,
                       std::function<absl::CivilDay()> today);
 
   grpc::ServerUnaryReactor* GetStaffMember(grpc::CallbackServerContext* context,
@@ -73,6 +76,13 @@ class StaffingServiceImpl final : public v1::StaffingService::CallbackService {
       grpc::CallbackServerContext* context,
       const audit::v1::ListAuditEventsRequest* request,
       audit::v1::ListAuditEventsResponse* response) override;
+  grpc::ServerUnaryReactor* ListChanges(
+      grpc::CallbackServerContext* context,
+      const feed::v1::ListChangesRequest* request,
+      feed::v1::ListChangesResponse* response) override;
+  grpc::ServerWriteReactor<feed::v1::Change>* WatchChanges(
+      grpc::CallbackServerContext* context,
+      const feed::v1::WatchChangesRequest* request) override;
   grpc::ServerUnaryReactor* ListStaffMembers(grpc::CallbackServerContext* context,
                                      const v1::ListStaffMembersRequest* request,
                                      v1::ListStaffMembersResponse* response) override;
@@ -150,6 +160,7 @@ class StaffingServiceImpl final : public v1::StaffingService::CallbackService {
   std::shared_ptr<SchoolDirectory> directory_;
   auth::Authorizer authorizer_;
   const audit::AuditLog audit_log_;
+  const std::unique_ptr<feed::ChangeFeed> changes_;
   server::UnaryCalls& calls_;
   std::function<absl::CivilDay()> today_;
 };

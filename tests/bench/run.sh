@@ -23,12 +23,14 @@ if [ $quick -eq 1 ]; then
     "interceptors_bench --benchmark_min_time=0.2"
     "indicators_bench --scale=1 --iterations=10"
     "gateway_bench 10"
+    "feed_bench --writes=300 --seconds=2"
   )
 else
   runs=(
     "interceptors_bench --benchmark_min_time=3"
     "indicators_bench"
     "gateway_bench"
+    "feed_bench"
     "registry_bench"
     "plans_bench"
     "staffing_bench"
