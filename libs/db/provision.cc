@@ -107,9 +107,23 @@ absl::Status Provision(pqxx::connection& connection,
                        audit, ".audit_events (resource, id)"));
   tx.exec(absl::StrCat("CREATE INDEX IF NOT EXISTS audit_events_caller ON ",
                        audit, ".audit_events (caller, id)"));
-  // The change feed (libs/feed) beside it: numbered by one counter row,
-  // which every recorded write updates, and pruned by the service to its
-  // retention (the oldest first, so what is kept is a suffix).
+  // The change feed (libs/feed) beside it. Writes append to
+  // recorded_changes, unnumbered (`id` orders them as they were recorded);
+  // the service's sequencer moves what has committed into `changes`,
+  // numbered after the counter row, which only it updates. Changes are
+  // pruned to the service's retention, the oldest first, so what is kept is
+  // a suffix.
+  tx.exec(absl::StrCat("CREATE TABLE IF NOT EXISTS ", audit,
+                       ".recorded_changes ("
+                       " id bigint GENERATED ALWAYS AS IDENTITY,"
+                       " change_time timestamptz NOT NULL DEFAULT now(),"
+                       " kind smallint NOT NULL,"
+                       " resource text NOT NULL,"
+                       " type_url text NOT NULL,"
+                       " value bytea NOT NULL,"
+                       " unit text NOT NULL,"
+                       " method text NOT NULL,"
+                       " request_id text NOT NULL)"));
   tx.exec(absl::StrCat(
       "CREATE TABLE IF NOT EXISTS ", audit,
       ".change_sequence ("
@@ -135,7 +149,9 @@ absl::Status Provision(pqxx::connection& connection,
   tx.exec(absl::StrCat("GRANT SELECT, INSERT ON ", audit, ".audit_events TO ",
                        name));
   tx.exec(absl::StrCat("REVOKE ALL ON ", audit, ".change_sequence, ", audit,
-                       ".changes FROM ", name));
+                       ".changes, ", audit, ".recorded_changes FROM ", name));
+  tx.exec(absl::StrCat("GRANT SELECT, INSERT, DELETE ON ", audit,
+                       ".recorded_changes TO ", name));
   tx.exec(absl::StrCat("GRANT SELECT, UPDATE ON ", audit,
                        ".change_sequence TO ", name));
   tx.exec(absl::StrCat("GRANT SELECT, INSERT, DELETE ON ", audit,

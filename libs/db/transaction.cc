@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <pqxx/connection>
 #include <pqxx/transaction>
@@ -25,12 +26,26 @@ namespace {
 
 using Work = std::function<absl::Status(pqxx::transaction_base&)>;
 
+// The transaction RunOnce is running on this thread, and what AfterCommit
+// asked to run after it commits.
+struct Running {
+  pqxx::transaction_base* tx = nullptr;
+  std::vector<std::function<void()>> after_commit;
+};
+thread_local Running* running = nullptr;
+
 // Runs one attempt in a pqxx::transaction<Level, Policy>. Throws whatever
 // libpqxx or `work` throws; returns the status `work` returns.
 template <pqxx::isolation_level Level, pqxx::readwrite_policy Policy>
 absl::Status RunOnce(pqxx::connection& connection, absl::Time deadline,
                      const Work& work) {
   pqxx::transaction<Level, Policy> tx(connection);
+  Running current{.tx = &tx};
+  Running* const outer = std::exchange(running, &current);
+  struct Restore {
+    Running* outer;
+    ~Restore() { running = outer; }
+  } restore{outer};
   if (deadline != absl::InfiniteFuture()) {
     // Local to the transaction, so a pooled connection keeps no timeout.
     const int64_t timeout_ms = std::max<int64_t>(
@@ -44,6 +59,10 @@ absl::Status RunOnce(pqxx::connection& connection, absl::Time deadline,
     return status;
   }
   tx.commit();
+  running = outer;
+  for (const std::function<void()>& callback : current.after_commit) {
+    callback();
+  }
   return absl::OkStatus();
 }
 
@@ -127,6 +146,12 @@ absl::Duration Backoff(int attempt, absl::BitGen& random) {
 }
 
 }  // namespace
+
+void AfterCommit(pqxx::transaction_base& tx, std::function<void()> callback) {
+  if (running != nullptr && running->tx == &tx) {
+    running->after_commit.push_back(std::move(callback));
+  }
+}
 
 absl::Status RunInTransaction(Pool& pool, absl::Time deadline,
                               const TransactionOptions& options,

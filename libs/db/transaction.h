@@ -43,6 +43,13 @@ absl::Status RunInTransaction(
     Pool& pool, absl::Time deadline, const TransactionOptions& options,
     const std::function<absl::Status(pqxx::transaction_base&)>& work);
 
+// Runs `callback` on this thread once `tx`, the transaction a
+// RunInTransaction on this thread is running, has committed; never if it
+// rolls back or fails to commit. Outside RunInTransaction nothing runs.
+// For effects outside the database that must follow the commit, such as
+// waking whoever waits for what it wrote. `callback` must not throw.
+void AfterCommit(pqxx::transaction_base& tx, std::function<void()> callback);
+
 // As RunInTransaction, for work that produces a value.
 template <typename T>
 absl::StatusOr<T> InTransaction(

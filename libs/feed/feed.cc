@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <deque>
+#include <map>
 #include <optional>
 #include <pqxx/pqxx>
 #include <thread>
@@ -25,18 +26,32 @@
 namespace hpedu::feed {
 namespace {
 
-// Takes the counter row for `$1` changes; its lock is held to commit.
-constexpr char kReserve[] =
-    "UPDATE change_sequence SET last = last + $1 RETURNING last";
-// One row per change; $1 is the first change's sequence, the arrays are in
-// order. Values travel hex-encoded (libpqxx 6 has no bytea arrays).
-constexpr char kInsert[] =
-    "INSERT INTO changes (sequence, kind, resource, type_url, value, unit,"
+// One row per change, in order; numbered later, when it has committed.
+// Values travel hex-encoded (libpqxx 6 has no bytea arrays).
+constexpr char kRecord[] =
+    "INSERT INTO recorded_changes (kind, resource, type_url, value, unit,"
     " method, request_id)"
-    " SELECT $1::bigint + c.n - 1, c.kind::smallint, c.resource, c.type_url,"
-    "   decode(c.value, 'hex'), c.unit, $7, $8"
-    " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])"
-    "   WITH ORDINALITY AS c(kind, resource, type_url, value, unit, n)";
+    " SELECT c.kind::smallint, c.resource, c.type_url, decode(c.value, 'hex'),"
+    "   c.unit, $6, $7"
+    " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])"
+    "   WITH ORDINALITY AS c(kind, resource, type_url, value, unit, n)"
+    " ORDER BY c.n";
+
+// The sequencer. Its first statement takes the counter row, so that one
+// sequencer of the service (of any replica) numbers at a time and each
+// sees what the one before it moved; the move then numbers every recorded
+// change that has committed, in the order recorded.
+constexpr char kAnyRecorded[] = "SELECT EXISTS (SELECT FROM recorded_changes)";
+constexpr char kTakeCounter[] =
+    "SELECT last FROM change_sequence FOR UPDATE";
+constexpr char kNumber[] =
+    "WITH moved AS (DELETE FROM recorded_changes RETURNING *)"
+    " INSERT INTO changes (sequence, change_time, kind, resource, type_url,"
+    "   value, unit, method, request_id)"
+    " SELECT $1::bigint + row_number() OVER (ORDER BY id), change_time, kind,"
+    "   resource, type_url, value, unit, method, request_id"
+    " FROM moved";
+constexpr char kAdvanceCounter[] = "UPDATE change_sequence SET last = $1";
 // The channel is the role's: one per service in a shared database.
 constexpr char kNotify[] =
     "SELECT pg_notify('hpedu_changes_' || current_user, '')";
@@ -144,6 +159,48 @@ absl::StatusOr<Page> ReadPage(db::Pool& pool, absl::Time deadline,
 
 class ChangeFeedImpl;
 
+// Numbers the changes recorded and committed so far, continuing the
+// counter, and notifies the service's listeners. The new head, or nothing
+// if there was nothing to number. With `look_first`, finds that out
+// without taking the counter.
+std::optional<int64_t> NumberRecorded(pqxx::transaction_base& tx,
+                                      bool look_first) {
+  if (look_first && !tx.exec1(kAnyRecorded)[0].as<bool>()) return std::nullopt;
+  const int64_t last = tx.exec1(kTakeCounter)[0].as<int64_t>();
+  const int64_t moved =
+      static_cast<int64_t>(tx.exec_params(kNumber, last).affected_rows());
+  if (moved == 0) return std::nullopt;
+  tx.exec_params(kAdvanceCounter, last + moved);
+  tx.exec(kNotify);
+  return last + moved;
+}
+
+// The feeds this process serves, by role (a service's), so that a commit
+// that recorded changes wakes its service's sequencer at once.
+class Feeds {
+ public:
+  static Feeds& Get() {
+    static Feeds* const feeds = new Feeds;
+    return *feeds;
+  }
+  void Add(const std::string& role, ChangeFeedImpl* feed) {
+    absl::MutexLock lock(&mu_);
+    feeds_.emplace(role, feed);
+  }
+  void Remove(ChangeFeedImpl* feed) {
+    absl::MutexLock lock(&mu_);
+    std::erase_if(feeds_, [feed](const auto& entry) {
+      return entry.second == feed;
+    });
+  }
+  void Nudge(const std::string& role);
+
+ private:
+  absl::Mutex mu_;
+  std::multimap<std::string, ChangeFeedImpl*> feeds_ ABSL_GUARDED_BY(mu_);
+};
+
+
 // One WatchChanges stream. Shared ownership: the stream itself until gRPC
 // calls OnDone, and each read in flight, so a read that outlives the call
 // finds it still there (and finished).
@@ -197,9 +254,12 @@ class ChangeFeedImpl final : public ChangeFeed {
         retention_(env.config.change_retention) {
     env.on_shutdown.push_back([this] { StopStreams(); });
     listener_ = std::thread([this] { Listen(); });
+    Feeds::Get().Add(service_, this);
   }
 
   ~ChangeFeedImpl() override {
+    // The executor has run what was queued on it, the sequencer too.
+    Feeds::Get().Remove(this);
     StopStreams();
     stopping_.Notify();
     listener_.join();
@@ -213,6 +273,13 @@ class ChangeFeedImpl final : public ChangeFeed {
     ASSIGN_OR_RETURN(const int page_size,
                      api::EffectivePageSize(request.page_size(),
                                             kDefaultPageSize, kMaxPageSize));
+    // What the caller's own writes recorded is in the page even if the
+    // sequencer has not numbered it yet.
+    RETURN_IF_ERROR(db::RunInTransaction(
+        pool_, call.deadline(), {}, [](pqxx::transaction_base& tx) {
+          NumberRecorded(tx, /*look_first=*/true);
+          return absl::OkStatus();
+        }));
     ASSIGN_OR_RETURN(Page page, ReadPage(pool_, call.deadline(),
                                          request.after_sequence(), page_size));
     v1::ListChangesResponse response;
@@ -252,6 +319,22 @@ class ChangeFeedImpl final : public ChangeFeed {
   // For streams: their reads, the newest sequence seen, and waiting.
   server::Executor& executor() const { return calls_.executor(); }
   db::Pool& pool() const { return pool_; }
+
+  // From a commit that recorded changes: numbers them soon, on the
+  // executor. Calls while it runs make it run once more; none waits.
+  void Nudge() {
+    int state = sequencer_.load();
+    while (true) {
+      if (state == kSequencerAgain) return;
+      const int next = state == kSequencerIdle ? kSequencerRunning
+                                               : kSequencerAgain;
+      if (sequencer_.compare_exchange_weak(state, next)) break;
+    }
+    if (state != kSequencerIdle) return;  // the running one goes again
+    if (!calls_.executor().Submit([this] { Sequence(); })) {
+      sequencer_.store(kSequencerIdle);  // the listener's poll numbers them
+    }
+  }
 
   // Parks `watch` until the feed passes `position`; false, without parking,
   // if it already has.
@@ -322,6 +405,30 @@ class ChangeFeedImpl final : public ChangeFeed {
     parked_.insert(parked_.end(), still.begin(), still.end());
   }
 
+  // The sequencer's run on the executor: numbers, and wakes this process's
+  // streams without waiting for the notification.
+  void Sequence() {
+    do {
+      absl::StatusOr<std::optional<int64_t>> head =
+          db::InTransaction<std::optional<int64_t>>(
+              pool_, absl::Now() + kReadTimeout, {},
+              [](pqxx::transaction_base& tx)
+                  -> absl::StatusOr<std::optional<int64_t>> {
+                return NumberRecorded(tx, /*look_first=*/false);
+              });
+      if (!head.ok()) {
+        server::Log(server::LogLevel::kWarning, service_,
+                    "change feed sequencer failed; the poll retries",
+                    {{"error", head.status().ToString()}});
+      } else if (head->has_value()) {
+        Advance(**head);
+      }
+      int running = kSequencerRunning;
+      if (sequencer_.compare_exchange_strong(running, kSequencerIdle)) return;
+      sequencer_.store(kSequencerRunning);  // nudged meanwhile: once more
+    } while (true);
+  }
+
   // The listener thread: LISTEN for the service's commits, read the head on
   // each notification and every poll interval, prune to retention.
   void Listen();
@@ -339,9 +446,20 @@ class ChangeFeedImpl final : public ChangeFeed {
   std::vector<std::weak_ptr<feed::Watch>> streams_ ABSL_GUARDED_BY(mu_);
   bool stopped_ ABSL_GUARDED_BY(mu_) = false;
 
+  static constexpr int kSequencerIdle = 0;
+  static constexpr int kSequencerRunning = 1;
+  static constexpr int kSequencerAgain = 2;  // running, and nudged since
+  std::atomic<int> sequencer_{kSequencerIdle};
+
   absl::Notification stopping_;
   std::thread listener_;
 };
+
+void Feeds::Nudge(const std::string& role) {
+  absl::MutexLock lock(&mu_);
+  const auto [begin, end] = feeds_.equal_range(role);
+  for (auto it = begin; it != end; ++it) it->second->Nudge();
+}
 
 // libpqxx 6 delivers notifications to a receiver registered per channel.
 class Receiver final : public pqxx::notification_receiver {
@@ -365,6 +483,13 @@ void ChangeFeedImpl::Listen() {
       absl::Time next_poll = absl::InfinitePast();
       while (!stopping_.HasBeenNotified()) {
         const absl::Time now = absl::Now();
+        if (now >= next_poll) {
+          // What no sequencer was woken for: a writer that stopped between
+          // its commit and the nudge, or wrote outside RunInTransaction.
+          pqxx::work tx(connection);
+          NumberRecorded(tx, /*look_first=*/true);
+          tx.commit();
+        }
         if (receiver.notified || now >= next_poll) {
           receiver.notified = false;
           next_poll = now + kPollInterval;
@@ -539,16 +664,15 @@ void Record(pqxx::transaction_base& tx, const server::CallContext& call,
     values.push_back(absl::BytesToHexString(change.value.value()));
     units.push_back(change.unit);
   }
-  const int64_t last =
-      tx.exec_params1(kReserve, static_cast<int64_t>(changes.size()))[0]
-          .as<int64_t>();
-  tx.exec_params(kInsert, last - static_cast<int64_t>(changes.size()) + 1,
-                 db::TextArrayLiteral(kinds), db::TextArrayLiteral(resources),
+  tx.exec_params(kRecord, db::TextArrayLiteral(kinds),
+                 db::TextArrayLiteral(resources),
                  db::TextArrayLiteral(type_urls), db::TextArrayLiteral(values),
                  db::TextArrayLiteral(units),
                  call.method().empty() ? std::string("-") : call.method(),
                  call.request_id());
-  tx.exec(kNotify);
+  db::AfterCommit(tx, [role = std::string(tx.conn().username())] {
+    Feeds::Get().Nudge(role);
+  });
 }
 
 std::unique_ptr<ChangeFeed> ChangeFeed::Create(server::ServiceEnv& env,

@@ -1,8 +1,8 @@
 // The change feed of a service (issue 16): every write records the resources
-// it wrote in the write's own transaction, numbered 1, 2, 3, ... per service
-// in commit order, into the table provisioning creates beside the audit
-// trail (`<service>_audit.changes`, libs/db/provision.h). Followers read the
-// changes after the last sequence they applied, a page at a time
+// it wrote in the write's own transaction; the service numbers them 1, 2,
+// 3, ... as they commit, into the table provisioning creates beside the
+// audit trail (`<service>_audit.changes`, libs/db/provision.h). Followers
+// read the changes after the last sequence they applied, a page at a time
 // (ListChanges) or live (WatchChanges); see hpedu/feed/v1/feed.proto.
 //
 //   // In a repository's write, inside db::InTransaction, after its writes:
@@ -14,11 +14,16 @@
 //         return changes_->List(call, *request); });
 //   return changes_->Watch(context, request);
 //
-// Numbering in commit order: Record takes the feed's counter row with an
-// UPDATE, which holds its lock until the transaction ends, so writers that
-// record changes commit one after another from that point. Call it once,
-// last: a write holds the counter only for its commit, and a transaction
-// that recorded no change never waits for it.
+// Numbering as changes commit: Record appends to recorded_changes, with no
+// number and no lock, so writers never wait for each other. A sequencer
+// numbers what has committed, in the order it was recorded (an identity
+// column), after the last number given: a change committed later always
+// gets a higher number, and a follower that has read up to N never misses
+// one. The sequencer is the process's ChangeFeed: a commit that recorded
+// changes wakes it (db::AfterCommit), it runs on the executor, and one
+// replica's sequencer numbers at a time (it takes the counter row). Its
+// listener also numbers, every second, whatever no sequencer was woken
+// for; ListChanges numbers first, so it shows the caller's own writes.
 #ifndef HPEDU_LIBS_FEED_FEED_H_
 #define HPEDU_LIBS_FEED_FEED_H_
 
@@ -59,8 +64,8 @@ Written Updated(std::string_view resource,
 Written Deleted(std::string_view resource, std::string_view unit = "");
 
 // Appends `changes` to the feed of the service whose role runs `tx`, with
-// the method and request id of `call`, and wakes its followers when `tx`
-// commits. Nothing happens for an empty list. For repositories running
+// the method and request id of `call`; when `tx` commits, wakes that
+// service's sequencer in this process to number them. Nothing happens for an empty list. For repositories running
 // under db::RunInTransaction: libpqxx's exceptions pass through to it.
 void Record(pqxx::transaction_base& tx, const server::CallContext& call,
             const std::vector<Written>& changes);
