@@ -113,17 +113,20 @@ absl::Status Provision(pqxx::connection& connection,
   // numbered after the counter row, which only it updates. Changes are
   // pruned to the service's retention, the oldest first, so what is kept is
   // a suffix.
+  // A change's columns, the same recorded and numbered.
+  constexpr char kChange[] =
+      " change_time timestamptz NOT NULL DEFAULT now(),"
+      " kind smallint NOT NULL,"
+      " resource text NOT NULL,"
+      " type_url text NOT NULL,"
+      " value bytea NOT NULL,"
+      " unit text NOT NULL,"
+      " method text NOT NULL,"
+      " request_id text NOT NULL";
   tx.exec(absl::StrCat("CREATE TABLE IF NOT EXISTS ", audit,
                        ".recorded_changes ("
-                       " id bigint GENERATED ALWAYS AS IDENTITY,"
-                       " change_time timestamptz NOT NULL DEFAULT now(),"
-                       " kind smallint NOT NULL,"
-                       " resource text NOT NULL,"
-                       " type_url text NOT NULL,"
-                       " value bytea NOT NULL,"
-                       " unit text NOT NULL,"
-                       " method text NOT NULL,"
-                       " request_id text NOT NULL)"));
+                       " id bigint GENERATED ALWAYS AS IDENTITY,",
+                       kChange, ")"));
   tx.exec(absl::StrCat(
       "CREATE TABLE IF NOT EXISTS ", audit,
       ".change_sequence ("
@@ -134,15 +137,8 @@ absl::Status Provision(pqxx::connection& connection,
                        " ON CONFLICT DO NOTHING"));
   tx.exec(absl::StrCat("CREATE TABLE IF NOT EXISTS ", audit,
                        ".changes ("
-                       " sequence bigint PRIMARY KEY,"
-                       " change_time timestamptz NOT NULL DEFAULT now(),"
-                       " kind smallint NOT NULL,"
-                       " resource text NOT NULL,"
-                       " type_url text NOT NULL,"
-                       " value bytea NOT NULL,"
-                       " unit text NOT NULL,"
-                       " method text NOT NULL,"
-                       " request_id text NOT NULL)"));
+                       " sequence bigint PRIMARY KEY,",
+                       kChange, ")"));
   tx.exec(absl::StrCat("REVOKE ALL ON SCHEMA ", audit, " FROM PUBLIC"));
   tx.exec(absl::StrCat("GRANT USAGE ON SCHEMA ", audit, " TO ", name));
   tx.exec(absl::StrCat("REVOKE ALL ON ", audit, ".audit_events FROM ", name));

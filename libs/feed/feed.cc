@@ -1,7 +1,6 @@
 #include "libs/feed/feed.h"
 
 #include <algorithm>
-#include <atomic>
 #include <deque>
 #include <map>
 #include <optional>
@@ -26,11 +25,14 @@
 namespace hpedu::feed {
 namespace {
 
+// What a change records, in recorded_changes and in changes.
+#define HPEDU_CHANGE_COLUMNS \
+  "kind, resource, type_url, value, unit, method, request_id"
+
 // One row per change, in order; numbered later, when it has committed.
 // Values travel hex-encoded (libpqxx 6 has no bytea arrays).
 constexpr char kRecord[] =
-    "INSERT INTO recorded_changes (kind, resource, type_url, value, unit,"
-    " method, request_id)"
+    "INSERT INTO recorded_changes (" HPEDU_CHANGE_COLUMNS ")"
     " SELECT c.kind::smallint, c.resource, c.type_url, decode(c.value, 'hex'),"
     "   c.unit, $6, $7"
     " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])"
@@ -46,11 +48,10 @@ constexpr char kTakeCounter[] =
     "SELECT last FROM change_sequence FOR UPDATE";
 constexpr char kNumber[] =
     "WITH moved AS (DELETE FROM recorded_changes RETURNING *)"
-    " INSERT INTO changes (sequence, change_time, kind, resource, type_url,"
-    "   value, unit, method, request_id)"
-    " SELECT $1::bigint + row_number() OVER (ORDER BY id), change_time, kind,"
-    "   resource, type_url, value, unit, method, request_id"
-    " FROM moved";
+    " INSERT INTO changes (sequence, change_time, " HPEDU_CHANGE_COLUMNS ")"
+    " SELECT $1::bigint + row_number() OVER (ORDER BY id), change_time, "
+    HPEDU_CHANGE_COLUMNS " FROM moved";
+#undef HPEDU_CHANGE_COLUMNS
 constexpr char kAdvanceCounter[] = "UPDATE change_sequence SET last = $1";
 // The channel is the role's: one per service in a shared database.
 constexpr char kNotify[] =
@@ -200,7 +201,6 @@ class Feeds {
   std::multimap<std::string, ChangeFeedImpl*> feeds_ ABSL_GUARDED_BY(mu_);
 };
 
-
 // One WatchChanges stream. Shared ownership: the stream itself until gRPC
 // calls OnDone, and each read in flight, so a read that outlives the call
 // finds it still there (and finished).
@@ -258,8 +258,12 @@ class ChangeFeedImpl final : public ChangeFeed {
   }
 
   ~ChangeFeedImpl() override {
-    // The executor has run what was queued on it, the sequencer too.
+    // No commit wakes it from now on; a run queued or running ends.
     Feeds::Get().Remove(this);
+    sequencer_mu_.LockWhen(absl::Condition(
+        +[](Sequencer* state) { return *state == Sequencer::kIdle; },
+        &sequencer_));
+    sequencer_mu_.Unlock();
     StopStreams();
     stopping_.Notify();
     listener_.join();
@@ -323,16 +327,17 @@ class ChangeFeedImpl final : public ChangeFeed {
   // From a commit that recorded changes: numbers them soon, on the
   // executor. Calls while it runs make it run once more; none waits.
   void Nudge() {
-    int state = sequencer_.load();
-    while (true) {
-      if (state == kSequencerAgain) return;
-      const int next = state == kSequencerIdle ? kSequencerRunning
-                                               : kSequencerAgain;
-      if (sequencer_.compare_exchange_weak(state, next)) break;
+    {
+      absl::MutexLock lock(&sequencer_mu_);
+      if (sequencer_ != Sequencer::kIdle) {
+        sequencer_ = Sequencer::kAgain;  // the running one goes again
+        return;
+      }
+      sequencer_ = Sequencer::kRunning;
     }
-    if (state != kSequencerIdle) return;  // the running one goes again
     if (!calls_.executor().Submit([this] { Sequence(); })) {
-      sequencer_.store(kSequencerIdle);  // the listener's poll numbers them
+      absl::MutexLock lock(&sequencer_mu_);
+      sequencer_ = Sequencer::kIdle;  // the listener's poll numbers them
     }
   }
 
@@ -408,7 +413,7 @@ class ChangeFeedImpl final : public ChangeFeed {
   // The sequencer's run on the executor: numbers, and wakes this process's
   // streams without waiting for the notification.
   void Sequence() {
-    do {
+    while (true) {
       absl::StatusOr<std::optional<int64_t>> head =
           db::InTransaction<std::optional<int64_t>>(
               pool_, absl::Now() + kReadTimeout, {},
@@ -423,10 +428,13 @@ class ChangeFeedImpl final : public ChangeFeed {
       } else if (head->has_value()) {
         Advance(**head);
       }
-      int running = kSequencerRunning;
-      if (sequencer_.compare_exchange_strong(running, kSequencerIdle)) return;
-      sequencer_.store(kSequencerRunning);  // nudged meanwhile: once more
-    } while (true);
+      absl::MutexLock lock(&sequencer_mu_);
+      if (sequencer_ == Sequencer::kRunning) {
+        sequencer_ = Sequencer::kIdle;
+        return;
+      }
+      sequencer_ = Sequencer::kRunning;  // nudged meanwhile: once more
+    }
   }
 
   // The listener thread: LISTEN for the service's commits, read the head on
@@ -446,10 +454,13 @@ class ChangeFeedImpl final : public ChangeFeed {
   std::vector<std::weak_ptr<feed::Watch>> streams_ ABSL_GUARDED_BY(mu_);
   bool stopped_ ABSL_GUARDED_BY(mu_) = false;
 
-  static constexpr int kSequencerIdle = 0;
-  static constexpr int kSequencerRunning = 1;
-  static constexpr int kSequencerAgain = 2;  // running, and nudged since
-  std::atomic<int> sequencer_{kSequencerIdle};
+  enum class Sequencer {
+    kIdle,
+    kRunning,  // queued or running on the executor
+    kAgain,    // running, and nudged since
+  };
+  absl::Mutex sequencer_mu_;
+  Sequencer sequencer_ ABSL_GUARDED_BY(sequencer_mu_) = Sequencer::kIdle;
 
   absl::Notification stopping_;
   std::thread listener_;
