@@ -139,6 +139,19 @@ absl::Status Provision(pqxx::connection& connection,
                        ".changes ("
                        " sequence bigint PRIMARY KEY,",
                        kChange, ")"));
+  // The runs of the service's scheduled jobs (libs/jobs): one row per job
+  // and slot, claimed by the replica that runs it.
+  tx.exec(absl::StrCat("CREATE TABLE IF NOT EXISTS ", audit,
+                       ".job_runs ("
+                       " job text NOT NULL,"
+                       " slot_time timestamptz NOT NULL,"
+                       " replica text NOT NULL,"
+                       " attempt integer NOT NULL,"
+                       " start_time timestamptz NOT NULL,"
+                       " end_time timestamptz,"
+                       " code integer,"
+                       " message text NOT NULL DEFAULT '',"
+                       " PRIMARY KEY (job, slot_time))"));
   tx.exec(absl::StrCat("REVOKE ALL ON SCHEMA ", audit, " FROM PUBLIC"));
   tx.exec(absl::StrCat("GRANT USAGE ON SCHEMA ", audit, " TO ", name));
   tx.exec(absl::StrCat("REVOKE ALL ON ", audit, ".audit_events FROM ", name));
@@ -152,6 +165,9 @@ absl::Status Provision(pqxx::connection& connection,
                        ".change_sequence TO ", name));
   tx.exec(absl::StrCat("GRANT SELECT, INSERT, DELETE ON ", audit,
                        ".changes TO ", name));
+  tx.exec(absl::StrCat("REVOKE ALL ON ", audit, ".job_runs FROM ", name));
+  tx.exec(absl::StrCat("GRANT SELECT, INSERT, UPDATE, DELETE ON ", audit,
+                       ".job_runs TO ", name));
   tx.exec(absl::StrCat("ALTER ROLE ", name, " SET search_path TO ", name, ", ",
                        audit));
   tx.exec(absl::StrCat("REVOKE ALL ON SCHEMA ", name, " FROM PUBLIC"));

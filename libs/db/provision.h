@@ -16,8 +16,9 @@ namespace hpedu::db {
 // owned by the role, the role's search_path set to it; revokes the role's
 // (and PUBLIC's) rights on the public schema and other schemas; creates the
 // schema `<service>_audit`, owned by the superuser, with the append-only
-// table audit_events the role may only read and insert into (on the role's
-// search_path after its own schema). Idempotent:
+// table audit_events the role may only read and insert into, the change
+// feed's tables (libs/feed) and the scheduled jobs' runs (job_runs,
+// libs/jobs), on the role's search_path after its own schema. Idempotent:
 // re-running it sets the password again and changes nothing else.
 // Returns the libpq conninfo for the role: `superuser_conninfo` with user and
 // password replaced (rebuilt in key='value' form). INVALID_ARGUMENT for a bad

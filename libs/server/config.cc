@@ -91,6 +91,17 @@ const std::vector<Option>& Options() {
        [](absl::string_view v, ServerConfig& c) {
          return ParsePositiveDuration(v, c.change_retention);
        }},
+      {"run_jobs",
+       "run the service's scheduled jobs (true/false); with several "
+       "replicas each slot still runs once",
+       [](absl::string_view v, ServerConfig& c) {
+         return absl::SimpleAtob(v, &c.run_jobs);
+       }},
+      {"job_check_interval",
+       "how often the scheduler looks for a job slot to run, e.g. 30s",
+       [](absl::string_view v, ServerConfig& c) {
+         return ParsePositiveDuration(v, c.job_check_interval);
+       }},
       {"shutdown_grace", "time calls in flight get to finish at shutdown",
        [](absl::string_view v, ServerConfig& c) {
          return ParsePositiveDuration(v, c.shutdown_grace);

@@ -32,6 +32,11 @@ struct ServerConfig {
   absl::Duration health_interval = absl::Seconds(2);    // --health_interval
   // How long the change feed keeps a change (--change_retention).
   absl::Duration change_retention = absl::Hours(24 * 7);
+  // Scheduled jobs (libs/jobs): whether this replica runs them
+  // (--run_jobs), and how often it looks for a slot to run
+  // (--job_check_interval).
+  bool run_jobs = true;
+  absl::Duration job_check_interval = absl::Seconds(30);
   int max_message_bytes = 16 << 20;               // --max_message_bytes
   bool log_requests = true;                       // --log_requests
   // Prometheus /metrics on its own port, e.g. "127.0.0.1:9451"; off if

@@ -113,6 +113,8 @@ server::ServerConfig TestServerConfig(std::string service, std::string db) {
   config.workers = 2;
   config.default_deadline = absl::Seconds(120);
   config.log_requests = false;
+  // A test that wants the scheduled jobs turns them on.
+  config.run_jobs = false;
   TestIdentity::Configure(config);
   return config;
 }

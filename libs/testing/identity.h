@@ -48,7 +48,8 @@ class TestIdentity {
 };
 
 // A server configuration for in-process tests of `service`: port 0, a small
-// pool, quiet logs, a generous deadline, and the test identity accepted.
+// pool, quiet logs, a generous deadline, no scheduled jobs (run_jobs), and
+// the test identity accepted.
 server::ServerConfig TestServerConfig(std::string service, std::string db);
 
 // A service started in-process on its own database of the shared test

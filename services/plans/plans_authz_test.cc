@@ -211,6 +211,8 @@ TEST(PlansAuthorizationTest, EveryRpcChecksRoleAndScope) {
       {"ListAuditEvents",
        call(&Stub::ListAuditEvents, audit::v1::ListAuditEventsRequest()),
        leadership, do_son, ""},
+      {"ListJobs", call(&Stub::ListJobs, jobs::v1::ListJobsRequest()),
+       leadership, do_son, ""},
   };
   for (hpedu::testing::RpcCase& feed :
        hpedu::testing::FeedCases<Stub>(address, leadership, do_son)) {

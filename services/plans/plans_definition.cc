@@ -7,6 +7,7 @@
 #include "services/plans/agency_directory.h"
 #include "services/plans/document_store_pg.h"
 #include "services/plans/internal/pg_rows.h"
+#include "services/plans/late_mark_store_pg.h"
 #include "services/plans/plans_service.h"
 #include "services/plans/report_cycle_store_pg.h"
 #include "services/plans/status_report_store_pg.h"
@@ -20,7 +21,7 @@ const std::vector<db::PreparedStatement>& PlanStatements() {
     for (const auto* part :
          {&internal::CommonStatements(), &DocumentStatements(),
           &TaskStatements(), &StatusReportStatements(),
-          &ReportCycleStatements()}) {
+          &ReportCycleStatements(), &LateMarkStatements()}) {
       statements->insert(statements->end(), part->begin(), part->end());
     }
     return statements;
@@ -41,11 +42,12 @@ server::ServiceDefinition Definition() {
         PlanStores{.documents = NewPostgresDocumentStore(env.pool),
                    .tasks = NewPostgresTaskStore(env.pool),
                    .reports = NewPostgresStatusReportStore(env.pool),
-                   .cycles = NewPostgresReportCycleStore(env.pool)},
+                   .cycles = NewPostgresReportCycleStore(env.pool),
+                   .late_marks = NewPostgresLateMarkStore(env.pool)},
         NewRegistryAgencyDirectory(env.peers),
         audit::AuditLog(env.pool, auth::Authorizer("plans")),
-        feed::ChangeFeed::Create(env, auth::Authorizer("plans")), env.calls,
-        &api::TodayInVietnam));
+        feed::ChangeFeed::Create(env, auth::Authorizer("plans")),
+        jobs::Scheduler::Create(env), env.calls, &api::TodayInVietnam));
     return services;
   };
   return definition;

@@ -1,9 +1,11 @@
 #include "services/plans/plans_service.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "libs/api/dates.h"
 #include "libs/api/page_token.h"
@@ -13,6 +15,7 @@
 #include "services/plans/chasing.h"
 #include "services/plans/coverage.h"
 #include "services/plans/document_import.h"
+#include "services/plans/late_marks.h"
 #include "services/plans/plan_validation.h"
 #include "services/plans/report_cycles.h"
 #include "services/plans/task_changes.h"
@@ -95,6 +98,7 @@ PlansServiceImpl::PlansServiceImpl(PlanStores stores,
                                    std::unique_ptr<AgencyDirectory> directory,
                                    audit::AuditLog audit_log,
                                    std::unique_ptr<feed::ChangeFeed> changes,
+                                   std::unique_ptr<jobs::Scheduler> scheduler,
                                    server::UnaryCalls& calls,
                                    std::function<absl::CivilDay()> today)
     : stores_(std::move(stores)),
@@ -103,7 +107,58 @@ PlansServiceImpl::PlansServiceImpl(PlanStores stores,
       changes_(std::move(changes)),
       calls_(calls),
       today_(std::move(today)),
-      authorizer_("plans") {}
+      authorizer_("plans"),
+      scheduler_(std::move(scheduler)) {
+  scheduler_->Start({jobs::Job{
+      .id = "mark-late",
+      .title = "Đánh dấu nhiệm vụ quá hạn và báo cáo định kỳ chưa nộp "
+               "(mark overdue tasks and missing reports)",
+      .every = absl::Hours(24),
+      .run = [this](const CallContext& call, absl::Time /*slot*/) {
+        return MarkLate(call);
+      }}});
+}
+
+absl::StatusOr<std::string> PlansServiceImpl::MarkLate(
+    const CallContext& call) {
+  const absl::CivilDay today = today_();
+  ASSIGN_OR_RETURN(const std::vector<ChasingCandidate> candidates,
+                   stores_.tasks->ListChasingCandidates(call, today, ""));
+  std::vector<v1::LateMark> marks = LateTasks(candidates, today);
+  // Every cycle of every document, a page at a time.
+  ReportCycleStore::CyclePage page{.more = true};
+  std::string after_document, after_id;
+  while (page.more) {
+    ASSIGN_OR_RETURN(page, stores_.cycles->ListReportCycles(
+                               call, "", after_document, after_id, 100));
+    for (const v1::ReportCycle& listed : page.cycles) {
+      // documents/{document}/reportCycles/{cycle}
+      const std::vector<std::string> parts = absl::StrSplit(listed.name(), '/');
+      after_document = parts[1];
+      after_id = parts[3];
+      ASSIGN_OR_RETURN(const StoredCycle stored,
+                       stores_.cycles->GetReportCycle(call, parts[1], parts[3]));
+      ASSIGN_OR_RETURN(
+          const SubmissionDays submitted,
+          stores_.cycles->ListSubmissions(call, parts[1], parts[3]));
+      for (v1::LateMark& mark :
+           MissingReports(stored.cycle, stored.spec, submitted, today)) {
+        marks.push_back(std::move(mark));
+      }
+    }
+  }
+  ASSIGN_OR_RETURN(const std::vector<v1::LateMark> recorded,
+                   stores_.late_marks->RecordLateMarks(call, marks));
+  const auto tasks = std::count_if(
+      recorded.begin(), recorded.end(), [](const v1::LateMark& mark) {
+        return absl::StrContains(mark.subject(), "/tasks/");
+      });
+  return absl::StrCat("ngày ", api::FormatIsoDate(today), ": ", tasks,
+                      " nhiệm vụ quá hạn mới, ", recorded.size() - tasks,
+                      " báo cáo chưa nộp mới; ", marks.size(),
+                      " hạn đã qua chưa đạt (", tasks, " new overdue tasks, ",
+                      recorded.size() - tasks, " new missing reports)");
+}
 
 auth::Scope PlansServiceImpl::ScopeOf(const v1::Document& document) {
   return auth::Scope{.commune = document.commune(),
@@ -683,6 +738,16 @@ grpc::ServerUnaryReactor* PlansServiceImpl::ListChanges(
   return calls_.Run<feed::v1::ListChangesResponse>(
       context, response, [this, request](const CallContext& call) {
         return changes_->List(call, *request);
+      });
+}
+
+grpc::ServerUnaryReactor* PlansServiceImpl::ListJobs(
+    grpc::CallbackServerContext* context,
+    const jobs::v1::ListJobsRequest* request,
+    jobs::v1::ListJobsResponse* response) {
+  return calls_.Run<jobs::v1::ListJobsResponse>(
+      context, response, [this, request](const CallContext& call) {
+        return scheduler_->List(call, *request);
       });
 }
 

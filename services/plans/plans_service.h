@@ -16,9 +16,11 @@
 #include "libs/audit/audit.h"
 #include "libs/auth/authorize.h"
 #include "libs/feed/feed.h"
+#include "libs/jobs/jobs.h"
 #include "libs/server/unary.h"
 #include "services/plans/agency_directory.h"
 #include "services/plans/document_store.h"
+#include "services/plans/late_mark_store.h"
 #include "services/plans/report_cycle_store.h"
 #include "services/plans/status_report_store.h"
 #include "services/plans/task_store.h"
@@ -31,17 +33,20 @@ struct PlanStores {
   std::unique_ptr<TaskStore> tasks;
   std::unique_ptr<StatusReportStore> reports;
   std::unique_ptr<ReportCycleStore> cycles;
+  std::unique_ptr<LateMarkStore> late_marks;
 };
 
 // Thread-safe.
 class PlansServiceImpl final : public v1::PlansService::CallbackService {
  public:
   // `today` gives the date of requests without one (Asia/Ho_Chi_Minh);
-  // `calls` must outlive the service.
+  // `calls` must outlive the service. Starts the service's job on
+  // `scheduler`: mark-late, daily.
   PlansServiceImpl(PlanStores stores,
                    std::unique_ptr<AgencyDirectory> directory,
                    audit::AuditLog audit_log,
                    std::unique_ptr<feed::ChangeFeed> changes,
+                   std::unique_ptr<jobs::Scheduler> scheduler,
                    server::UnaryCalls& calls,
                    std::function<absl::CivilDay()> today);
 
@@ -128,8 +133,16 @@ class PlansServiceImpl final : public v1::PlansService::CallbackService {
   grpc::ServerWriteReactor<feed::v1::Change>* WatchChanges(
       grpc::CallbackServerContext* context,
       const feed::v1::WatchChangesRequest* request) override;
+  grpc::ServerUnaryReactor* ListJobs(
+      grpc::CallbackServerContext* context,
+      const jobs::v1::ListJobsRequest* request,
+      jobs::v1::ListJobsResponse* response) override;
 
  private:
+  // The job mark-late: records each task overdue and each periodic report
+  // missing as of today (LateMark), once; says how many were new.
+  absl::StatusOr<std::string> MarkLate(const server::CallContext& call);
+
   // What a document or a task belongs to, for authorization.
   static auth::Scope ScopeOf(const v1::Document& document);
   static auth::Scope ScopeOf(const v1::Task& task,
@@ -162,6 +175,8 @@ class PlansServiceImpl final : public v1::PlansService::CallbackService {
   server::UnaryCalls& calls_;
   std::function<absl::CivilDay()> today_;
   const auth::Authorizer authorizer_;
+  // Last: its jobs use the members above, and it stops first.
+  const std::unique_ptr<jobs::Scheduler> scheduler_;
 };
 
 }  // namespace hpedu::plans
