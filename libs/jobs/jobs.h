@@ -25,6 +25,8 @@
 // 2). A failed run is retried in its slot after the job's retry_pause. A
 // slot missed altogether (no replica running)
 // is not caught up: the next run is the current slot's.
+// A replica remembers the slots it has seen done and does not look at them
+// again; only a replica started later would see a run row deleted by hand.
 #ifndef HPEDU_LIBS_JOBS_JOBS_H_
 #define HPEDU_LIBS_JOBS_JOBS_H_
 

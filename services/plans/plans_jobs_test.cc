@@ -12,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "hpedu/plans/v1/plans_service.grpc.pb.h"
+#include "libs/api/dates.h"
 #include "libs/status/status_matchers.h"
 #include "libs/testing/authz_matrix.h"
 #include "libs/testing/identity.h"
@@ -28,11 +29,7 @@ using ::testing::SizeIs;
 using Stub = v1::PlansService::Stub;
 
 google::type::Date Date(int y, int m, int d) {
-  google::type::Date date;
-  date.set_year(y);
-  date.set_month(m);
-  date.set_day(d);
-  return date;
+  return api::ToProtoDate(absl::CivilDay(y, m, d));
 }
 
 class PlansJobsTest : public ::testing::Test {
@@ -209,13 +206,15 @@ TEST_F(PlansJobsTest, OneOfTwoReplicasMarksEachLateDeadlineOnce) {
   absl::SleepFor(absl::Milliseconds(500));
   EXPECT_THAT(Runs(), SizeIs(1));
 
-  // Run again for the day (its run forgotten): nothing is marked twice.
+  // Run again for the day (its run forgotten, by a replica that has not
+  // seen it done): nothing is marked twice.
   {
     pqxx::connection connection(writer_.db);
     pqxx::work tx(connection);
     tx.exec("DELETE FROM job_runs");
     tx.commit();
   }
+  StartReplica();
   runs = WaitForRuns(1);
   ASSERT_THAT(runs, SizeIs(1));
   EXPECT_THAT(runs[0].message(),
