@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev libjwt-dev libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15 tzdata openssl libxlsxwriter-dev unzip
   libcpp-httplib-dev prometheus-cpp-dev nodejs chromium prometheus
+  libcurl4-openssl-dev python3-aiosmtpd
 )
 # The dashboard is built with npm (Debian 12: nodejs 18, npm 9). A machine
 # whose nodejs comes with its own npm (NodeSource) must not get Debian's.

@@ -110,6 +110,17 @@ for entry in "${services[@]}"; do
   fi
 done
 
+# Reminder emails go to a local mail catcher (Debian's python3-aiosmtpd),
+# which keeps each in a Maildir: $run/mail/new/.
+mail_port=${HPEDU_MAIL_PORT:-2525}
+gateway_http=${HPEDU_GATEWAY_HTTP_PORT:-8080}
+/usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$mail_port" \
+  -c aiosmtpd.handlers.Mailbox "$run/mail" >>"$run/logs/mail.log" 2>&1 &
+pids+=($!)
+export HPEDU_PLANS_SMTP_URL="smtp://127.0.0.1:$mail_port" \
+       HPEDU_PLANS_SMTP_FROM="nhacviec@sgddt.haiphong.gov.vn" \
+       HPEDU_PLANS_DASHBOARD_URL="http://127.0.0.1:$gateway_http/"
+
 printf '\n' >&2
 for entry in "${services[@]}"; do
   name=${entry%%:*}; port=${entry##*:}
@@ -167,6 +178,12 @@ if [ -x "$build/services/plans/hpedu_plans" ] && [ -x "$plans_demo" ]; then
     done
     touch "$run/demo/plans-progress.done"
   fi
+  # Where two units' reminders go: the local mail catcher takes any address.
+  for pair in so-gddt:vanphong@sgddt.haiphong.gov.vn \
+              phuong-do-son:vanthu@doson.haiphong.gov.vn; do
+    "$hpedu" call PlansService.UpdateReminderSettings \
+      "{\"reminderSettings\": {\"name\": \"units/${pair%%:*}/reminderSettings\", \"email\": \"${pair#*:}\"}, \"updateMask\": \"email\"}" >/dev/null
+  done
 fi
 
 # Indicators: the Sở's 25 indicators and Resolution 71's targets, then
@@ -211,7 +228,6 @@ fi
 # Prometheus metrics on 9450 (50050 -> 9450, like the services). It
 # finds the services (registry, plans, indicators, staffing, budget) through
 # HPEDU_<SERVICE>_ADDR, each exported above as its service started.
-gateway_http=${HPEDU_GATEWAY_HTTP_PORT:-8080}
 gateway_bin="$build/services/gateway/hpedu_gateway"
 if [ -x "$gateway_bin" ]; then
   "$gateway_bin" --listen=127.0.0.1:50050 --http_listen="127.0.0.1:$gateway_http" \
@@ -245,6 +261,7 @@ hpedu đang chạy / is running. Dữ liệu / data: $run (PostgreSQL 127.0.0.1:
                cán bộ phường  $hpedu token --role=commune_officer --unit=units/phuong-do-son --name="Cán bộ phường Đồ Sơn"
                cán bộ trường  $hpedu token --role=school_officer --unit=units/th-do-son --name="Cán bộ Trường Tiểu học Đồ Sơn"
   metrics    http://127.0.0.1:9451/metrics .. 9455 (Prometheus), gateway http://127.0.0.1:9450/metrics
+  mail       smtp://127.0.0.1:$mail_port: thư nhắc việc / reminder emails in $run/mail/new/ (đặt nơi nhận / set where they go: #/nhac-viec)
   logs       $run/logs/ (PostgreSQL: $run/pg/postgresql.log)
 
 Mọi kết nối dùng mTLS / every connection is mutual TLS. In another shell:

@@ -54,16 +54,8 @@ nlohmann::json ChangeOf(const google::protobuf::Message& resource) {
 absl::StatusOr<v1::ListAuditEventsResponse> AuditLog::List(
     const server::CallContext& call,
     const v1::ListAuditEventsRequest& request) const {
-  const auth::Role role = call.caller().role;
-  if (role != auth::Role::kService && role != auth::Role::kLeadership &&
-      role != auth::Role::kDivision) {
-    RETURN_IF_ERROR(authorizer_.CanReadAggregate(call.caller()));
-    return WithErrorInfo(
-        absl::PermissionDeniedError(
-            "Nhật ký kiểm toán chỉ dành cho lãnh đạo và các phòng của Sở / "
-            "the audit trail is for the Sở's leadership and divisions"),
-        "ROLE_DENIED", {{"role", std::string(auth::RoleName(role))}});
-  }
+  RETURN_IF_ERROR(authorizer_.CanReadOperations(
+      call.caller(), "xem nhật ký kiểm toán / read the audit trail"));
   ASSIGN_OR_RETURN(const int page_size,
                    api::EffectivePageSize(request.page_size()));
   const uint64_t fingerprint = api::QueryFingerprint(request);

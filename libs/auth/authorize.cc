@@ -54,6 +54,19 @@ absl::Status Authorizer::CheckAuthenticated(const Caller& caller) const {
   return absl::OkStatus();
 }
 
+absl::Status Authorizer::CanReadOperations(const Caller& caller,
+                                           std::string_view what) const {
+  if (absl::Status s = CheckAuthenticated(caller); !s.ok()) return s;
+  switch (caller.role) {
+    case Role::kService:
+    case Role::kLeadership:
+    case Role::kDivision:
+      return absl::OkStatus();
+    default:
+      return RoleDenied(caller, what);
+  }
+}
+
 absl::Status Authorizer::CanReadAggregate(const Caller& caller) const {
   if (absl::Status s = CheckAuthenticated(caller); !s.ok()) return s;
   switch (caller.role) {

@@ -58,6 +58,12 @@ class Authorizer {
   // Reading city-wide aggregates and reference data (catalogues, the unit
   // directory): every role but the operator and ungranted integrations.
   absl::Status CanReadAggregate(const Caller& caller) const;
+  // Reading how the service runs, across every unit (its audit trail, its
+  // jobs, its outbox): the Sở's leadership and divisions, and hpedu
+  // services. `what` is the refused reading, in Vietnamese with its
+  // English after a slash.
+  absl::Status CanReadOperations(const Caller& caller,
+                                 std::string_view what) const;
 
   // Whether a decision for `caller` depends on a resource's commune or
   // school (commune and school officers): callers may skip resolving a

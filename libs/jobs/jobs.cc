@@ -130,7 +130,8 @@ class SchedulerImpl final : public Scheduler {
 
   void Start(std::vector<Job> jobs) override {
     for (const Job& job : jobs) {
-      if (!IsJobId(job.id) || job.every <= absl::ZeroDuration() ||
+      if (!IsJobId(job.id) || job.every < absl::Seconds(1) ||
+          job.every % absl::Seconds(1) != absl::ZeroDuration() ||
           job.timeout <= absl::ZeroDuration() ||
           job.retry_pause < absl::ZeroDuration() || !job.run) {
         server::Log(server::LogLevel::kError, service_, "bad job",
@@ -150,12 +151,8 @@ class SchedulerImpl final : public Scheduler {
   absl::StatusOr<v1::ListJobsResponse> List(
       const server::CallContext& call,
       const v1::ListJobsRequest& request) const override {
-    const auth::Role role = call.caller().role;
-    if (role != auth::Role::kService && role != auth::Role::kLeadership &&
-        role != auth::Role::kDivision) {
-      return auth::RoleDenied(call.caller(),
-                              "xem việc chạy theo lịch / read scheduled jobs");
-    }
+    RETURN_IF_ERROR(auth::Authorizer(service_).CanReadOperations(
+        call.caller(), "xem việc chạy theo lịch / read scheduled jobs"));
     if (request.runs_per_job() < 0 || request.runs_per_job() > kMaxRunsPerJob) {
       return InvalidField("runs_per_job",
                           absl::StrCat("từ 0 đến ", kMaxRunsPerJob,

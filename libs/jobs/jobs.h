@@ -48,7 +48,8 @@ struct Job {
   std::string id;
   // What it does, in Vietnamese (shown by ListJobs).
   std::string title;
-  // The length of a slot: positive. Slots start at midnight in
+  // The length of a slot: a whole number of seconds, at least one (slots
+  // are kept to the second). Slots start at midnight in
   // Asia/Ho_Chi_Minh and follow each other without gaps (SlotStart).
   absl::Duration every = absl::Hours(24);
   // How long a run may take: its call's deadline.

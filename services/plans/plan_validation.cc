@@ -5,9 +5,11 @@
 #include <utility>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "libs/api/dates.h"
 #include "libs/api/field_mask.h"
 #include "libs/api/page_token.h"
@@ -15,6 +17,7 @@
 #include "libs/api/resource_name.h"
 #include "libs/base/string_view.h"
 #include "libs/csv/line_errors.h"
+#include "libs/notify/address.h"
 #include "libs/status/errors.h"
 #include "libs/status/status_macros.h"
 #include "libs/text/vietnamese.h"
@@ -699,6 +702,87 @@ absl::StatusOr<SubmissionStatusQuery> ValidateGetSubmissionStatusRequest(
     violations.Add("horizon_days", "0..366");
   }
   query.horizon_days = request.horizon_days();
+  RETURN_IF_ERROR(violations.ToStatus());
+  return query;
+}
+
+namespace {
+
+// The unit of `units/{unit}/reminderSettings`; violations on `field`.
+std::string CheckReminderSettingsName(std::string_view settings,
+                                      const std::string& field,
+                                      FieldViolations& violations) {
+  absl::string_view name = ToAbsl(settings);
+  if (!absl::ConsumeSuffix(&name, "/reminderSettings") ||
+      !api::ParseResourceId(ToStd(name), "units", field).ok()) {
+    violations.Add(field,
+                   "phải là units/{đơn vị}/reminderSettings (must be "
+                   "units/{unit}/reminderSettings)");
+    return "";
+  }
+  return std::string(name);
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ValidateGetReminderSettingsRequest(
+    const v1::GetReminderSettingsRequest& request) {
+  FieldViolations violations;
+  std::string unit =
+      CheckReminderSettingsName(request.name(), "name", violations);
+  RETURN_IF_ERROR(violations.ToStatus());
+  return unit;
+}
+
+absl::StatusOr<ReminderSettingsUpdate> ValidateUpdateReminderSettingsRequest(
+    const v1::UpdateReminderSettingsRequest& request) {
+  FieldViolations violations;
+  const v1::ReminderSettings& settings = request.reminder_settings();
+  ReminderSettingsUpdate update;
+  update.unit = CheckReminderSettingsName(settings.name(),
+                                          "reminder_settings.name", violations);
+  update.etag = settings.etag();
+  Absorb(
+      api::ValidateFieldMask(request.update_mask(), {"email", "webhook_uri"}),
+      "update_mask", violations);
+  auto in_mask = [&request](std::string_view path) {
+    return absl::c_linear_search(request.update_mask().paths(), path);
+  };
+  if (in_mask("email")) {
+    if (!settings.email().empty()) {
+      Absorb(notify::CheckEmailAddress(settings.email()),
+             "reminder_settings.email", violations);
+    }
+    update.email = settings.email();
+  }
+  if (in_mask("webhook_uri")) {
+    if (!settings.webhook_uri().empty()) {
+      Absorb(notify::CheckWebhookUri(settings.webhook_uri()),
+             "reminder_settings.webhook_uri", violations);
+    }
+    update.webhook_uri = settings.webhook_uri();
+  }
+  RETURN_IF_ERROR(violations.ToStatus());
+  return update;
+}
+
+absl::StatusOr<ReminderListQuery> ValidateListRemindersRequest(
+    const v1::ListRemindersRequest& request) {
+  FieldViolations violations;
+  ReminderListQuery query;
+  if (request.parent() != "units/-") {
+    CheckUnitName(request.parent(), "parent", violations);
+    query.unit = request.parent();
+  }
+  if (!v1::Reminder::State_IsValid(request.state())) {
+    violations.Add("state", "không hợp lệ (invalid)");
+  }
+  query.state = request.state();
+  query.page_size = CheckPageSize(request.page_size(), violations);
+  if (auto cursor =
+          CheckPageToken(request, request.page_token(), 1, violations)) {
+    query.after = cursor->keys[0];
+  }
   RETURN_IF_ERROR(violations.ToStatus());
   return query;
 }

@@ -15,6 +15,7 @@
 #include "absl/time/civil_time.h"
 #include "hpedu/plans/v1/plans_service.pb.h"
 #include "services/plans/document_store.h"
+#include "services/plans/reminder_store.h"
 #include "services/plans/report_cycle_store.h"
 #include "services/plans/status_report_store.h"
 #include "services/plans/task_store.h"
@@ -154,6 +155,23 @@ struct SubmissionStatusQuery {
 };
 absl::StatusOr<SubmissionStatusQuery> ValidateGetSubmissionStatusRequest(
     const v1::GetSubmissionStatusRequest& request, absl::CivilDay today);
+
+// units/{unit}/reminderSettings: the unit.
+absl::StatusOr<std::string> ValidateGetReminderSettingsRequest(
+    const v1::GetReminderSettingsRequest& request);
+// The addresses are checked as the channels would send to them
+// (libs/notify/address.h); an empty one turns its channel off.
+absl::StatusOr<ReminderSettingsUpdate> ValidateUpdateReminderSettingsRequest(
+    const v1::UpdateReminderSettingsRequest& request);
+
+struct ReminderListQuery {
+  std::string unit;  // units/{unit}; empty: every unit's (units/-)
+  v1::Reminder::State state = v1::Reminder::STATE_UNSPECIFIED;
+  int page_size = 50;
+  std::string after;  // the last reminder of the previous page, by name
+};
+absl::StatusOr<ReminderListQuery> ValidateListRemindersRequest(
+    const v1::ListRemindersRequest& request);
 
 // The registry does not know `agency`, named in `field`: INVALID_ARGUMENT
 // with one violation on `field`; `detail` is the registry's message.

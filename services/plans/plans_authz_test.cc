@@ -154,6 +154,18 @@ TEST(PlansAuthorizationTest, EveryRpcChecksRoleAndScope) {
   list_cycles.set_parent("documents/kh-do-son");
   v1::GetSubmissionStatusRequest submission_status;
   submission_status.set_report_cycle("documents/kh-do-son/reportCycles/quy");
+  v1::GetReminderSettingsRequest get_settings;
+  get_settings.set_name("units/phuong-do-son/reminderSettings");
+  v1::UpdateReminderSettingsRequest update_settings;
+  update_settings.mutable_reminder_settings()->set_name(
+      "units/phuong-do-son/reminderSettings");
+  update_settings.mutable_reminder_settings()->set_email(
+      "vanthu@doson.haiphong.gov.vn");
+  update_settings.mutable_update_mask()->add_paths("email");
+  v1::ListRemindersRequest unit_reminders;
+  unit_reminders.set_parent("units/phuong-do-son");
+  v1::ListRemindersRequest all_reminders;
+  all_reminders.set_parent("units/-");
 
   auto call = [&](auto method, const auto& request) {
     return [&address, method, request](const std::string& token) {
@@ -213,6 +225,17 @@ TEST(PlansAuthorizationTest, EveryRpcChecksRoleAndScope) {
        leadership, do_son, ""},
       {"ListJobs", call(&Stub::ListJobs, jobs::v1::ListJobsRequest()),
        leadership, do_son, ""},
+      // A unit's reminders are its own to set and read; every unit's
+      // outbox is the Sở's.
+      {"GetReminderSettings", call(&Stub::GetReminderSettings, get_settings),
+       do_son, operator_token, duong_kinh},
+      {"UpdateReminderSettings",
+       call(&Stub::UpdateReminderSettings, update_settings), do_son,
+       integration, duong_kinh, true},
+      {"ListReminders", call(&Stub::ListReminders, unit_reminders), do_son,
+       operator_token, duong_kinh},
+      {"ListReminders", call(&Stub::ListReminders, all_reminders), leadership,
+       do_son, ""},
   };
   for (hpedu::testing::RpcCase& feed :
        hpedu::testing::FeedCases<Stub>(address, leadership, do_son)) {

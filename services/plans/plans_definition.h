@@ -8,7 +8,9 @@
 
 #include "libs/db/migrations.h"
 #include "libs/db/pool.h"
+#include "libs/notify/notify.h"
 #include "libs/server/service_host.h"
+#include "services/plans/reminder_jobs.h"
 
 namespace hpedu::plans {
 
@@ -19,10 +21,19 @@ const std::vector<db::Migration>& Migrations();
 // report cycles, and what they share), for the pool to prepare.
 const std::vector<db::PreparedStatement>& PlanStatements();
 
+// The plans service's own flags (HPEDU_PLANS_<NAME> too).
+struct PlansOptions {
+  // --smtp_url (smtp:// or smtps://), --smtp_from: where reminder emails
+  // are sent from.
+  notify::SmtpOptions smtp;
+  // --dashboard_url, --reminder_send_interval, --reminder_retry_base.
+  ReminderOptions reminders;
+};
+
 // The plans service: name "plans", its migrations and statements, and
 // PlansServiceImpl on its PostgreSQL stores, calling the registry at
-// --registry_addr.
-server::ServiceDefinition Definition();
+// --registry_addr. Its flags change `options`.
+server::ServiceDefinition Definition(PlansOptions options = {});
 
 }  // namespace hpedu::plans
 

@@ -94,13 +94,12 @@ std::string NextPageToken(const google::protobuf::Message& request,
 
 }  // namespace
 
-PlansServiceImpl::PlansServiceImpl(PlanStores stores,
-                                   std::unique_ptr<AgencyDirectory> directory,
-                                   audit::AuditLog audit_log,
-                                   std::unique_ptr<feed::ChangeFeed> changes,
-                                   std::unique_ptr<jobs::Scheduler> scheduler,
-                                   server::UnaryCalls& calls,
-                                   std::function<absl::CivilDay()> today)
+PlansServiceImpl::PlansServiceImpl(
+    PlanStores stores, std::unique_ptr<AgencyDirectory> directory,
+    audit::AuditLog audit_log, std::unique_ptr<feed::ChangeFeed> changes,
+    std::unique_ptr<jobs::Scheduler> scheduler,
+    ReminderChannels reminder_channels, ReminderOptions reminder_options,
+    server::UnaryCalls& calls, std::function<absl::CivilDay()> today)
     : stores_(std::move(stores)),
       directory_(std::move(directory)),
       audit_log_(std::move(audit_log)),
@@ -108,15 +107,22 @@ PlansServiceImpl::PlansServiceImpl(PlanStores stores,
       calls_(calls),
       today_(std::move(today)),
       authorizer_("plans"),
+      reminder_jobs_(*stores_.tasks, *stores_.cycles, *stores_.reminders,
+                     std::move(reminder_channels), std::move(reminder_options),
+                     today_),
       scheduler_(std::move(scheduler)) {
-  scheduler_->Start({jobs::Job{
-      .id = "mark-late",
-      .title = "Đánh dấu nhiệm vụ quá hạn và báo cáo định kỳ chưa nộp "
-               "(mark overdue tasks and missing reports)",
-      .every = absl::Hours(24),
-      .run = [this](const CallContext& call, absl::Time /*slot*/) {
-        return MarkLate(call);
-      }}});
+  std::vector<jobs::Job> jobs = reminder_jobs_.Jobs();
+  jobs.insert(
+      jobs.begin(),
+      jobs::Job{.id = "mark-late",
+                .title = "Đánh dấu nhiệm vụ quá hạn và báo cáo định "
+                         "kỳ chưa nộp (mark overdue tasks and "
+                         "missing reports)",
+                .every = absl::Hours(24),
+                .run = [this](const CallContext& call, absl::Time /*slot*/) {
+                  return MarkLate(call);
+                }});
+  scheduler_->Start(std::move(jobs));
 }
 
 absl::StatusOr<std::string> PlansServiceImpl::MarkLate(
@@ -125,26 +131,13 @@ absl::StatusOr<std::string> PlansServiceImpl::MarkLate(
   ASSIGN_OR_RETURN(const std::vector<ChasingCandidate> candidates,
                    stores_.tasks->ListChasingCandidates(call, today, ""));
   std::vector<v1::LateMark> marks = LateTasks(candidates, today);
-  // Every cycle of every document, a page at a time.
-  ReportCycleStore::CyclePage page{.more = true};
-  std::string after_document, after_id;
-  while (page.more) {
-    ASSIGN_OR_RETURN(page, stores_.cycles->ListReportCycles(
-                               call, "", after_document, after_id, 100));
-    for (const v1::ReportCycle& listed : page.cycles) {
-      // documents/{document}/reportCycles/{cycle}
-      const std::vector<std::string> parts = absl::StrSplit(listed.name(), '/');
-      after_document = parts[1];
-      after_id = parts[3];
-      ASSIGN_OR_RETURN(const StoredCycle stored,
-                       stores_.cycles->GetReportCycle(call, parts[1], parts[3]));
-      ASSIGN_OR_RETURN(
-          const SubmissionDays submitted,
-          stores_.cycles->ListSubmissions(call, parts[1], parts[3]));
-      for (v1::LateMark& mark :
-           MissingReports(stored.cycle, stored.spec, submitted, today)) {
-        marks.push_back(std::move(mark));
-      }
+  ASSIGN_OR_RETURN(const std::vector<CycleReports> cycles,
+                   ListAllCycleReports(call, *stores_.cycles));
+  for (const CycleReports& reports : cycles) {
+    for (v1::LateMark& mark :
+         MissingReports(reports.stored.cycle, reports.stored.spec,
+                        reports.submitted, today)) {
+      marks.push_back(std::move(mark));
     }
   }
   ASSIGN_OR_RETURN(const std::vector<v1::LateMark> recorded,
@@ -234,6 +227,20 @@ absl::Status PlansServiceImpl::AuthorizeSubmitter(const CallContext& call,
       call.caller(),
       auth::Scope{.commune = unit->commune,
                   .school = unit->name == unit->commune ? "" : unit->name});
+}
+
+absl::StatusOr<DirectoryUnit> PlansServiceImpl::KnownUnit(
+    const CallContext& call, const std::string& name,
+    const std::string& field) {
+  absl::StatusOr<DirectoryUnit> unit = directory_->Get(call, name);
+  if (IsUnknownAgency(unit.status())) return UnknownUnitError(field);
+  return unit;
+}
+
+auth::Scope PlansServiceImpl::ScopeOf(const DirectoryUnit& unit) {
+  if (unit.commune.empty()) return auth::Scope{.lead_agency = unit.name};
+  return auth::Scope{.commune = unit.commune,
+                     .school = unit.name == unit.commune ? "" : unit.name};
 }
 
 grpc::ServerUnaryReactor* PlansServiceImpl::CreateDocument(
@@ -748,6 +755,78 @@ grpc::ServerUnaryReactor* PlansServiceImpl::ListJobs(
   return calls_.Run<jobs::v1::ListJobsResponse>(
       context, response, [this, request](const CallContext& call) {
         return scheduler_->List(call, *request);
+      });
+}
+
+grpc::ServerUnaryReactor* PlansServiceImpl::GetReminderSettings(
+    grpc::CallbackServerContext* context,
+    const v1::GetReminderSettingsRequest* request,
+    v1::ReminderSettings* response) {
+  return calls_.Run<v1::ReminderSettings>(
+      context, response,
+      [this, request](
+          const CallContext& call) -> absl::StatusOr<v1::ReminderSettings> {
+        ASSIGN_OR_RETURN(const std::string unit,
+                         ValidateGetReminderSettingsRequest(*request));
+        ASSIGN_OR_RETURN(const DirectoryUnit known,
+                         KnownUnit(call, unit, "name"));
+        RETURN_IF_ERROR(authorizer_.CanRead(call.caller(), ScopeOf(known)));
+        return stores_.reminders->GetSettings(call, unit);
+      });
+}
+
+grpc::ServerUnaryReactor* PlansServiceImpl::UpdateReminderSettings(
+    grpc::CallbackServerContext* context,
+    const v1::UpdateReminderSettingsRequest* request,
+    v1::ReminderSettings* response) {
+  return calls_.Run<v1::ReminderSettings>(
+      context, response,
+      [this, request](
+          const CallContext& call) -> absl::StatusOr<v1::ReminderSettings> {
+        ASSIGN_OR_RETURN(ReminderSettingsUpdate update,
+                         ValidateUpdateReminderSettingsRequest(*request));
+        ASSIGN_OR_RETURN(
+            const DirectoryUnit known,
+            KnownUnit(call, update.unit, "reminder_settings.name"));
+        RETURN_IF_ERROR(authorizer_.CanWrite(call.caller(), ScopeOf(known)));
+        update.unit_title = known.display_name;
+        return stores_.reminders->UpdateSettings(call, update);
+      });
+}
+
+grpc::ServerUnaryReactor* PlansServiceImpl::ListReminders(
+    grpc::CallbackServerContext* context,
+    const v1::ListRemindersRequest* request,
+    v1::ListRemindersResponse* response) {
+  return calls_.Run<v1::ListRemindersResponse>(
+      context, response,
+      [this, request](const CallContext& call)
+          -> absl::StatusOr<v1::ListRemindersResponse> {
+        ASSIGN_OR_RETURN(const ReminderListQuery query,
+                         ValidateListRemindersRequest(*request));
+        if (query.unit.empty()) {
+          RETURN_IF_ERROR(authorizer_.CanReadOperations(
+              call.caller(),
+              "xem thư nhắc việc của mọi đơn vị / read every unit's "
+              "reminders"));
+        } else {
+          ASSIGN_OR_RETURN(const DirectoryUnit known,
+                           KnownUnit(call, query.unit, "parent"));
+          RETURN_IF_ERROR(authorizer_.CanRead(call.caller(), ScopeOf(known)));
+        }
+        ASSIGN_OR_RETURN(
+            ReminderStore::ReminderPage page,
+            stores_.reminders->ListReminders(call, query.unit, query.state,
+                                             query.after, query.page_size));
+        v1::ListRemindersResponse result;
+        if (page.more) {
+          result.set_next_page_token(
+              NextPageToken(*request, {page.reminders.back().name()}));
+        }
+        for (v1::Reminder& reminder : page.reminders) {
+          *result.add_reminders() = std::move(reminder);
+        }
+        return result;
       });
 }
 

@@ -21,6 +21,8 @@
 #include "services/plans/agency_directory.h"
 #include "services/plans/document_store.h"
 #include "services/plans/late_mark_store.h"
+#include "services/plans/reminder_jobs.h"
+#include "services/plans/reminder_store.h"
 #include "services/plans/report_cycle_store.h"
 #include "services/plans/status_report_store.h"
 #include "services/plans/task_store.h"
@@ -34,20 +36,23 @@ struct PlanStores {
   std::unique_ptr<StatusReportStore> reports;
   std::unique_ptr<ReportCycleStore> cycles;
   std::unique_ptr<LateMarkStore> late_marks;
+  std::unique_ptr<ReminderStore> reminders;
 };
 
 // Thread-safe.
 class PlansServiceImpl final : public v1::PlansService::CallbackService {
  public:
   // `today` gives the date of requests without one (Asia/Ho_Chi_Minh);
-  // `calls` must outlive the service. Starts the service's job on
-  // `scheduler`: mark-late, daily.
+  // `calls` must outlive the service. Starts the service's jobs on
+  // `scheduler`: mark-late and queue-reminders daily, send-reminders every
+  // reminder_options.send_interval through `reminder_channels`.
   PlansServiceImpl(PlanStores stores,
                    std::unique_ptr<AgencyDirectory> directory,
                    audit::AuditLog audit_log,
                    std::unique_ptr<feed::ChangeFeed> changes,
                    std::unique_ptr<jobs::Scheduler> scheduler,
-                   server::UnaryCalls& calls,
+                   ReminderChannels reminder_channels,
+                   ReminderOptions reminder_options, server::UnaryCalls& calls,
                    std::function<absl::CivilDay()> today);
 
   grpc::ServerUnaryReactor* CreateDocument(
@@ -137,6 +142,18 @@ class PlansServiceImpl final : public v1::PlansService::CallbackService {
       grpc::CallbackServerContext* context,
       const jobs::v1::ListJobsRequest* request,
       jobs::v1::ListJobsResponse* response) override;
+  grpc::ServerUnaryReactor* GetReminderSettings(
+      grpc::CallbackServerContext* context,
+      const v1::GetReminderSettingsRequest* request,
+      v1::ReminderSettings* response) override;
+  grpc::ServerUnaryReactor* UpdateReminderSettings(
+      grpc::CallbackServerContext* context,
+      const v1::UpdateReminderSettingsRequest* request,
+      v1::ReminderSettings* response) override;
+  grpc::ServerUnaryReactor* ListReminders(
+      grpc::CallbackServerContext* context,
+      const v1::ListRemindersRequest* request,
+      v1::ListRemindersResponse* response) override;
 
  private:
   // The job mark-late: records each task overdue and each periodic report
@@ -167,6 +184,14 @@ class PlansServiceImpl final : public v1::PlansService::CallbackService {
   // schools); INVALID_ARGUMENT if the registry does not know it.
   absl::Status AuthorizeSubmitter(const server::CallContext& call,
                                   const std::string& unit);
+  // The registry unit `name`; INVALID_ARGUMENT on `field` if the registry
+  // does not know it.
+  absl::StatusOr<DirectoryUnit> KnownUnit(const server::CallContext& call,
+                                          const std::string& name,
+                                          const std::string& field);
+  // What a unit's own data belongs to: a commune-level unit or one of its
+  // schools by its commune, an agency as lead agency.
+  static auth::Scope ScopeOf(const DirectoryUnit& unit);
 
   PlanStores stores_;
   std::unique_ptr<AgencyDirectory> directory_;
@@ -175,6 +200,7 @@ class PlansServiceImpl final : public v1::PlansService::CallbackService {
   server::UnaryCalls& calls_;
   std::function<absl::CivilDay()> today_;
   const auth::Authorizer authorizer_;
+  ReminderJobs reminder_jobs_;
   // Last: its jobs use the members above, and it stops first.
   const std::unique_ptr<jobs::Scheduler> scheduler_;
 };

@@ -72,6 +72,18 @@ class ReportCycleStore {
       const std::string& cycle_id) = 0;
 };
 
+// A report cycle with its schedule and what was submitted.
+struct CycleReports {
+  StoredCycle stored;
+  SubmissionDays submitted;
+};
+
+// Every cycle of every document, with its submissions, read from `store`
+// a page at a time: what the scheduled jobs (mark-late, queue-reminders)
+// look at.
+absl::StatusOr<std::vector<CycleReports>> ListAllCycleReports(
+    const server::CallContext& call, ReportCycleStore& store);
+
 }  // namespace hpedu::plans
 
 #endif  // HPEDU_SERVICES_PLANS_REPORT_CYCLE_STORE_H_

@@ -2,14 +2,13 @@
 // cascades and rankings, from the gateway's HTTP/JSON API. Routes are URL
 // fragments so every view can be bookmarked and works offline once loaded.
 import './style.css';
-import { api, ApiError, claims, registry, signIn, signOut, token } from './api.js';
-import { attainmentChart, budgetChart, unitTiles } from './charts.js';
-import {
-  collator, date, decimal, escapeHtml, freshness, integer, isoToDate,
-  millions, millionsValue, SERVICE, TARGET_STATUS, TASK_STATE, UNIT_STATUS,
-} from './format.js';
-import { cyclesView, entryView, reviewView, tasksView } from './reporting.js';
-import { renderTable } from './table.js';
+
+import {api, ApiError, claims, registry, signIn, signOut, token} from './api.js';
+import {attainmentChart, budgetChart, unitTiles} from './charts.js';
+import {collator, date, decimal, escapeHtml, freshness, integer, isoToDate, millions, millionsValue, SERVICE, TARGET_STATUS, TASK_STATE, UNIT_STATUS,} from './format.js';
+import {remindersView} from './reminders.js';
+import {cyclesView, entryView, reviewView, tasksView} from './reporting.js';
+import {renderTable} from './table.js';
 
 const app = document.getElementById('app');
 const periodSelect = document.getElementById('period');
@@ -64,6 +63,9 @@ const ROLE = {
 const ENTERS = ['school_officer', 'commune_officer'];
 const REVIEWS = ['commune_officer', 'division', 'leadership'];
 const REPORTS_TASKS = ['commune_officer', 'division'];
+// Units set where their own reminders go; the Sở sets any unit's.
+const SETS_REMINDERS =
+    ['school_officer', 'commune_officer', 'division', 'leadership'];
 
 // The signed-in person's unit by name, once per session.
 async function unitDisplayName(unit) {
@@ -84,7 +86,19 @@ function renderSession() {
     return;
   }
   const c = claims();
-  nav.innerHTML = `${ENTERS.includes(c.role) ? '<a href="#/nhap-lieu" id="nav-entry">Nhập số liệu</a>' : ''}${REPORTS_TASKS.includes(c.role) ? '<a href="#/nhiem-vu" id="nav-tasks">Báo cáo nhiệm vụ</a>' : ''}${REVIEWS.includes(c.role) ? '<a href="#/duyet" id="nav-review">Duyệt số liệu</a>' : ''}`;
+  nav.innerHTML = `${
+      ENTERS.includes(c.role) ?
+          '<a href="#/nhap-lieu" id="nav-entry">Nhập số liệu</a>' :
+          ''}${
+      REPORTS_TASKS.includes(c.role) ?
+          '<a href="#/nhiem-vu" id="nav-tasks">Báo cáo nhiệm vụ</a>' :
+          ''}${
+      REVIEWS.includes(c.role) ?
+          '<a href="#/duyet" id="nav-review">Duyệt số liệu</a>' :
+          ''}${
+      SETS_REMINDERS.includes(c.role) ?
+          '<a href="#/nhac-viec" id="nav-reminders">Nhắc việc</a>' :
+          ''}`;
   el.innerHTML = `<span id="who">${escapeHtml(c.name || c.sub || 'Đã đăng nhập')}${c.unit ? ' · <span id="who-unit"></span>' : (c.role ? ` · ${escapeHtml(ROLE[c.role] || c.role)}` : '')}</span> <button type="button" id="sign-out">Đăng xuất</button>`;
   if (c.unit) {
     unitDisplayName(c.unit).then((name) => {
@@ -429,6 +443,8 @@ async function route() {
     else if (parts[0] === 'nhiem-vu') await tasksView(app);
     else if (parts[0] === 'bao-cao-dinh-ky') await cyclesView(app);
     else if (parts[0] === 'don-doc') await chasingView();
+    else if (parts[0] === 'nhac-viec')
+      await remindersView(app, parts[1]);
     else if (parts[0] === 'van-ban') await cascadeView(parts[1]);
     else await cityView();
   } catch (error) {

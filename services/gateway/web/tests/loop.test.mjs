@@ -311,6 +311,36 @@ try {
     `the Sở sees it: ${await leadership.textContent('.cycle .cards')}`.replace(/\s+/g, ' '));
   await leadership.screenshot({ path: join(shots, 'report-cycles.png'), fullPage: false });
 
+  // Reminders: the commune chooses where its digests go. A bad webhook is
+  // refused on its field and nothing changes; a good address is kept.
+  const PLANS = 'api/hpedu.plans.v1.PlansService';
+  const settingsName = `units/${loop.commune}/reminderSettings`;
+  const settingsNow = async () => (await apiCall(commune, `${PLANS}/GetReminderSettings`, { name: settingsName })).body;
+  await open(commune, '#/nhac-viec', '#reminder-settings');
+  check((await commune.textContent('#view-title')).includes(loop.communeName), `the commune's own reminders: ${await commune.textContent('#view-title')}`);
+  const etagBefore = (await settingsNow()).etag;
+  await commune.fill('#reminder-settings input[name=email]', 'vanthu@doson.haiphong.gov.vn');
+  await commune.fill('#reminder-settings input[name=webhookUri]', 'http://example.com/hook');
+  await commune.click('#reminder-settings button[type=submit]');
+  await commune.waitForSelector('#reminder-message.error', { timeout: 10000 });
+  const hookError = await commune.textContent('.field-error[data-field="reminder_settings.webhook_uri"]');
+  check(hookError.includes('https') && (await settingsNow()).etag === etagBefore,
+    `a plain-http webhook is refused on its field and nothing is saved: ${hookError}`);
+  await commune.fill('#reminder-settings input[name=webhookUri]', '');
+  await commune.click('#reminder-settings button[type=submit]');
+  await commune.waitForSelector('#reminder-message.ok', { timeout: 10000 });
+  const saved = await settingsNow();
+  check(saved.email === 'vanthu@doson.haiphong.gov.vn' && !saved.webhookUri && saved.unitDisplayName === loop.communeName,
+    `the email is kept, webhook off: ${JSON.stringify(saved)}`);
+  const otherWard = await apiCall(commune, `${PLANS}/UpdateReminderSettings`, {
+    reminderSettings: { name: 'units/phuong-duong-kinh/reminderSettings', email: 'x@doson.haiphong.gov.vn' }, updateMask: 'email',
+  });
+  check(otherWard.status === 403, `another ward's reminders are not the commune's to change (${otherWard.status})`);
+  await open(leadership, `#/nhac-viec/${loop.commune}`, '#reminder-settings');
+  check(await leadership.inputValue('#reminder-settings input[name=email]') === 'vanthu@doson.haiphong.gov.vn'
+    && await leadership.$('#failed-reminders') !== null, 'the Sở sees the commune\'s settings and every unit\'s failed reminders');
+  await commune.screenshot({ path: join(shots, 'reminders.png'), fullPage: false });
+
   // On a phone screen the form still fits.
   const phone = await personPage('school', '#/nhap-lieu', row('hp-18~'), { width: 390, height: 844 });
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
