@@ -134,11 +134,14 @@ for entry in "${services[@]}"; do
     --service="$name" --password="$(cat "$secret")" --host=127.0.0.1)
   # Prometheus metrics on 9451.. (50051 -> 9451, 50052 -> 9452, ...).
   metrics_port=$((port - 50051 + 9451))
-  HPEDU_DB="$conninfo" "$binary" --listen="127.0.0.1:$port" \
+  # Scheduled jobs wait for the demo data: a second replica runs them
+  # (below), as a replica among several would.
+  HPEDU_DB="$conninfo" "$binary" --listen="127.0.0.1:$port" --run_jobs=false \
     --metrics_listen="127.0.0.1:$metrics_port" \
     --tls_cert="$run/pki/$name.pem" --tls_key="$run/pki/$name.key" \
     --tls_ca="$run/pki/ca.pem" >>"$run/logs/$name.log" 2>&1 &
   pids+=($!)
+  (umask 077; echo "$conninfo" >"$run/conninfo-$name")
   export "HPEDU_$(echo "$name" | tr a-z A-Z)_ADDR=127.0.0.1:$port"
   for _ in $(seq 1 100); do
     if "$hpedu" health --addr="127.0.0.1:$port" --timeout=1s >/dev/null 2>&1; then break; fi
@@ -221,6 +224,17 @@ if [ -x "$build/services/indicators/hpedu_indicators" ]; then
   for period in 2022-2023 2023-2024 2024-2025 2025-2026 2022 2023 2024 2025 2026; do
     "$hpedu" call IndicatorsService.RefreshComputedValues "{\"indicator\": \"indicators/-\", \"period\": \"$period\", \"overrideReason\": \"dữ liệu mẫu sinh tự động (generated demo data)\"}" >/dev/null
   done
+fi
+
+# With the demo data in, a second plans replica on the same database runs
+# the scheduled jobs (mark-late, reminders): only one replica runs each.
+if [ -f "$run/conninfo-plans" ]; then
+  HPEDU_DB="$(cat "$run/conninfo-plans")" "$build/services/plans/hpedu_plans" \
+    --listen=127.0.0.1:50062 --tls_cert="$run/pki/plans.pem" \
+    --tls_key="$run/pki/plans.key" --tls_ca="$run/pki/ca.pem" \
+    >>"$run/logs/plans-jobs.log" 2>&1 &
+  pids+=($!)
+  say "plans (jobs): replica on 127.0.0.1:50062 running the scheduled jobs"
 fi
 
 # The gateway (no database): city-wide views over gRPC on 50050, and over
