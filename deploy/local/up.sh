@@ -134,9 +134,11 @@ for entry in "${services[@]}"; do
     --service="$name" --password="$(cat "$secret")" --host=127.0.0.1)
   # Prometheus metrics on 9451.. (50051 -> 9451, 50052 -> 9452, ...).
   metrics_port=$((port - 50051 + 9451))
-  # Scheduled jobs wait for the demo data: a second replica runs them
+  # The plans jobs wait for the demo data: a second replica runs them
   # (below), as a replica among several would.
-  HPEDU_DB="$conninfo" "$binary" --listen="127.0.0.1:$port" --run_jobs=false \
+  run_jobs=true
+  [ "$name" = plans ] && run_jobs=false
+  HPEDU_DB="$conninfo" "$binary" --listen="127.0.0.1:$port" --run_jobs=$run_jobs \
     --metrics_listen="127.0.0.1:$metrics_port" \
     --tls_cert="$run/pki/$name.pem" --tls_key="$run/pki/$name.key" \
     --tls_ca="$run/pki/ca.pem" >>"$run/logs/$name.log" 2>&1 &

@@ -2,14 +2,13 @@
 // reflection lists the services, migrations guard the schema, shutdown drains.
 #include "libs/server/service_host.h"
 
+#include <httplib.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <netinet/in.h>
 #include <unistd.h>
-
-#include <httplib.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -17,29 +16,30 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/dynamic_message.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "gtest/gtest.h"
-#include "absl/strings/escaping.h"
+#include "hpedu/testing/v1/whoami_service.grpc.pb.h"
 #include "libs/db/params.h"
 #include "libs/db/transaction.h"
 #include "libs/server/log.h"
-#include "libs/trace/trace.h"
-#include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "libs/status/status_matchers.h"
-#include "nlohmann/json.hpp"
 #include "libs/testing/identity.h"
+#include "libs/testing/pki.h"
 #include "libs/testing/postgres_server.h"
-#include "grpc/health/v1/health.grpc.pb.h"
-#include "hpedu/testing/v1/whoami_service.grpc.pb.h"
+#include "libs/trace/trace.h"
+#include "nlohmann/json.hpp"
+#include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 
 namespace hpedu::server {
 namespace {
@@ -324,21 +324,13 @@ TEST_F(ServiceHostTest, LogsOneJsonLinePerCallWithTheCallsFacts) {
   EXPECT_TRUE(entry.contains("time"));
 }
 
-// Certificates from deploy/local/make-certs.sh, as up.sh makes them.
-std::string MakeCerts(const std::string& dir, const std::string& names) {
-  std::string command = absl::StrCat(HPEDU_SOURCE_DIR,
-                                     "/deploy/local/make-certs.sh ", dir, " ",
-                                     names, " >/dev/null 2>&1");
-  EXPECT_EQ(std::system(command.c_str()), 0) << command;
-  return dir;
-}
-
 TEST_F(ServiceHostTest, MutualTlsRefusesPlaintextAndUnknownCasAndNamesTheCaller) {
-  std::string root = ::testing::TempDir() + "/pki_" + std::to_string(getpid());
-  std::string good = MakeCerts(root + "/good", "hosttest indicators");
-  std::string rogue = MakeCerts(root + "/rogue", "indicators");
-  config_.tls = TlsFiles{good + "/hosttest.pem", good + "/hosttest.key",
-                         good + "/ca.pem"};
+  ASSERT_OK_AND_ASSIGN(
+      const hpedu::testing::TestPki good,
+      hpedu::testing::TestPki::Create({"hosttest", "indicators"}));
+  ASSERT_OK_AND_ASSIGN(const hpedu::testing::TestPki rogue,
+                       hpedu::testing::TestPki::Create({"indicators"}));
+  config_.tls = good.Files("hosttest");
   SetLogSinkForTesting(+[](std::string_view line) {
     absl::MutexLock lock(&g_log_mu);
     g_log_lines->emplace_back(line);
@@ -367,20 +359,19 @@ TEST_F(ServiceHostTest, MutualTlsRefusesPlaintextAndUnknownCasAndNamesTheCaller)
   EXPECT_EQ(check(grpc::InsecureChannelCredentials(), ""),
             grpc::StatusCode::UNAVAILABLE);
   // A client certificate from another CA: refused in the handshake.
-  EXPECT_EQ(check(credentials(TlsFiles{rogue + "/indicators.pem",
-                                       rogue + "/indicators.key",
-                                       good + "/ca.pem"}),
+  EXPECT_EQ(check(credentials(TlsFiles{rogue.Files("indicators").cert,
+                                       rogue.Files("indicators").key,
+                                       good.Files("indicators").ca}),
                   ""),
             grpc::StatusCode::UNAVAILABLE);
   // No client certificate at all: refused too.
   grpc::SslCredentialsOptions no_cert;
-  std::ifstream ca_file(good + "/ca.pem");
+  std::ifstream ca_file(good.Files("hosttest").ca);
   no_cert.pem_root_certs.assign(std::istreambuf_iterator<char>(ca_file), {});
   EXPECT_EQ(check(grpc::SslCredentials(no_cert), ""),
             grpc::StatusCode::UNAVAILABLE);
   // The right CA: served, and the caller is the certificate's CN.
-  TlsFiles client{good + "/indicators.pem", good + "/indicators.key",
-                  good + "/ca.pem"};
+  const TlsFiles client = good.Files("indicators");
   EXPECT_EQ(check(credentials(client), ""), grpc::StatusCode::OK);
   EXPECT_EQ(check(credentials(client), "no.such.Service"),
             grpc::StatusCode::NOT_FOUND);
@@ -867,20 +858,16 @@ TEST_F(ServiceHostTest, OneCallThroughTwoServicesIsOneConnectedTrace) {
 }
 
 TEST_F(ServiceHostTest, CertificatesMapToConfiguredRoles) {
-  std::string root =
-      ::testing::TempDir() + "/pki_roles_" + std::to_string(getpid());
-  std::string pki = MakeCerts(root, "hosttest plans thue-hp unknown-system");
-  config_.tls = TlsFiles{pki + "/hosttest.pem", pki + "/hosttest.key",
-                         pki + "/ca.pem"};
+  ASSERT_OK_AND_ASSIGN(const hpedu::testing::TestPki pki,
+                       hpedu::testing::TestPki::Create(
+                           {"hosttest", "plans", "thue-hp", "unknown-system"}));
+  config_.tls = pki.Files("hosttest");
   ASSERT_OK_AND_ASSIGN(config_.mtls_callers,
                        ParseMtlsCallers("thue-hp=integration:budget+indicators"));
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<ServiceHost> host,
                        ServiceHost::Start(config_, WhoamiDefinition()));
   auto whoami = [&](const std::string& name) {
-    TlsFiles client{pki + "/" + name + ".pem", pki + "/" + name + ".key",
-                    pki + "/ca.pem"};
-    auto stub = tv1::WhoamiService::NewStub(grpc::CreateChannel(
-        Address(*host), MakeChannelCredentials(client).value()));
+    auto stub = tv1::WhoamiService::NewStub(pki.Channel(Address(*host), name));
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
     tv1::WhoamiResponse response;

@@ -161,11 +161,13 @@ TEST_F(IndicatorsAuthorizationTest, EveryRpcChecksRoleAndScope) {
       // A ward sets its own targets.
       {"CreateTarget", call(&Stub::CreateTarget, target), do_son_, integration_,
        duong_kinh_, true},
-      {"ListTargets", call(&Stub::ListTargets, [] {
-         v1::ListTargetsRequest r;
-         r.set_parent("indicators/-");
-         return r;
-       }()),
+      {"ListTargets",
+       call(&Stub::ListTargets,
+            [] {
+              v1::ListTargetsRequest r;
+              r.set_parent("indicators/-");
+              return r;
+            }()),
        do_son_, operator_token_, ""},
       {"ReportValue",
        call(&Stub::ReportValue, Value("units/phuong-do-son", 90)), do_son_,
@@ -189,6 +191,8 @@ TEST_F(IndicatorsAuthorizationTest, EveryRpcChecksRoleAndScope) {
       // event: computed_values_test).
       {"RefreshComputedValues", call(&Stub::RefreshComputedValues, refresh),
        staffing_division_, do_son_, quality_},
+      {"ListJobs", call(&Stub::ListJobs, jobs::v1::ListJobsRequest()),
+       leadership_, do_son_, ""},
   };
   for (hpedu::testing::RpcCase& feed :
        hpedu::testing::FeedCases<Stub>(address_, leadership_, do_son_)) {

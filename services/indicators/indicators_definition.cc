@@ -35,7 +35,7 @@ server::ServiceDefinition Definition(std::function<absl::CivilDay()> today) {
         NewGrpcIndicatorSources(env.peers),
         audit::AuditLog(env.pool, auth::Authorizer("indicators")),
         feed::ChangeFeed::Create(env, auth::Authorizer("indicators")),
-        env.calls, today));
+        jobs::Scheduler::Create(env), env.calls, today));
     services.push_back(std::make_unique<ApprovalServiceImpl>(
         NewPostgresApprovalStore(env.pool),
         registry::client::NewRegistryUnitScopes(env.peers), env.calls));

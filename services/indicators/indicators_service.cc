@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "libs/api/page_token.h"
 #include "libs/csv/line_errors.h"
 #include "libs/status/errors.h"
@@ -113,7 +114,8 @@ IndicatorsServiceImpl::IndicatorsServiceImpl(
     std::unique_ptr<UnitDirectory> directory,
     std::unique_ptr<registry::client::UnitScopes> scopes,
     std::unique_ptr<IndicatorSources> sources, audit::AuditLog audit_log,
-    std::unique_ptr<feed::ChangeFeed> changes, server::UnaryCalls& calls,
+    std::unique_ptr<feed::ChangeFeed> changes,
+    std::unique_ptr<jobs::Scheduler> scheduler, server::UnaryCalls& calls,
     std::function<absl::CivilDay()> today)
     : store_(std::move(store)),
       directory_(std::move(directory)),
@@ -124,7 +126,17 @@ IndicatorsServiceImpl::IndicatorsServiceImpl(
       changes_(std::move(changes)),
       calls_(calls),
       today_(std::move(today)),
-      stream_imports_(/*threads=*/1, /*max_queue=*/4) {}
+      stream_imports_(/*threads=*/1, /*max_queue=*/4),
+      scheduler_(std::move(scheduler)) {
+  scheduler_->Start({jobs::Job{
+      .id = "refresh-computed",
+      .title = "Cập nhật các chỉ tiêu tính từ dịch vụ khác (refresh the "
+               "computed indicators)",
+      .every = absl::Hours(1),
+      .run = [this](const CallContext& call, absl::Time /*slot*/) {
+        return RefreshJob(call);
+      }}});
+}
 
 IndicatorsServiceImpl::~IndicatorsServiceImpl() { stream_imports_.Shutdown(); }
 
@@ -899,6 +911,47 @@ grpc::ServerUnaryReactor* IndicatorsServiceImpl::RefreshComputedValues(
       });
 }
 
+absl::StatusOr<std::string> IndicatorsServiceImpl::RefreshJob(
+    const CallContext& call) {
+  std::vector<std::string> done;
+  std::vector<std::string> failed;
+  int locked = 0;
+  int not_computed = 0;
+  for (const std::string& period : PeriodsToRefresh(today_())) {
+    v1::RefreshComputedValuesRequest request;
+    request.set_indicator("indicators/-");
+    request.set_period(period);
+    ASSIGN_OR_RETURN(const v1::RefreshComputedValuesResponse response,
+                     RefreshComputed(call, request));
+    for (const v1::ComputedRefresh& refresh : response.refreshes()) {
+      if (refresh.code() == 0) continue;
+      const auto code = static_cast<absl::StatusCode>(refresh.code());
+      if (code == absl::StatusCode::kFailedPrecondition) {
+        ++locked;  // a closed period
+      } else if (code == absl::StatusCode::kInvalidArgument) {
+        ++not_computed;  // the source does not compute it (yet)
+      } else {
+        failed.push_back(absl::StrCat(refresh.indicator(), " ", period, ": ",
+                                      refresh.message()));
+      }
+    }
+    done.push_back(absl::StrCat(period, " ", response.created(), " mới, ",
+                                response.corrected(), " sửa, ",
+                                response.unchanged(), " không đổi"));
+  }
+  const std::string summary = absl::StrCat(
+      absl::StrJoin(done, "; "), "; bỏ qua ", locked, " ở kỳ đã khóa, ",
+      not_computed,
+      " nguồn chưa tính (values created, corrected, unchanged by period; "
+      "skipped: in closed periods, not computed by their source)");
+  if (!failed.empty()) {
+    return absl::UnavailableError(absl::StrCat(
+        "nguồn lỗi / sources failed: ", absl::StrJoin(failed, "; "), " — ",
+        summary));
+  }
+  return summary;
+}
+
 absl::StatusOr<v1::RefreshComputedValuesResponse>
 IndicatorsServiceImpl::RefreshComputed(
     const CallContext& call, const v1::RefreshComputedValuesRequest& request) {
@@ -1028,6 +1081,16 @@ IndicatorsServiceImpl::RefreshComputed(
   response.set_corrected(written.corrected);
   response.set_unchanged(written.unchanged);
   return response;
+}
+
+grpc::ServerUnaryReactor* IndicatorsServiceImpl::ListJobs(
+    grpc::CallbackServerContext* context,
+    const jobs::v1::ListJobsRequest* request,
+    jobs::v1::ListJobsResponse* response) {
+  return calls_.Run<jobs::v1::ListJobsResponse>(
+      context, response, [this, request](const CallContext& call) {
+        return scheduler_->List(call, *request);
+      });
 }
 
 }  // namespace hpedu::indicators

@@ -18,6 +18,7 @@
 #include "libs/audit/audit.h"
 #include "libs/auth/authorize.h"
 #include "libs/feed/feed.h"
+#include "libs/jobs/jobs.h"
 #include "libs/server/executor.h"
 #include "libs/server/unary.h"
 #include "services/indicators/indicator_store.h"
@@ -32,13 +33,15 @@ class IndicatorsServiceImpl final
     : public v1::IndicatorsService::CallbackService {
  public:
   // `today` decides which periods are closed; `calls` must outlive the
-  // service.
+  // service. Starts the service's job on `scheduler`: refresh-computed,
+  // hourly.
   IndicatorsServiceImpl(std::unique_ptr<IndicatorStore> store,
                         std::unique_ptr<UnitDirectory> directory,
                         std::unique_ptr<registry::client::UnitScopes> scopes,
                         std::unique_ptr<IndicatorSources> sources,
                         audit::AuditLog audit_log,
                         std::unique_ptr<feed::ChangeFeed> changes,
+                        std::unique_ptr<jobs::Scheduler> scheduler,
                         server::UnaryCalls& calls,
                         std::function<absl::CivilDay()> today);
   ~IndicatorsServiceImpl() override;
@@ -111,10 +114,19 @@ class IndicatorsServiceImpl final
       grpc::CallbackServerContext* context,
       const v1::RefreshComputedValuesRequest* request,
       v1::RefreshComputedValuesResponse* response) override;
+  grpc::ServerUnaryReactor* ListJobs(
+      grpc::CallbackServerContext* context,
+      const jobs::v1::ListJobsRequest* request,
+      jobs::v1::ListJobsResponse* response) override;
 
  private:
   // RefreshComputedValues: ask each computed indicator's source for the
   // city's expected reporters, then one write of every accepted answer.
+  // The job refresh-computed: RefreshComputed for every computed
+  // indicator and each of PeriodsToRefresh(today). Fails if a source could
+  // not be asked or failed; an indicator of a closed period, or one its
+  // source refuses as bad input (it does not compute it), is skipped.
+  absl::StatusOr<std::string> RefreshJob(const server::CallContext& call);
   absl::StatusOr<v1::RefreshComputedValuesResponse> RefreshComputed(
       const server::CallContext& call,
       const v1::RefreshComputedValuesRequest& request);
@@ -164,6 +176,8 @@ class IndicatorsServiceImpl final
   // Runs streamed imports once their last chunk arrived: one at a time,
   // a few queued, off gRPC's threads.
   server::Executor stream_imports_;
+  // Last: its job uses the members above, and it stops first.
+  const std::unique_ptr<jobs::Scheduler> scheduler_;
 };
 
 }  // namespace hpedu::indicators

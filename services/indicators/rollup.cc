@@ -238,6 +238,14 @@ bool IsPeriodLocked(const Period& period, int lock_after_days,
   return today > period.last_day + lock_after_days;
 }
 
+std::vector<std::string> PeriodsToRefresh(absl::CivilDay today) {
+  const int64_t year = today.year();
+  const int64_t school = today.month() >= 8 ? year : year - 1;
+  return {absl::StrCat(school, "-", school + 1),
+          absl::StrCat(school - 1, "-", school), absl::StrCat(year),
+          absl::StrCat(year - 1)};
+}
+
 int64_t PeriodsUntil(v1::PeriodType type, const Period& from,
                      const Period& horizon) {
   return std::max<int64_t>(0, horizon.ordinal - from.ordinal);

@@ -77,6 +77,11 @@ absl::StatusOr<Period> ParseHorizon(v1::PeriodType type, std::string_view text,
 // ended more than lock_after_days ago. Never with lock_after_days <= 0.
 bool IsPeriodLocked(const Period& period, int lock_after_days,
                     absl::CivilDay today);
+// The periods the hourly job refresh-computed asks the computing services
+// about on `today`: the school year under way (from August) and the one
+// before, the fiscal year under way and the one before, in that order.
+// Writes into a closed one are refused per indicator (PERIOD_LOCKED).
+std::vector<std::string> PeriodsToRefresh(absl::CivilDay today);
 // How many periods of `type` from `from` until `horizon` ends: 0 once the
 // horizon has ended.
 int64_t PeriodsUntil(v1::PeriodType type, const Period& from,

@@ -381,3 +381,18 @@ TEST(ExpectedReportersTest, BySchoolLevelAndRoot) {
 
 }  // namespace
 }  // namespace hpedu::indicators
+
+namespace hpedu::indicators {
+namespace {
+
+TEST(PeriodsToRefreshTest, SchoolYearsTurnInAugust) {
+  EXPECT_THAT(PeriodsToRefresh(absl::CivilDay(2026, 12, 8)),
+              ::testing::ElementsAre("2026-2027", "2025-2026", "2026", "2025"));
+  EXPECT_THAT(PeriodsToRefresh(absl::CivilDay(2026, 7, 31)),
+              ::testing::ElementsAre("2025-2026", "2024-2025", "2026", "2025"));
+  EXPECT_THAT(PeriodsToRefresh(absl::CivilDay(2026, 8, 1)),
+              ::testing::ElementsAre("2026-2027", "2025-2026", "2026", "2025"));
+}
+
+}  // namespace
+}  // namespace hpedu::indicators

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "hpedu/registry/v1/registry_service.grpc.pb.h"
+#include "libs/status/status_macros.h"
 #include "libs/testing/identity.h"
 #include "libs/testing/postgres_server.h"
 #include "services/registry/demo/demo_units.h"
@@ -22,37 +23,44 @@ namespace {
 
 }  // namespace
 
+absl::StatusOr<DemoRegistry> StartDemoRegistry(
+    const std::function<void(server::ServerConfig&)>& configure,
+    const std::function<
+        std::shared_ptr<grpc::Channel>(const std::string& address)>& connect) {
+  hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
+  ASSIGN_OR_RETURN(const std::string database, pg.CreateDatabase());
+  ASSIGN_OR_RETURN(const std::string db,
+                   pg.ProvisionService(database, "registry"));
+  server::ServerConfig config =
+      hpedu::testing::TestServerConfig("registry", db);
+  if (configure) configure(config);
+  DemoRegistry r;
+  ASSIGN_OR_RETURN(r.host, server::ServiceHost::Start(config, Definition()));
+  r.address = absl::StrCat("127.0.0.1:", r.host->port());
+  ASSIGN_OR_RETURN(r.units, demo::DemoUnits(demo::EmbeddedCommunesCsv()));
+
+  v1::ImportUnitsRequest request;
+  request.set_csv_content(FormatUnitsCsv(r.units));
+  v1::ImportUnitsResponse response;
+  grpc::ClientContext context;
+  const grpc::Status status = v1::RegistryService::NewStub(connect(r.address))
+                                  ->ImportUnits(&context, request, &response);
+  if (!status.ok()) {
+    return absl::UnknownError(absl::StrCat("import: ", status.error_message()));
+  }
+  return r;
+}
+
 const DemoRegistry& SharedDemoRegistry() {
   static const DemoRegistry* const registry = [] {
     using hpedu::testing::TestIdentity;
-    auto* r = new DemoRegistry;
-    hpedu::testing::PostgresServer& pg = hpedu::testing::SharedPostgresServer();
-    absl::StatusOr<std::string> database = pg.CreateDatabase();
-    if (!database.ok()) Fail("database", database.status());
-    absl::StatusOr<std::string> db = pg.ProvisionService(*database, "registry");
-    if (!db.ok()) Fail("provision", db.status());
-    absl::StatusOr<std::unique_ptr<server::ServiceHost>> host =
-        server::ServiceHost::Start(
-            hpedu::testing::TestServerConfig("registry", *db), Definition());
-    if (!host.ok()) Fail("start", host.status());
-    r->host = *std::move(host);
-    r->address = absl::StrCat("127.0.0.1:", r->host->port());
-    absl::StatusOr<std::vector<v1::Unit>> units =
-        demo::DemoUnits(demo::EmbeddedCommunesCsv());
-    if (!units.ok()) Fail("demo units", units.status());
-    r->units = *std::move(units);
-
-    v1::ImportUnitsRequest request;
-    request.set_csv_content(FormatUnitsCsv(r->units));
-    v1::ImportUnitsResponse response;
-    grpc::ClientContext context;
-    grpc::Status status =
-        v1::RegistryService::NewStub(
-            TestIdentity::Channel(r->address,
-                                  TestIdentity::Token(auth::Role::kLeadership)))
-            ->ImportUnits(&context, request, &response);
-    if (!status.ok()) Fail("import", absl::UnknownError(status.error_message()));
-    return r;
+    absl::StatusOr<DemoRegistry> started =
+        StartDemoRegistry({}, [](const std::string& address) {
+          return TestIdentity::Channel(
+              address, TestIdentity::Token(auth::Role::kLeadership));
+        });
+    if (!started.ok()) Fail("start", started.status());
+    return new DemoRegistry(*std::move(started));
   }();
   return *registry;
 }

@@ -8,10 +8,13 @@
 #ifndef HPEDU_SERVICES_REGISTRY_TESTING_DEMO_REGISTRY_H_
 #define HPEDU_SERVICES_REGISTRY_TESTING_DEMO_REGISTRY_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "grpcpp/channel.h"
 #include "hpedu/registry/v1/unit.pb.h"
 #include "libs/server/service_host.h"
 
@@ -25,6 +28,15 @@ struct DemoRegistry {
 
 // Starts it on first use (aborting the test binary if it cannot).
 const DemoRegistry& SharedDemoRegistry();
+
+// A demo registry of the caller's own, on its own database:
+// TestServerConfig changed by `configure` (mutual TLS, say), the units
+// imported through the channel `connect` makes to its address, as a caller
+// that may import (the Sở's leadership, a service).
+absl::StatusOr<DemoRegistry> StartDemoRegistry(
+    const std::function<void(server::ServerConfig&)>& configure,
+    const std::function<
+        std::shared_ptr<grpc::Channel>(const std::string& address)>& connect);
 
 }  // namespace hpedu::registry::testing
 
