@@ -1,25 +1,21 @@
 #include "libs/audit/audit.h"
 
 #include <optional>
-#include <string>
-
 #include <pqxx/pqxx>
+#include <string>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/api/page_token.h"
+#include "libs/db/journal.h"
 #include "libs/db/transaction.h"
 #include "libs/status/errors.h"
 #include "libs/status/status_macros.h"
 
 namespace hpedu::audit {
 namespace {
-
-constexpr char kInsert[] =
-    "INSERT INTO audit_events (caller, caller_role, method, resource, change,"
-    " request_id) VALUES ($1, $2, $3, $4, $5::jsonb, $6)";
 
 // Newest first, after the cursor; $3 is NULL on the first page.
 constexpr char kList[] =
@@ -34,10 +30,14 @@ constexpr char kList[] =
 
 void Record(pqxx::transaction_base& tx, const server::CallContext& call,
             std::string_view resource, const nlohmann::json& change) {
-  tx.exec_params(kInsert, call.caller().id,
-                 std::string(auth::RoleName(call.caller().role)),
-                 call.method().empty() ? std::string("-") : call.method(),
-                 std::string(resource), change.dump(), call.request_id());
+  db::AppendEvent(
+      tx, db::JournalEvent{
+              .caller = call.caller().id,
+              .caller_role = std::string(auth::RoleName(call.caller().role)),
+              .method = call.method().empty() ? "-" : call.method(),
+              .resource = std::string(resource),
+              .change_json = change.dump(),
+              .request_id = call.request_id()});
 }
 
 nlohmann::json ChangeOf(const google::protobuf::Message& resource) {

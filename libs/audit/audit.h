@@ -31,8 +31,10 @@ namespace hpedu::audit {
 
 // Appends one event for the write `call` is making, in `tx`, so the write
 // and its record commit together or not at all. `change` is a JSON object.
-// For repositories running under db::RunInTransaction: libpqxx's
-// exceptions pass through to it.
+// For repositories running under db::RunInTransaction: the event is written
+// with the transaction's others and its feed changes, in one statement
+// before it commits (db/journal.h); libpqxx's exceptions pass through to
+// it.
 void Record(pqxx::transaction_base& tx, const server::CallContext& call,
             std::string_view resource, const nlohmann::json& change);
 

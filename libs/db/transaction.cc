@@ -6,18 +6,18 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <pqxx/connection>
+#include <pqxx/transaction>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <pqxx/connection>
-#include <pqxx/transaction>
 
 #include "absl/random/random.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "libs/db/errors.h"
+#include "libs/db/internal/journal.h"
 #include "libs/metrics/metrics.h"
 #include "libs/trace/trace.h"
 
@@ -30,6 +30,8 @@ using Work = std::function<absl::Status(pqxx::transaction_base&)>;
 // asked to run after it commits.
 struct Running {
   pqxx::transaction_base* tx = nullptr;
+  // What its writes add to the audit trail and the feed (journal.h).
+  internal::Journal journal;
   std::vector<std::function<void()>> after_commit;
 };
 thread_local Running* running = nullptr;
@@ -58,6 +60,7 @@ absl::Status RunOnce(pqxx::connection& connection, absl::Time deadline,
     tx.abort();
     return status;
   }
+  if (!current.journal.empty()) internal::WriteJournal(tx, current.journal);
   tx.commit();
   running = outer;
   for (const std::function<void()>& callback : current.after_commit) {
@@ -146,6 +149,14 @@ absl::Duration Backoff(int attempt, absl::BitGen& random) {
 }
 
 }  // namespace
+
+namespace internal {
+
+Journal* PendingJournal(pqxx::transaction_base& tx) {
+  return running != nullptr && running->tx == &tx ? &running->journal : nullptr;
+}
+
+}  // namespace internal
 
 void AfterCommit(pqxx::transaction_base& tx, std::function<void()> callback) {
   if (running != nullptr && running->tx == &tx) {

@@ -15,6 +15,7 @@
 #include "absl/synchronization/notification.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/api/page_token.h"
+#include "libs/db/journal.h"
 #include "libs/db/params.h"
 #include "libs/db/transaction.h"
 #include "libs/server/log.h"
@@ -28,16 +29,6 @@ namespace {
 // What a change records, in recorded_changes and in changes.
 #define HPEDU_CHANGE_COLUMNS \
   "kind, resource, type_url, value, unit, method, request_id"
-
-// One row per change, in order; numbered later, when it has committed.
-// Values travel hex-encoded (libpqxx 6 has no bytea arrays).
-constexpr char kRecord[] =
-    "INSERT INTO recorded_changes (" HPEDU_CHANGE_COLUMNS ")"
-    " SELECT c.kind::smallint, c.resource, c.type_url, decode(c.value, 'hex'),"
-    "   c.unit, $6, $7"
-    " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])"
-    "   WITH ORDINALITY AS c(kind, resource, type_url, value, unit, n)"
-    " ORDER BY c.n";
 
 // The sequencer. Its first statement takes the counter row, so that one
 // sequencer of the service (of any replica) numbers at a time and each
@@ -667,20 +658,19 @@ Written Deleted(std::string_view resource, std::string_view unit) {
 void Record(pqxx::transaction_base& tx, const server::CallContext& call,
             const std::vector<Written>& changes) {
   if (changes.empty()) return;
-  std::vector<std::string> kinds, resources, type_urls, values, units;
+  std::vector<db::JournalChange> rows;
+  rows.reserve(changes.size());
   for (const Written& change : changes) {
-    kinds.push_back(absl::StrCat(static_cast<int>(change.kind)));
-    resources.push_back(change.resource);
-    type_urls.push_back(change.value.type_url());
-    values.push_back(absl::BytesToHexString(change.value.value()));
-    units.push_back(change.unit);
+    rows.push_back(
+        db::JournalChange{.kind = static_cast<int>(change.kind),
+                          .resource = change.resource,
+                          .type_url = change.value.type_url(),
+                          .value = change.value.value(),
+                          .unit = change.unit,
+                          .method = call.method().empty() ? "-" : call.method(),
+                          .request_id = call.request_id()});
   }
-  tx.exec_params(kRecord, db::TextArrayLiteral(kinds),
-                 db::TextArrayLiteral(resources),
-                 db::TextArrayLiteral(type_urls), db::TextArrayLiteral(values),
-                 db::TextArrayLiteral(units),
-                 call.method().empty() ? std::string("-") : call.method(),
-                 call.request_id());
+  db::AppendChanges(tx, std::move(rows));
   db::AfterCommit(tx, [role = std::string(tx.conn().username())] {
     Feeds::Get().Nudge(role);
   });

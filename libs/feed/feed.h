@@ -65,8 +65,11 @@ Written Deleted(std::string_view resource, std::string_view unit = "");
 
 // Appends `changes` to the feed of the service whose role runs `tx`, with
 // the method and request id of `call`; when `tx` commits, wakes that
-// service's sequencer in this process to number them. Nothing happens for an empty list. For repositories running
-// under db::RunInTransaction: libpqxx's exceptions pass through to it.
+// service's sequencer in this process to number them. Nothing happens for
+// an empty list. For repositories running under db::RunInTransaction: the
+// rows are written with the transaction's audit events, in one statement
+// before it commits (db/journal.h); libpqxx's exceptions pass through to
+// it.
 void Record(pqxx::transaction_base& tx, const server::CallContext& call,
             const std::vector<Written>& changes);
 

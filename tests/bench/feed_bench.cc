@@ -120,14 +120,25 @@ class Follower {
   std::thread thread_;
 };
 
+// The feed's last sequence once every change committed so far is numbered
+// (the sequencer numbers them after their commits, on its own thread).
 int64_t Head(db::Pool& pool) {
-  return Must(db::InTransaction<int64_t>(
-                  pool, absl::Now() + absl::Seconds(10), {},
-                  [](pqxx::transaction_base& tx) -> absl::StatusOr<int64_t> {
-                    return tx.exec1("SELECT last FROM change_sequence")[0]
-                        .as<int64_t>();
-                  }),
-              "head");
+  for (const absl::Time end = absl::Now() + absl::Seconds(30);
+       absl::Now() < end; absl::SleepFor(absl::Microseconds(200))) {
+    const auto [last, waiting] =
+        Must(db::InTransaction<std::pair<int64_t, bool>>(
+                 pool, absl::Now() + absl::Seconds(10), {},
+                 [](pqxx::transaction_base& tx)
+                     -> absl::StatusOr<std::pair<int64_t, bool>> {
+                   const pqxx::row row = tx.exec1(
+                       "SELECT (SELECT last FROM change_sequence),"
+                       " EXISTS (SELECT FROM recorded_changes)");
+                   return std::pair{row[0].as<int64_t>(), row[1].as<bool>()};
+                 }),
+             "head");
+    if (!waiting) return last;
+  }
+  Die("changes were never numbered");
 }
 
 double Quantile(std::vector<double> samples, double q) {
