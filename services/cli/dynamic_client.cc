@@ -258,6 +258,12 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateChannel(
   // cap the channel would wait up to 2 minutes between its own attempts to
   // reconnect to a service that was down a while, failing the retries fast.
   arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 10 * 1000);
+  // A follower waits on a quiet stream for hours: ping every 30 s (the
+  // services accept pings every 10 s) so that a connection dropped without
+  // a word (a NAT or firewall forgetting it, the service's host gone) fails
+  // within 40 s and the follower reconnects, instead of waiting forever.
+  arguments.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30 * 1000);
+  arguments.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10 * 1000);
   return grpc::CreateCustomChannel(address, *credentials, arguments);
 }
 
