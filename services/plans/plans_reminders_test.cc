@@ -16,6 +16,7 @@
 #include "gtest/gtest.h"
 #include "hpedu/plans/v1/plans_service.grpc.pb.h"
 #include "libs/api/dates.h"
+#include "libs/metrics/metrics.h"
 #include "libs/status/status_matchers.h"
 #include "libs/testing/authz_matrix.h"
 #include "libs/testing/identity.h"
@@ -288,7 +289,17 @@ TEST_F(PlansRemindersTest, EachUnitGetsItsDigestOnceAcrossAnOutageAndARestart) {
   EXPECT_THAT(Reminders(), SizeIs(3));
 }
 
+// The replica's count of reminder attempts (in this process).
+double Attempts(const std::string& channel, const std::string& outcome) {
+  return metrics::Registry::Default()
+      .AddCounter(std::string(kAttemptsMetric), "", {"channel", "outcome"})
+      .With({channel, outcome})
+      .Value();
+}
+
 TEST_F(PlansRemindersTest, AWebhookFailingThreeTimesGetsOneDelivery) {
+  const double retried_before = Attempts("webhook", "retry");
+  const double sent_before = Attempts("webhook", "sent");
   webhook_->FailNext(3, 503);
   StartReplica();
   // The email is not held back by the failing webhook.
@@ -310,6 +321,9 @@ TEST_F(PlansRemindersTest, AWebhookFailingThreeTimesGetsOneDelivery) {
   }
   EXPECT_EQ(accepted, 1);
   EXPECT_EQ(all[3].status, 200);
+  // Operators see it in the metrics.
+  EXPECT_EQ(Attempts("webhook", "retry") - retried_before, 3);
+  EXPECT_EQ(Attempts("webhook", "sent") - sent_before, 1);
 
   const nlohmann::json body = nlohmann::json::parse(all[3].body);
   EXPECT_EQ(body["unit"], "units/phuong-duong-kinh");

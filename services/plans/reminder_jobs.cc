@@ -8,6 +8,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "libs/api/dates.h"
+#include "libs/metrics/metrics.h"
 #include "libs/status/status_macros.h"
 #include "services/plans/reminders.h"
 
@@ -20,6 +21,19 @@ constexpr int kBatch = 200;
 // A send is not started with less time than this left to the run.
 constexpr absl::Duration kSendReserve = absl::Seconds(40);
 constexpr absl::Duration kMaxRetryPause = absl::Hours(6);
+
+// What operators watch: hpedu_reminder_attempts_total{channel, outcome}.
+void CountAttempt(v1::ReminderChannel channel, std::string_view outcome) {
+  static metrics::Counter& attempts = metrics::Registry::Default().AddCounter(
+      std::string(kAttemptsMetric),
+      "Reminder deliveries this replica attempted, by channel and outcome "
+      "(sent, retry, failed)",
+      {"channel", "outcome"});
+  attempts
+      .With(
+          {channel == v1::WEBHOOK ? "webhook" : "email", std::string(outcome)})
+      .Increment();
+}
 
 // Failures a later attempt cannot cure.
 bool IsPermanent(const absl::Status& status) {
@@ -127,10 +141,13 @@ absl::StatusOr<ReminderJobs::Sent> ReminderJobs::SendChannel(
     const int attempts = reminder.attempts() + 1;
     if (sent.ok()) {
       ++counts.sent;
+      CountAttempt(channel, "sent");
     } else if (IsPermanent(sent) || attempts >= kMaxReminderAttempts) {
       ++counts.failed;
+      CountAttempt(channel, "failed");
     } else {
       ++counts.retrying;
+      CountAttempt(channel, "retry");
       retry_at =
           absl::Now() +
           std::min(options_.retry_base * (1 << (attempts - 1)), kMaxRetryPause);

@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -32,6 +33,11 @@
 #include "services/plans/task_store.h"
 
 namespace hpedu::plans {
+
+// Each attempt is counted in this metric, by channel ("email", "webhook")
+// and outcome ("sent", "retry", "failed").
+inline constexpr std::string_view kAttemptsMetric =
+    "hpedu_reminder_attempts_total";
 
 // After this many failed attempts a reminder is FAILED.
 inline constexpr int kMaxReminderAttempts = 8;
