@@ -659,13 +659,14 @@ grpc::ServerUnaryReactor* PlansServiceImpl::ListReportCycles(
         };
         v1::ListReportCyclesResponse result;
         if (page.more) {
-          const auto [document_id, id] = key_of(page.cycles.back());
+          const auto [document_id, id] = key_of(page.cycles.back().cycle);
           result.set_next_page_token(NextPageToken(*request, {document_id, id}));
         }
         // With documents/-, the cycles of documents the caller may not read
         // (another commune's) are left out: a page may come out shorter.
         std::map<std::string, bool> readable;
-        for (v1::ReportCycle& cycle : page.cycles) {
+        for (StoredCycle& stored : page.cycles) {
+          v1::ReportCycle& cycle = stored.cycle;
           const std::string document_id = key_of(cycle).first;
           auto [it, fresh] = readable.try_emplace(document_id, true);
           if (fresh && query.document_id.empty()) {

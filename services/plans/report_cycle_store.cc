@@ -1,5 +1,7 @@
 #include "services/plans/report_cycle_store.h"
 
+#include <utility>
+
 #include "absl/strings/str_split.h"
 #include "libs/status/status_macros.h"
 
@@ -13,14 +15,14 @@ absl::StatusOr<std::vector<CycleReports>> ListAllCycleReports(
   while (page.more) {
     ASSIGN_OR_RETURN(
         page, store.ListReportCycles(call, "", after_document, after_id, 100));
-    for (const v1::ReportCycle& listed : page.cycles) {
+    for (StoredCycle& listed : page.cycles) {
       // documents/{document}/reportCycles/{cycle}
-      const std::vector<std::string> parts = absl::StrSplit(listed.name(), '/');
+      const std::vector<std::string> parts =
+          absl::StrSplit(listed.cycle.name(), '/');
       after_document = parts[1];
       after_id = parts[3];
       CycleReports& reports = all.emplace_back();
-      ASSIGN_OR_RETURN(reports.stored,
-                       store.GetReportCycle(call, after_document, after_id));
+      reports.stored = std::move(listed);
       ASSIGN_OR_RETURN(reports.submitted,
                        store.ListSubmissions(call, after_document, after_id));
     }

@@ -48,10 +48,10 @@ class ReportCycleStore {
       const std::string& id) = 0;
 
   // Up to `page_size` cycles after (after_document, after_id) in (document,
-  // id) order, of `document_id` or, if empty, of every document; `more` if
-  // there are others after them.
+  // id) order, with their schedules, of `document_id` or, if empty, of
+  // every document; `more` if there are others after them.
   struct CyclePage {
-    std::vector<v1::ReportCycle> cycles;
+    std::vector<StoredCycle> cycles;
     bool more = false;
   };
   virtual absl::StatusOr<CyclePage> ListReportCycles(

@@ -162,7 +162,7 @@ PostgresReportCycleStore::ListReportCycles(const server::CallContext& call,
             page.more = true;
             break;
           }
-          page.cycles.push_back(CycleFromRow(row).cycle);
+          page.cycles.push_back(CycleFromRow(row));
         }
         return page;
       });
