@@ -48,15 +48,6 @@ bool ReadPemFiles(absl::string_view list, std::vector<std::string>& out) {
   return !out.empty();
 }
 
-bool ParsePositiveDuration(absl::string_view text, absl::Duration& out) {
-  absl::Duration value;
-  if (!absl::ParseDuration(text, &value) || value <= absl::ZeroDuration()) {
-    return false;
-  }
-  out = value;
-  return true;
-}
-
 const std::vector<Option>& Options() {
   static const auto* const kOptions = new std::vector<Option>{
       {"listen", "address to serve gRPC on, host:port",
@@ -84,12 +75,12 @@ const std::vector<Option>& Options() {
        }},
       {"default_deadline", "deadline of a call that brings none, e.g. 10s",
        [](absl::string_view v, ServerConfig& c) {
-         return ParsePositiveDuration(v, c.default_deadline);
+         return ParsePositiveDuration(ToStd(v), c.default_deadline);
        }},
       {"change_retention",
        "how long the service's change feed keeps changes, e.g. 168h",
        [](absl::string_view v, ServerConfig& c) {
-         return ParsePositiveDuration(v, c.change_retention);
+         return ParsePositiveDuration(ToStd(v), c.change_retention);
        }},
       {"run_jobs",
        "run the service's scheduled jobs (true/false); with several "
@@ -100,15 +91,15 @@ const std::vector<Option>& Options() {
       {"job_check_interval",
        "how often the scheduler looks for a job slot to run, e.g. 30s",
        [](absl::string_view v, ServerConfig& c) {
-         return ParsePositiveDuration(v, c.job_check_interval);
+         return ParsePositiveDuration(ToStd(v), c.job_check_interval);
        }},
       {"shutdown_grace", "time calls in flight get to finish at shutdown",
        [](absl::string_view v, ServerConfig& c) {
-         return ParsePositiveDuration(v, c.shutdown_grace);
+         return ParsePositiveDuration(ToStd(v), c.shutdown_grace);
        }},
       {"health_interval", "how often the database is probed for health",
        [](absl::string_view v, ServerConfig& c) {
-         return ParsePositiveDuration(v, c.health_interval);
+         return ParsePositiveDuration(ToStd(v), c.health_interval);
        }},
       {"max_message_bytes", "largest request or response message",
        [](absl::string_view v, ServerConfig& c) {
@@ -231,6 +222,16 @@ std::string EnvName(absl::string_view service, absl::string_view option) {
 }
 
 }  // namespace
+
+bool ParsePositiveDuration(std::string_view text, absl::Duration& out) {
+  absl::Duration value;
+  if (!absl::ParseDuration(ToAbsl(text), &value) ||
+      value <= absl::ZeroDuration()) {
+    return false;
+  }
+  out = value;
+  return true;
+}
 
 absl::StatusOr<std::map<std::string, auth::Caller>> ParseMtlsCallers(
     std::string_view spec) {

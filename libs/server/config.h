@@ -62,6 +62,10 @@ struct ServerConfig {
   std::map<std::string, auth::Caller> mtls_callers;
 };
 
+// Parses a positive duration flag ("30s", "1m") into `out`; false, leaving
+// `out` as it was, for anything else. For services' own flags too.
+bool ParsePositiveDuration(std::string_view text, absl::Duration& out);
+
 // Parses one --mtls_callers value. INVALID_ARGUMENT naming the bad entry.
 absl::StatusOr<std::map<std::string, auth::Caller>> ParseMtlsCallers(
     std::string_view spec);

@@ -38,16 +38,6 @@ const std::vector<db::PreparedStatement>& PlanStatements() {
 
 namespace {
 
-bool SetDuration(std::string_view value, absl::Duration& out) {
-  absl::Duration duration;
-  if (!absl::ParseDuration(ToAbsl(value), &duration) ||
-      duration <= absl::ZeroDuration()) {
-    return false;
-  }
-  out = duration;
-  return true;
-}
-
 struct PlansFlag {
   const char* name;
   const char* help;
@@ -76,7 +66,7 @@ const PlansFlag kFlags[] = {
     {"reminder_send_interval",
      "how often reminders due are sent, whole seconds, e.g. 1m",
      [](std::string_view v, PlansOptions& o) {
-       return SetDuration(v, o.reminders.send_interval) &&
+       return server::ParsePositiveDuration(v, o.reminders.send_interval) &&
               o.reminders.send_interval >= absl::Seconds(1) &&
               o.reminders.send_interval % absl::Seconds(1) ==
                   absl::ZeroDuration();
@@ -84,7 +74,7 @@ const PlansFlag kFlags[] = {
     {"reminder_retry_base",
      "pause after a reminder's first failed attempt, doubled each time",
      [](std::string_view v, PlansOptions& o) {
-       return SetDuration(v, o.reminders.retry_base);
+       return server::ParsePositiveDuration(v, o.reminders.retry_base);
      }},
 };
 

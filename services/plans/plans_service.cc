@@ -220,13 +220,12 @@ absl::Status PlansServiceImpl::ResolveReportingUnits(const CallContext& call,
 absl::Status PlansServiceImpl::AuthorizeSubmitter(const CallContext& call,
                                                   const std::string& name) {
   // A unit's report is its commune's to submit.
-  absl::StatusOr<DirectoryUnit> unit = directory_->Get(call, name);
-  if (IsUnknownAgency(unit.status())) return UnknownUnitError("submission.unit");
-  if (!unit.ok()) return unit.status();
+  ASSIGN_OR_RETURN(const DirectoryUnit unit,
+                   KnownUnit(call, name, "submission.unit"));
   return authorizer_.CanWrite(
       call.caller(),
-      auth::Scope{.commune = unit->commune,
-                  .school = unit->name == unit->commune ? "" : unit->name});
+      auth::Scope{.commune = unit.commune,
+                  .school = unit.name == unit.commune ? "" : unit.name});
 }
 
 absl::StatusOr<DirectoryUnit> PlansServiceImpl::KnownUnit(

@@ -10,7 +10,7 @@ const CITY = 'units/hai-phong';
 const SO = 'units/so-gddt';
 const id = (name) => String(name || '').replace(/^[a-z]+\//, '');
 
-export const REMINDER_STATE = {
+const REMINDER_STATE = {
   PENDING: 'Đang chờ gửi',
   SENT: 'Đã gửi',
   FAILED: 'Gửi không được',
